@@ -1,0 +1,94 @@
+"""The errors nemoctl's library raises, each bound to a documented exit code.
+
+The CLI catches :class:`NemoctlError` and exits with its ``exit_code``; anything
+else is a bug and exits with :data:`ExitCode.INTERNAL`.  See ``docs/exit-codes.md``.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    #: The command ran and found changes at or above ``--fail-on`` (diff, check, generate --check).
+    FINDINGS = 1
+    #: Bad input: an invalid version, a malformed file, a missing pin, a dirty tree.
+    BAD_INPUT = 2
+    #: The requested version (with its coupled pins) does not resolve, or is refused
+    #: by the supply-chain policy.
+    UNRESOLVABLE = 3
+    #: Blocked by schema policy: a sacred field changed or an unacknowledged ERR.
+    BLOCKED = 4
+    #: The upstream contract suite failed.
+    CONTRACTS_FAILED = 5
+    #: Another nemoctl run holds the repository lock.
+    BUSY = 6
+    #: Ctrl-C; every file has been restored.
+    INTERRUPTED = 130
+    #: A bug in nemoctl, or an environment failure (node, network) it could not classify.
+    INTERNAL = 70
+
+
+class NemoctlError(Exception):
+    """Base class: a failure the user can act on, with a clear one-line message."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(NemoctlError):
+    """A missing or malformed configuration or project file."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class BadInputError(NemoctlError):
+    exit_code = ExitCode.BAD_INPUT
+
+
+class SchemaParseError(NemoctlError):
+    """Prisma rejected a schema; ``message`` carries Prisma's own text with file:line."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class ToolchainError(NemoctlError):
+    """node/npm missing, or the pinned node tools could not be installed."""
+
+    exit_code = ExitCode.INTERNAL
+
+
+class FetchError(NemoctlError):
+    """A version could not be found or downloaded from the configured indexes."""
+
+    exit_code = ExitCode.UNRESOLVABLE
+
+
+class ResolutionError(NemoctlError):
+    exit_code = ExitCode.UNRESOLVABLE
+
+
+class SupplyChainError(NemoctlError):
+    """A release refused by policy: yanked, withdrawn, too new, bad hash, advisory."""
+
+    exit_code = ExitCode.UNRESOLVABLE
+
+
+class BlockedError(NemoctlError):
+    exit_code = ExitCode.BLOCKED
+
+
+class ContractsFailedError(NemoctlError):
+    exit_code = ExitCode.CONTRACTS_FAILED
+
+
+class BusyError(NemoctlError):
+    exit_code = ExitCode.BUSY

@@ -1,0 +1,121 @@
+"""Find the exact pins of an upstream package in a project.
+
+A pin can live in PEP 621 ``[project].dependencies`` and optional dependencies,
+PEP 735 ``[dependency-groups]``, Poetry's ``[tool.poetry.*dependencies]`` tables,
+or a ``requirements*.txt`` file next to ``pyproject.toml``.  Reading is here;
+editing (format-preserving, with tomlkit) is in :mod:`nemoctl.upgrade.bump`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from nemoctl.config import read_pyproject
+from nemoctl.errors import ConfigError
+
+_POETRY_EXACT = re.compile(r"^(?:==)?\s*(\d[^\s,*<>=!~^]*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """One place that pins ``package`` exactly."""
+
+    package: str
+    version: str
+    #: Where it lives: a file name plus a TOML path or line, e.g.
+    #: ``pyproject.toml:dependency-groups.upstream[0]`` or ``requirements.txt:12``.
+    location: str
+    #: The text as written (a PEP 508 string, or Poetry's value).
+    text: str
+
+
+def exact_version(requirement: Requirement) -> str | None:
+    """The version of an ``==X`` requirement (no wildcard), else ``None``."""
+    specs = list(requirement.specifier)
+    if len(specs) != 1 or specs[0].operator not in ("==", "===") or "*" in specs[0].version:
+        return None
+    return specs[0].version
+
+
+def find_pins(root: Path, package: str) -> list[Pin]:
+    """Every exact pin of ``package`` in the project at ``root``, in file order."""
+    want = canonicalize_name(package)
+    data = read_pyproject(root / "pyproject.toml")
+    pins: list[Pin] = []
+
+    def pep508(entries: Any, where: str) -> None:
+        if not isinstance(entries, list):
+            return
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, str):
+                continue  # dependency-group includes are tables
+            try:
+                req = Requirement(entry)
+            except InvalidRequirement as exc:
+                raise ConfigError(f"pyproject.toml:{where}[{i}]: invalid requirement: {exc}") from None
+            if canonicalize_name(req.name) == want and (version := exact_version(req)):
+                pins.append(Pin(package, version, f"pyproject.toml:{where}[{i}]", entry))
+
+    project = data.get("project", {})
+    pep508(project.get("dependencies"), "project.dependencies")
+    for extra, entries in (project.get("optional-dependencies") or {}).items():
+        pep508(entries, f"project.optional-dependencies.{extra}")
+    for group, entries in (data.get("dependency-groups") or {}).items():
+        pep508(entries, f"dependency-groups.{group}")
+
+    poetry = data.get("tool", {}).get("poetry", {})
+    tables: list[tuple[str, Any]] = [
+        ("tool.poetry.dependencies", poetry.get("dependencies")),
+        ("tool.poetry.dev-dependencies", poetry.get("dev-dependencies")),
+    ]
+    for group, spec in (poetry.get("group") or {}).items():
+        tables.append((f"tool.poetry.group.{group}.dependencies", spec.get("dependencies")))
+    for where, table in tables:
+        if not isinstance(table, dict):
+            continue
+        for name, value in table.items():
+            if canonicalize_name(name) != want:
+                continue
+            raw = value.get("version") if isinstance(value, dict) else value
+            if isinstance(raw, str) and (m := _POETRY_EXACT.match(raw.strip())):
+                pins.append(Pin(package, m.group(1), f"pyproject.toml:{where}.{name}", raw))
+
+    for req_file in sorted(root.glob("requirements*.txt")):
+        for lineno, line in enumerate(req_file.read_text(encoding="utf-8").splitlines(), 1):
+            stripped = line.split("#", 1)[0].strip().rstrip("\\").strip()
+            if not stripped or stripped.startswith("-"):
+                continue
+            try:
+                req = Requirement(stripped.split(";")[0].split(" --hash")[0])
+            except InvalidRequirement:
+                continue  # URLs, editable paths: not a pin we manage
+            if canonicalize_name(req.name) == want and (version := exact_version(req)):
+                pins.append(Pin(package, version, f"{req_file.name}:{lineno}", stripped))
+    return pins
+
+
+def pinned_version(root: Path, package: str) -> str:
+    """The single version ``package`` is pinned to; an error if none or inconsistent."""
+    pins = find_pins(root, package)
+    if not pins:
+        raise ConfigError(
+            f"no exact pin of {package} (e.g. \"{package}==1.2.3\") found in "
+            f"{root / 'pyproject.toml'} or requirements*.txt"
+        )
+    versions = {p.version for p in pins}
+    if len(versions) > 1:
+        where = ", ".join(f"{p.location} ({p.version})" for p in pins)
+        raise ConfigError(f"{package} is pinned to different versions: {where}")
+    version = versions.pop()
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise ConfigError(f"{package} is pinned to an invalid version {version!r}") from None
+    return version
