@@ -59,7 +59,9 @@ def find_pins(root: Path, package: str) -> list[Pin]:
             try:
                 req = Requirement(entry)
             except InvalidRequirement as exc:
-                raise ConfigError(f"pyproject.toml:{where}[{i}]: invalid requirement: {exc}") from None
+                raise ConfigError(
+                    f"pyproject.toml:{where}[{i}]: invalid requirement: {exc}"
+                ) from None
             if canonicalize_name(req.name) == want and (version := exact_version(req)):
                 pins.append(Pin(package, version, f"pyproject.toml:{where}[{i}]", entry))
 
