@@ -8,7 +8,10 @@ editing (format-preserving, with tomlkit) is in :mod:`nemoctl.upgrade.bump`.
 
 from __future__ import annotations
 
+import fnmatch
 import re
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +49,24 @@ def exact_version(requirement: Requirement) -> str | None:
 
 def find_pins(root: Path, package: str) -> list[Pin]:
     """Every exact pin of ``package`` in the project at ``root``, in file order."""
+    read_pyproject(root / "pyproject.toml")  # a clear error for a missing or broken file
+    texts = {"pyproject.toml": (root / "pyproject.toml").read_text(encoding="utf-8")}
+    for req_file in sorted(root.glob("requirements*.txt")):
+        texts[req_file.name] = req_file.read_text(encoding="utf-8")
+    return find_pins_in_text(texts, package)
+
+
+def find_pins_in_text(texts: Mapping[str, str], package: str) -> list[Pin]:
+    """Like :func:`find_pins`, over file texts keyed by file name (e.g. read from git).
+
+    ``texts`` holds ``pyproject.toml`` and any ``requirements*.txt``; other names are
+    ignored, so a caller may pass every file of a directory.
+    """
     want = canonicalize_name(package)
-    data = read_pyproject(root / "pyproject.toml")
+    try:
+        data = tomllib.loads(texts.get("pyproject.toml", ""))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"pyproject.toml is not valid TOML: {exc}") from None
     pins: list[Pin] = []
 
     def pep508(entries: Any, where: str) -> None:
@@ -89,8 +108,9 @@ def find_pins(root: Path, package: str) -> list[Pin]:
             if isinstance(raw, str) and (m := _POETRY_EXACT.match(raw.strip())):
                 pins.append(Pin(package, m.group(1), f"pyproject.toml:{where}.{name}", raw))
 
-    for req_file in sorted(root.glob("requirements*.txt")):
-        for lineno, line in enumerate(req_file.read_text(encoding="utf-8").splitlines(), 1):
+    req_names = sorted(n for n in texts if fnmatch.fnmatch(n, "requirements*.txt"))
+    for req_name in req_names:
+        for lineno, line in enumerate(texts[req_name].splitlines(), 1):
             stripped = line.split("#", 1)[0].strip().rstrip("\\").strip()
             if not stripped or stripped.startswith("-"):
                 continue
@@ -99,7 +119,7 @@ def find_pins(root: Path, package: str) -> list[Pin]:
             except InvalidRequirement:
                 continue  # URLs, editable paths: not a pin we manage
             if canonicalize_name(req.name) == want and (version := exact_version(req)):
-                pins.append(Pin(package, version, f"{req_file.name}:{lineno}", stripped))
+                pins.append(Pin(package, version, f"{req_name}:{lineno}", stripped))
     return pins
 
 
