@@ -1,0 +1,63 @@
+"""Verify that a PostgreSQL database matches the pinned Prisma schema.
+
+``verify_database`` reads a live database (read-only); ``verify_migrations``
+builds a throwaway database from LiteLLM's own SQL migrations, verifies it, and
+drops it.  Both return a :class:`DbReport`.  See ``docs/db.md``.
+"""
+
+from nemoctl.db._run import Timings, VerifyRun, verify_database, verify_migrations
+from nemoctl.db._url import (
+    DatabaseError,
+    DatabaseUrl,
+    connect,
+    parse_url,
+    redact_text,
+    redact_url,
+)
+from nemoctl.db.introspect import LiveColumn, LiveSchema, LiveTable, introspect
+from nemoctl.db.migrations import (
+    Migration,
+    MigrationError,
+    MigrationSet,
+    apply_migrations,
+    extras_version_for,
+    installed_migrations,
+    migrations_for,
+    migrations_from_dir,
+    throwaway_database,
+    wheel_migrations,
+)
+from nemoctl.db.report import DbFinding, DbReport, SacredStatus
+from nemoctl.db.verify import expected_column, verify
+
+__all__ = [
+    "DatabaseError",
+    "DatabaseUrl",
+    "DbFinding",
+    "DbReport",
+    "LiveColumn",
+    "LiveSchema",
+    "LiveTable",
+    "Migration",
+    "MigrationError",
+    "MigrationSet",
+    "SacredStatus",
+    "Timings",
+    "VerifyRun",
+    "apply_migrations",
+    "connect",
+    "expected_column",
+    "extras_version_for",
+    "installed_migrations",
+    "introspect",
+    "migrations_for",
+    "migrations_from_dir",
+    "parse_url",
+    "redact_text",
+    "redact_url",
+    "throwaway_database",
+    "verify",
+    "verify_database",
+    "verify_migrations",
+    "wheel_migrations",
+]
