@@ -1,0 +1,1 @@
+"""Renderers: turn library reports into human, Markdown, JSON and GitHub output."""
