@@ -1,0 +1,44 @@
+"""Upstream releases: metadata from pip's indexes, wheels via pip, a verified cache.
+
+    wheel = fetch_wheel("litellm", "1.102.4")          # cached, sha256 checked on read
+    schema = fetch_schema(config.upstream(), "1.102.4")  # litellm/proxy/schema.prisma
+    releases = list_releases("litellm")                 # newest first, with yanks/upload times
+"""
+
+from nemoctl.upstream._fetch import (
+    FetchedWheel,
+    UpstreamSchema,
+    check_package_name,
+    fetch_schema,
+    fetch_wheel,
+    normalize_version,
+)
+from nemoctl.upstream._pipconfig import PipSettings, pip_settings, redact_url
+from nemoctl.upstream.index import (
+    IndexListing,
+    Release,
+    ReleaseFile,
+    SourceStatus,
+    list_releases,
+    query_index,
+)
+from nemoctl.upstream.wheel import read_member
+
+__all__ = [
+    "FetchedWheel",
+    "IndexListing",
+    "PipSettings",
+    "Release",
+    "ReleaseFile",
+    "SourceStatus",
+    "UpstreamSchema",
+    "check_package_name",
+    "fetch_schema",
+    "fetch_wheel",
+    "list_releases",
+    "normalize_version",
+    "pip_settings",
+    "query_index",
+    "read_member",
+    "redact_url",
+]
