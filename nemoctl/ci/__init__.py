@@ -1,0 +1,1 @@
+"""`nemoctl ci`: verify a dependency-bump pull request and report on it."""
