@@ -133,7 +133,10 @@ def connect(
             hint=_connect_hint(str(exc)),
         ) from None
     if read_only:
+        # psycopg's ``read_only`` only covers transactions it opens itself; the session
+        # default also covers autocommit statements.
         conn.read_only = True
+        conn.execute("SET default_transaction_read_only = on")
     return conn
 
 
