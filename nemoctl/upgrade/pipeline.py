@@ -1,0 +1,283 @@
+"""The upgrade as a sequence of steps, each returning data, run inside one file transaction.
+
+``run_upgrade`` is ``nemoctl upgrade``: preflight → resolve → supply-chain → schema →
+bump → lockfile → regenerate → contracts → finish.  Nothing is written before the
+schema step passed; from the bump on, every write goes through a
+:class:`~nemoctl.upgrade.transaction.Transaction`, so any failure, Ctrl-C or SIGTERM
+restores every file byte-identical, and a SIGKILL leaves a journal the next run
+restores from.
+
+``verify`` is the same pipeline for CI ("verify mode"): the pull request already
+moved the pins, so there is no bump and no lockfile step; the schema is diffed
+against the base branch's snapshot, and generated files are only compared (or
+written in place with ``write=True``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nemoctl.config import Config, UpstreamConfig, load_config
+from nemoctl.errors import (
+    BadInputError,
+    ContractsFailedError,
+    ExitCode,
+    NemoctlError,
+    ResolutionError,
+)
+from nemoctl.pins import pinned_version
+from nemoctl.upgrade import _git
+from nemoctl.upgrade._run import ProgressFn, _Run
+from nemoctl.upgrade.bump import coupled_versions, plan_bump
+from nemoctl.upgrade.contracts_gate import run_gate
+from nemoctl.upgrade.lock import repo_lock
+from nemoctl.upgrade.lockfile import LOCKFILES, lock_command, refresh_lockfile
+from nemoctl.upgrade.report import UpgradeReport
+from nemoctl.upgrade.steps import (
+    SchemaStep,
+    _rel,
+    _sacred_summary,
+    _schema_summary,
+    blocked_error,
+    check_target,
+    check_tree,
+    commit_message,
+    project_python,
+    render_generated,
+    requirement_for,
+    resolve_target,
+    schema_check,
+    stale_generated,
+    supply_chain_check,
+)
+from nemoctl.upgrade.transaction import (
+    RecoveryResult,
+    Transaction,
+    pending_journal,
+    recover,
+    sigterm_as_exception,
+)
+from nemoctl.upgrade.verify import verify
+
+__all__ = ["UpgradeOptions", "recover_repo", "run_upgrade", "verify"]
+
+
+@dataclass(frozen=True, slots=True)
+class UpgradeOptions:
+    version: str
+    upstream: str = "litellm"
+    dry_run: bool = False
+    allow_dirty: bool = False
+    allow_downgrade: bool = False
+    allow_yanked: bool = False
+    commit: bool = False
+    branch: str | None = None
+    #: Run the contract gate.  Turning it off is unsafe and is stated in the report and commit.
+    contracts: bool = True
+
+
+
+def run_upgrade(
+    options: UpgradeOptions, *, root: Path | None = None, progress: ProgressFn | None = None
+) -> UpgradeReport:
+    """``nemoctl upgrade``: returns the report; raises only KeyboardInterrupt/Terminated."""
+    run = _Run("upgrade", options.upstream, options.upstream, options.version,
+               options.dry_run, progress)
+    lock = None
+    try:
+        config = load_config(root)
+        upstream = config.upstream(options.upstream)
+        run.package = upstream.package
+        if options.dry_run:
+            if pending_journal(config.root):
+                raise BadInputError(
+                    "an interrupted upgrade left a journal in .nemoctl/txn",
+                    hint="run `nemoctl upgrade --recover` (or any upgrade) to restore its files",
+                )
+        else:
+            lock = repo_lock(config.root)
+            recovered = recover(config.root)
+            if recovered.found:
+                _note_recovery(run, recovered)
+        with sigterm_as_exception():
+            _upgrade(run, config, upstream, options)
+        return run.report(ExitCode.OK)
+    except NemoctlError as exc:
+        return run.report(exc.exit_code, exc)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _note_recovery(run: _Run, recovered: RecoveryResult) -> None:
+    run.fields["recovery"] = recovered.to_dict()
+    run.warnings.append(
+        f"restored {len(recovered.restored) + len(recovered.removed)} file(s) left by an "
+        f"interrupted upgrade (pid {recovered.pid}, started {recovered.started})"
+    )
+    if recovered.conflicts:
+        raise BadInputError(
+            "an interrupted upgrade was rolled back, but "
+            f"{', '.join(recovered.conflicts)} had been edited since; "
+            "those edits were saved under .nemoctl/recovered/",
+            hint="review them, then run the upgrade again",
+        )
+
+
+def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: UpgradeOptions) -> None:
+    f = run.fields
+    with run.step("preflight") as note:
+        check_tree(config, allow_dirty=options.allow_dirty, need_git=options.commit)
+        current = pinned_version(config.root, upstream.package)
+        f["from_version"] = current
+        target = check_target(current, options.version, allow_downgrade=options.allow_downgrade)
+        lock_command(config.root)
+        if options.branch and not options.commit:
+            raise BadInputError("--branch needs --commit")
+        python = project_python(config)
+        note["detail"] = f"{upstream.package} pinned at {current}; Python {python}"
+
+    with run.step("resolve") as note:
+        version, resolution, attempts = resolve_target(
+            config, upstream, target, current, python=python, allow_yanked=options.allow_yanked
+        )
+        f["to_version"] = version
+        resolution_dict = resolution.to_dict()
+        if attempts:
+            resolution_dict["latest_attempts"] = attempts
+        f["resolution"] = resolution_dict
+        coupled = {c: resolution.resolved[c.lower()] for c in upstream.coupled
+                   if c.lower() in resolution.resolved}
+        f["coupled"] = coupled
+        note["detail"] = f"{requirement_for(upstream, version)} resolves " + (
+            f"({', '.join(f'{k}=={v}' for k, v in coupled.items())})" if coupled else ""
+        )
+
+    with run.step("supply-chain") as note:
+        f["supply_chain"] = tuple(supply_chain_check(
+            config, {upstream.package: version, **coupled}, allow_yanked=options.allow_yanked
+        ))
+        note["detail"] = f"{len(f['supply_chain'])} release(s) accepted"
+
+    with run.step("schema") as note:
+        schema = schema_check(config, upstream, version, base_text=None, current=current)
+        f["schema"] = schema.report.to_dict()
+        f["diff_report"] = schema.report
+        summary = _schema_summary(schema.report)
+        note["detail"] = summary + f"; sacred {_sacred_summary(schema.report)}"
+        if schema.report.blocking:
+            raise blocked_error(schema.report, current, version)
+        from_wheel = coupled_versions(schema.wheel_path, upstream.extras, upstream.coupled)
+        for name, pinned in from_wheel.items():
+            if coupled.get(name, pinned) != pinned:
+                raise ResolutionError(
+                    f"{upstream.package} {version} pins {name}=={pinned} but the resolver "
+                    f"chose {coupled[name]}"
+                )
+        coupled.update(from_wheel)
+
+    targets = {upstream.package: version, **coupled}
+    if options.dry_run:
+        edits, _ = plan_bump(config.root, targets)
+        f["pin_edits"] = tuple(e.to_dict() for e in edits)
+        run.skip("bump", f"dry run: {len(edits)} pin(s) would move")
+        return
+
+    scope_files = [config.pyproject, *(config.root / n for n in LOCKFILES),
+                   *sorted(config.root.glob("requirements*.txt"))]
+    txn = Transaction(
+        config.root, files=scope_files, dirs=[config.schemas_dir, config.generated_dir],
+        label=f"upgrade {upstream.package} {current} -> {version}",
+    )
+    try:
+        _transactional_steps(run, config, upstream, options, txn, schema, current, version, coupled)
+    except BaseException:
+        f["restored"] = True
+        raise
+
+
+def _transactional_steps(
+    run: _Run, config: Config, upstream: UpstreamConfig, options: UpgradeOptions,
+    txn: Transaction, schema: SchemaStep, current: str, version: str, coupled: dict[str, str],
+) -> None:
+    f = run.fields
+    targets = {upstream.package: version, **coupled}
+    with txn:
+        with run.step("bump") as note:
+            edits, new_files = plan_bump(config.root, targets)
+            for path, data in new_files.items():
+                txn.write_bytes(path, data)
+            f["pin_edits"] = tuple(e.to_dict() for e in edits)
+            note["detail"] = ", ".join(f"{e.location} {e.old}→{e.new}" for e in edits)
+
+        with run.step("lockfile") as note:
+            refreshed = refresh_lockfile(config.root)
+            if refreshed.path:
+                txn.record_external(config.root / refreshed.path)
+            f["lockfile"] = refreshed.to_dict()
+            note["detail"] = refreshed.path or "no lockfile"
+            if not refreshed.path:
+                note["status"] = "skipped"
+
+        with run.step("regenerate") as note:
+            outputs = render_generated(config, schema, version)
+            written = [_rel(config, p) for p, data in outputs.items() if txn.write_bytes(p, data)]
+            deleted = [_rel(config, p) for p in stale_generated(config, outputs) if txn.delete(p)]
+            f["files_written"] = tuple(sorted(written))
+            f["files_deleted"] = tuple(sorted(deleted))
+            note["detail"] = f"{len(written)} written, {len(deleted)} removed"
+
+        if options.contracts:
+            with run.step("contracts") as note:
+                outcome = run_gate(
+                    config, version,
+                    requirements=[requirement_for(upstream, version),
+                                  *(f"{k}=={v}" for k, v in coupled.items())],
+                    models_dir=config.generated_dir / "python",
+                )
+                f["contracts"] = outcome.to_dict()
+                note["detail"] = f"passed via {outcome.runner}" if outcome.passed else (
+                    f"{len(outcome.failed)} failed"
+                )
+                if not outcome.passed:
+                    raise ContractsFailedError(
+                        f"{len(outcome.failed)} contract(s) failed against {upstream.package} "
+                        f"{version}: {', '.join(outcome.failed)}",
+                        hint=_last_line(outcome.output_tail),
+                    )
+        else:
+            run.skip("contracts", "--no-contracts: NOT RUN (unsafe)")
+            run.warnings.append("the contract suite was not run (--no-contracts)")
+
+        with run.step("finish") as note:
+            f["schema_summary"] = _schema_summary(schema.report)
+            f["sacred_summary"] = _sacred_summary(schema.report)
+            if options.commit:
+                message = commit_message(f, run, current, version)
+                f["commit"] = _git.commit(
+                    config.root, txn.changed_paths(), message, branch=options.branch
+                )
+                f["branch"] = options.branch
+                note["detail"] = f"committed {f['commit'][:12]}"
+            else:
+                note["detail"] = f"{len(txn.changed_paths())} file(s) changed, not committed"
+            f.pop("schema_summary")
+            f.pop("sacred_summary")
+
+
+def recover_repo(root: Path | None = None) -> RecoveryResult:
+    """``nemoctl upgrade --recover``: restore from a leftover journal, under the repo lock."""
+    config_root = load_config(root).root
+    lock = repo_lock(config_root)
+    try:
+        return recover(config_root)
+    finally:
+        lock.release()
+
+
+
+
+def _last_line(text: str) -> str | None:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else None
