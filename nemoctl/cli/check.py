@@ -1,9 +1,45 @@
-"""`nemoctl check` (being written; see the open issues)."""
+"""`nemoctl check`: fast offline consistency check (pre-commit hook, CI)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Not yet registered."""
+    @app.command("check")
+    def check(
+        upstream: str = typer.Option("litellm", "--upstream", help="Configured upstream name."),
+        skip: list[str] = typer.Option(
+            [], "--skip", metavar="CHECK",
+            help="Skip a check: lock, generated, sacred, supply-chain (repeatable).",
+        ),
+        output: str = typer.Option("text", "--format", help="text | json | github"),
+        project: Path = typer.Option(
+            None, "--project", metavar="DIR", help="Project directory (default: search upwards)."
+        ),
+    ) -> None:
+        """Generated files match the pinned schema, sacred fields present, lock consistent
+        with the pin, locked wheel hash and advisories.  Exit 0 ok, 1 problems, 2 bad input."""
+        from nemoctl.check import CHECKS, run_check
+        from nemoctl.cli._common import console
+        from nemoctl.config import load_config
+        from nemoctl.errors import BadInputError
+        from nemoctl.render.check import to_github, to_json, to_text
+
+        if output not in ("text", "json", "github"):
+            raise BadInputError(f"--format must be text, json or github, not {output!r}")
+        unknown = sorted(set(skip) - set(CHECKS))
+        if unknown:
+            raise BadInputError(
+                f"unknown check(s) for --skip: {', '.join(unknown)} (known: {', '.join(CHECKS)})"
+            )
+        report = run_check(load_config(project), upstream_name=upstream, skip=skip)
+        if output == "json":
+            typer.echo(to_json(report))
+        elif output == "github":
+            typer.echo(to_github(report) or "nemoctl check: OK")
+        else:
+            console().print(to_text(report), markup=False, highlight=False)
+        raise typer.Exit(int(report.exit_code))

@@ -161,16 +161,24 @@ def _schema(schema: dict[str, Any] | None) -> list[str]:
         out.append("")
     sacred = schema.get("sacred") or []
     if sacred:
-        out += ["#### Sacred fields", "", "| model | field | type | status |",
-                "|---|---|---|---|"]
+        out += ["#### Sacred fields", "", "| model | field | expected type | found | status |",
+                "|---|---|---|---|---|"]
         for s in sacred:
-            status = str(s.get("status", ""))
-            icon = "✅" if status in ("intact", "ok", "unchanged") else "⛔"
+            icon = "⛔" if _sacred_blocking(s) else "✅"
+            found = s.get("actual_type") or "—"
             out.append(
                 f"| `{s.get('model', '')}` | `{s.get('field', '')}` | "
-                f"`{s.get('type') or s.get('expected_type') or ''}` | {icon} {status} |"
+                f"`{s.get('expected_type', '')}` | `{found}` | {icon} {s.get('state', '')} |"
             )
+            if _sacred_blocking(s) and s.get("message"):
+                out[-1] = out[-1][:-2] + f": {s['message']} |"
     return out
+
+
+def _sacred_blocking(status: dict[str, Any]) -> bool:
+    if "blocking" in status:
+        return bool(status["blocking"])
+    return str(status.get("state", "ok")) != "ok"
 
 
 def _contracts(contracts: dict[str, Any] | None, enabled: bool) -> list[str]:
@@ -220,10 +228,11 @@ def to_annotations(result: CiResult) -> str:
                 "error", report.error.message, title=f"nemoctl ci: {label}: {report.error.type}"
             ))
         for s in (report.schema or {}).get("sacred") or []:
-            if str(s.get("status")) not in ("intact", "ok", "unchanged"):
+            if _sacred_blocking(s):
                 lines.append(annotation(
                     "error",
-                    f"sacred field {s.get('model')}.{s.get('field')}: {s.get('status')}",
+                    s.get("message") or f"sacred field {s.get('model')}.{s.get('field')}: "
+                    f"{s.get('state')}",
                     title="Sacred field broken",
                     file="schemas/sacred_fields.toml",
                 ))

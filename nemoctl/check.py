@@ -1,0 +1,259 @@
+"""``nemoctl check``: is the committed state consistent?  Fast, and offline once caches are warm.
+
+Checked, without fetching any schema (the snapshot and ``lock.json`` are the truth):
+
+- **lock** — ``schemas/lock.json`` names the package and version the pins name;
+- **generated** — every file codegen produces from the snapshot is committed byte for
+  byte, and no generated file is left over from a removed model;
+- **sacred** — every ``sacred_fields.toml`` entry exists, with its type, in the snapshot;
+- **supply-chain** — the pinned wheel still hashes to what the lock recorded, and no
+  advisory matches the pinned version.
+
+Each check reports its own problems; one failing check does not hide the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from nemoctl.config import Config, UpstreamConfig
+from nemoctl.errors import ExitCode, NemoctlError
+from nemoctl.pins import pinned_version
+
+CHECKS = ("lock", "generated", "sacred", "supply-chain")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckItem:
+    name: str
+    #: "ok" | "failed" | "skipped"
+    status: str
+    detail: str = ""
+    problems: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "detail": self.detail,
+            "problems": list(self.problems),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    upstream: str
+    package: str
+    version: str | None
+    items: tuple[CheckItem, ...]
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return tuple(f"{item.name}: {p}" for item in self.items for p in item.problems)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.ok else ExitCode.FINDINGS
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "exit_code": int(self.exit_code),
+            "upstream": self.upstream,
+            "package": self.package,
+            "version": self.version,
+            "checks": [item.to_dict() for item in self.items],
+            "problems": list(self.problems),
+        }
+
+
+class _Problems(Exception):
+    """Raised inside a check to fail it with several problems at once."""
+
+    def __init__(self, problems: Iterable[str], detail: str = "") -> None:
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
+        self.detail = detail
+
+
+class _Skip(Exception):
+    pass
+
+
+def run_check(
+    config: Config,
+    *,
+    upstream_name: str = "litellm",
+    skip: Iterable[str] = (),
+) -> CheckReport:
+    """Run every check (minus ``skip``) for one upstream and collect the problems."""
+    upstream = config.upstream(upstream_name)
+    state = _State(config, upstream)
+    checks: dict[str, Callable[[_State], str]] = {
+        "lock": _check_lock,
+        "generated": _check_generated,
+        "sacred": _check_sacred,
+        "supply-chain": _check_supply_chain,
+    }
+    skipped = set(skip)
+    items = []
+    for name, check in checks.items():
+        if name in skipped:
+            items.append(CheckItem(name, "skipped", "--skip"))
+            continue
+        try:
+            detail = check(state)
+        except _Skip as exc:
+            items.append(CheckItem(name, "skipped", str(exc)))
+        except _Problems as exc:
+            items.append(CheckItem(name, "failed", exc.detail, exc.problems))
+        except NemoctlError as exc:
+            items.append(CheckItem(name, "failed", "", (exc.message,)))
+        else:
+            items.append(CheckItem(name, "ok", detail))
+    return CheckReport(upstream_name, upstream.package, state.pinned, tuple(items))
+
+
+class _State:
+    """What the checks share, read once: the pin, the snapshot and the lock."""
+
+    def __init__(self, config: Config, upstream: UpstreamConfig) -> None:
+        self.config = config
+        self.upstream = upstream
+        self.pinned: str | None = None
+        self.pin_error: str | None = None
+        try:
+            self.pinned = pinned_version(config.root, upstream.package)
+        except NemoctlError as exc:
+            self.pin_error = exc.message
+        self.snapshot_path = config.schemas_dir / "schema.prisma"
+        self.lock_path = config.schemas_dir / "lock.json"
+        self.snapshot: str | None = (
+            self.snapshot_path.read_text(encoding="utf-8") if self.snapshot_path.is_file()
+            else None
+        )
+        self.lock: dict[str, Any] | None = None
+        self.lock_error: str | None = None
+        if not self.lock_path.is_file():
+            self.lock_error = f"{self._rel(self.lock_path)} is missing (run nemoctl generate)"
+        else:
+            try:
+                loaded = json.loads(self.lock_path.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                self.lock_error = f"{self._rel(self.lock_path)} is not valid JSON: {exc}"
+            else:
+                if isinstance(loaded, dict):
+                    self.lock = loaded
+                else:
+                    self.lock_error = f"{self._rel(self.lock_path)} is not a JSON object"
+
+    def _rel(self, path: Any) -> str:
+        try:
+            return str(path.relative_to(self.config.root))
+        except ValueError:
+            return str(path)
+
+    def need_snapshot(self) -> str:
+        if self.snapshot is None:
+            raise _Problems([f"{self._rel(self.snapshot_path)} is missing (run nemoctl generate)"])
+        return self.snapshot
+
+    def need_lock(self) -> dict[str, Any]:
+        if self.lock is None:
+            raise _Problems([self.lock_error or "lock.json unreadable"])
+        return self.lock
+
+
+def _check_lock(state: _State) -> str:
+    lock = state.need_lock()
+    problems = []
+    if state.pin_error:
+        problems.append(state.pin_error)
+    if lock.get("package") != state.upstream.package:
+        problems.append(
+            f"lock.json is for package {lock.get('package')!r}, not {state.upstream.package!r}"
+        )
+    if state.pinned and lock.get("version") != state.pinned:
+        problems.append(
+            f"lock.json records {state.upstream.package} {lock.get('version')} but the pins "
+            f"name {state.pinned} (run nemoctl generate, or nemoctl upgrade to move the pin)"
+        )
+    if state.snapshot is not None:
+        from nemoctl.schema.parser import sha256_text
+
+        if lock.get("schema_sha256") != sha256_text(state.snapshot):
+            problems.append("lock.json's schema_sha256 does not match schemas/schema.prisma")
+    if problems:
+        raise _Problems(problems)
+    return f"{state.upstream.package} {state.pinned}"
+
+
+def _check_generated(state: _State) -> str:
+    from nemoctl.codegen import render_outputs
+    from nemoctl.upgrade.steps import output_path, stale_generated
+
+    snapshot = state.need_snapshot()
+    lock = state.need_lock()
+    version = str(lock.get("version") or state.pinned or "")
+    outputs = render_outputs(
+        snapshot, upstream_version=version, wheel_sha256=lock.get("wheel_sha256")
+    )
+    files = {output_path(state.config, rel): data for rel, data in outputs.items()}
+    problems = []
+    for path, data in sorted(files.items()):
+        if not path.is_file():
+            problems.append(f"{state._rel(path)} is missing")
+        elif path.read_bytes() != data:
+            problems.append(f"{state._rel(path)} differs from what the pinned schema generates")
+    for path in stale_generated(state.config, files):
+        problems.append(f"{state._rel(path)} is no longer generated (a leftover)")
+    if problems:
+        raise _Problems(
+            problems,
+            detail=f"{len(problems)} of {len(files)} file(s) out of date; run nemoctl generate",
+        )
+    return f"{len(files)} file(s) match"
+
+
+def _check_sacred(state: _State) -> str:
+    from nemoctl.diff import diff_schemas, load_sacred
+    from nemoctl.schema.parser import parse_text
+
+    sacred_file = state.config.sacred_fields_file
+    if not sacred_file.is_file():
+        raise _Skip(f"no {state._rel(sacred_file)}")
+    snapshot = parse_text(state.need_snapshot(), source=state._rel(state.snapshot_path))
+    sacred = load_sacred(sacred_file)
+    # Diffing the snapshot with itself evaluates every entry against it.
+    report = diff_schemas(snapshot, snapshot, sacred=sacred)
+    broken = [s for s in report.sacred if s.blocking]
+    if broken:
+        raise _Problems(
+            [f"{s.model}.{s.field} ({s.expected_type}): {s.state} — {s.message}" for s in broken],
+            detail=f"{len(broken)} of {len(report.sacred)} broken",
+        )
+    return f"{len(report.sacred)} field(s) present"
+
+
+def _check_supply_chain(state: _State) -> str:
+    from nemoctl.supply_chain import check_advisories, verify_locked_wheel
+
+    if state.pinned is None:
+        raise _Skip("no exact pin")
+    problems = [str(p) for p in verify_locked_wheel(state.config)]
+    problems += [_describe(a) for a in check_advisories(state.config, state.pinned)]
+    if problems:
+        raise _Problems(problems)
+    return "locked wheel hash verified; no advisory matches"
+
+
+def _describe(item: Any) -> str:
+    describe = getattr(item, "describe", None)
+    return str(describe()) if callable(describe) else str(item)
