@@ -167,6 +167,21 @@ def _verify_one(
     except NemoctlError as exc:
         message = exc.message + (f" ({exc.hint})" if exc.hint else "")
         return Verification(change, None, error=message, error_code=exc.exit_code)
+    mismatch = _coupled_mismatch(change, report.coupled)
+    if mismatch and report.exit_code == ExitCode.OK:
+        # The upgrade resolves the upstream alone; the PR must also pin what it needs.
+        from dataclasses import replace
+
+        from nemoctl.upgrade.report import UpgradeError
+
+        report = replace(
+            report,
+            exit_code=ExitCode.UNRESOLVABLE,
+            error=UpgradeError(
+                "CoupledPinMismatch", mismatch,
+                hint="move the coupled pins in the same PR (dependabot: group them)",
+            ),
+        )
     stale: tuple[StaleFile, ...] = ()
     if report.stale_files and not write:
         stale = tuple(_stale_diffs(config, change.name, version, report.stale_files))
@@ -176,6 +191,20 @@ def _verify_one(
 
         report = replace(report, exit_code=ExitCode.FINDINGS)
     return Verification(change, report, stale=stale)
+
+
+def _coupled_mismatch(change: UpstreamChange, resolved: dict[str, str]) -> str | None:
+    """A coupled package the head pins at a version the upstream does not accept."""
+    wrong = [
+        f"{pin.package}=={resolved[pin.package]} (the PR pins {pin.head_version})"
+        for pin in change.pins[1:]
+        if pin.head_version and resolved.get(pin.package, pin.head_version) != pin.head_version
+    ]
+    if not wrong:
+        return None
+    return (
+        f"{change.main.package} {change.main.head_version} requires " + ", ".join(wrong)
+    )
 
 
 def _stale_diffs(
