@@ -207,7 +207,7 @@ def blocked_error(report: Any, old: str, new: str) -> BlockedError:
     sacred = [s for s in getattr(report, "sacred", ()) if _sacred_broken(s)]
     if sacred:
         reasons.append(f"{len(sacred)} sacred field(s) broken")
-    errs = [c for c in report.changes if c.severity == "ERR" and not c.acknowledged]
+    errs = [c for c in report.changes if c.blocking and not c.sacred]
     if errs:
         reasons.append(f"{len(errs)} unacknowledged ERR change(s)")
     return BlockedError(
@@ -217,11 +217,7 @@ def blocked_error(report: Any, old: str, new: str) -> BlockedError:
 
 
 def _sacred_broken(status: Any) -> bool:
-    value = getattr(status, "status", None) or getattr(status, "state", None)
-    ok = getattr(status, "ok", None)
-    if ok is not None:
-        return not ok
-    return value not in (None, "ok", "unchanged", "intact")
+    return bool(getattr(status, "blocking", False))
 
 
 def output_path(config: Config, rel: str) -> Path:
