@@ -28,6 +28,7 @@ from nemoctl.db.migrations import (
     wheel_migrations,
 )
 from nemoctl.db.report import DbFinding, DbReport, SacredStatus
+from nemoctl.db.rows import prepare_connection, read_rows
 from nemoctl.db.verify import expected_column, verify
 
 __all__ = [
@@ -53,6 +54,8 @@ __all__ = [
     "migrations_for",
     "migrations_from_dir",
     "parse_url",
+    "prepare_connection",
+    "read_rows",
     "redact_text",
     "redact_url",
     "throwaway_database",
