@@ -6,8 +6,9 @@ Checked, without fetching any schema (the snapshot and ``lock.json`` are the tru
 - **generated** — every file codegen produces from the snapshot is committed byte for
   byte, and no generated file is left over from a removed model;
 - **sacred** — every ``sacred_fields.toml`` entry exists, with its type, in the snapshot;
-- **supply-chain** — the pinned wheel still hashes to what the lock recorded, and no
-  advisory matches the pinned version.
+- **supply-chain** — the pinned wheel still hashes to what the lock recorded (the
+  project lockfile's hashes, the cached wheel; the index only when the wheel is not
+  cached and not ``offline``), and no advisory matches a pinned version.
 
 Each check reports its own problems; one failing check does not hide the others.
 """
@@ -92,10 +93,11 @@ def run_check(
     *,
     upstream_name: str = "litellm",
     skip: Iterable[str] = (),
+    offline: bool = False,
 ) -> CheckReport:
     """Run every check (minus ``skip``) for one upstream and collect the problems."""
     upstream = config.upstream(upstream_name)
-    state = _State(config, upstream)
+    state = _State(config, upstream, offline=offline)
     checks: dict[str, Callable[[_State], str]] = {
         "lock": _check_lock,
         "generated": _check_generated,
@@ -124,9 +126,11 @@ def run_check(
 class _State:
     """What the checks share, read once: the pin, the snapshot and the lock."""
 
-    def __init__(self, config: Config, upstream: UpstreamConfig) -> None:
+    def __init__(self, config: Config, upstream: UpstreamConfig, *, offline: bool) -> None:
         self.config = config
         self.upstream = upstream
+        self.offline = offline
+        self.lock_version_mismatch = False
         self.pinned: str | None = None
         self.pin_error: str | None = None
         try:
@@ -181,6 +185,7 @@ def _check_lock(state: _State) -> str:
             f"lock.json is for package {lock.get('package')!r}, not {state.upstream.package!r}"
         )
     if state.pinned and lock.get("version") != state.pinned:
+        state.lock_version_mismatch = True
         problems.append(
             f"lock.json records {state.upstream.package} {lock.get('version')} but the pins "
             f"name {state.pinned} (run nemoctl generate, or nemoctl upgrade to move the pin)"
@@ -247,11 +252,23 @@ def _check_supply_chain(state: _State) -> str:
 
     if state.pinned is None:
         raise _Skip("no exact pin")
-    problems = [str(p) for p in verify_locked_wheel(state.config)]
-    problems += [_describe(a) for a in check_advisories(state.config, state.pinned)]
+    problems = [
+        p for p in verify_locked_wheel(state.config, offline=state.offline)
+        # The lock check already reports a lock that names another version.
+        if not (state.lock_version_mismatch and " is pinned to " in p)
+    ]
+    pinned = {state.upstream.package: state.pinned}
+    for package in state.upstream.coupled:
+        try:
+            pinned[package] = pinned_version(state.config.root, package)
+        except NemoctlError:
+            continue  # a coupled package need not be pinned directly
+    for package, version in pinned.items():
+        problems += [_describe(a) for a in check_advisories(state.config, version, package)]
     if problems:
         raise _Problems(problems)
-    return "locked wheel hash verified; no advisory matches"
+    checked = "offline: lockfile + cached wheel" if state.offline else "locked wheel hash"
+    return f"{checked} verified; no advisory matches {len(pinned)} pin(s)"
 
 
 def _describe(item: Any) -> str:

@@ -15,6 +15,9 @@ def register(app: typer.Typer) -> None:
             [], "--skip", metavar="CHECK",
             help="Skip a check: lock, generated, sacred, supply-chain (repeatable).",
         ),
+        offline: bool = typer.Option(
+            False, "--offline", help="Never ask the index (a cold wheel cache is not checked)."
+        ),
         output: str = typer.Option("text", "--format", help="text | json | github"),
         project: Path = typer.Option(
             None, "--project", metavar="DIR", help="Project directory (default: search upwards)."
@@ -35,7 +38,9 @@ def register(app: typer.Typer) -> None:
             raise BadInputError(
                 f"unknown check(s) for --skip: {', '.join(unknown)} (known: {', '.join(CHECKS)})"
             )
-        report = run_check(load_config(project), upstream_name=upstream, skip=skip)
+        report = run_check(
+            load_config(project), upstream_name=upstream, skip=skip, offline=offline
+        )
         if output == "json":
             typer.echo(to_json(report))
         elif output == "github":
