@@ -66,13 +66,14 @@ def verify_migrations(
         with connect(url, read_only=True) as conn:
             live = introspect(conn, url.schema)
         read = time.perf_counter()
-    report = verify(
-        schema, live,
-        target=f"a new database built from {migrations.origin}",
-        schema_source=schema_source,
-        sacred=sacred,
-        migrations_applied=len(migrations.migrations),
-        migrations_source=migrations.origin,
-    )
-    return VerifyRun(report, Timings(apply_s=apply_s, introspect_s=read - started,
-                                     compare_s=time.perf_counter() - read))
+        report = verify(
+            schema, live,
+            target=f"a new database built from {migrations.origin}",
+            schema_source=schema_source,
+            sacred=sacred,
+            migrations_applied=len(migrations.migrations),
+            migrations_source=migrations.origin,
+        )
+        timings = Timings(apply_s=apply_s, introspect_s=read - started,
+                          compare_s=time.perf_counter() - read)
+    return VerifyRun(report, timings)
