@@ -228,23 +228,21 @@ def _check_generated(state: _State) -> str:
 
 
 def _check_sacred(state: _State) -> str:
-    from nemoctl.diff import diff_schemas, load_sacred
+    from nemoctl.diff import check_sacred, load_sacred
     from nemoctl.schema.parser import parse_text
 
     sacred_file = state.config.sacred_fields_file
     if not sacred_file.is_file():
         raise _Skip(f"no {state._rel(sacred_file)}")
     snapshot = parse_text(state.need_snapshot(), source=state._rel(state.snapshot_path))
-    sacred = load_sacred(sacred_file)
-    # Diffing the snapshot with itself evaluates every entry against it.
-    report = diff_schemas(snapshot, snapshot, sacred=sacred)
-    broken = [s for s in report.sacred if s.blocking]
+    statuses = check_sacred(snapshot, load_sacred(sacred_file))
+    broken = [s for s in statuses if s.blocking]
     if broken:
         raise _Problems(
-            [f"{s.model}.{s.field} ({s.expected_type}): {s.state} — {s.message}" for s in broken],
-            detail=f"{len(broken)} of {len(report.sacred)} broken",
+            [f"{s.model}.{s.field}: {s.state}: {s.message}" for s in broken],
+            detail=f"{len(broken)} of {len(statuses)} broken",
         )
-    return f"{len(report.sacred)} field(s) present"
+    return f"{len(statuses)} field(s) present with their types"
 
 
 def _check_supply_chain(state: _State) -> str:
