@@ -1,0 +1,74 @@
+"""What a contract run returns: plain data, rendered elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Outcomes that count as a broken contract.
+FAILING = frozenset({"failed", "error", "not run"})
+
+
+@dataclass(frozen=True)
+class ContractResult:
+    """One contract (a named test in the suite) and how it went."""
+
+    name: str
+    outcome: str  # passed | failed | error | skipped | not run
+    message: str = ""
+    module: str = ""
+    duration_s: float = 0.0
+    #: What the suite recorded about this version's behaviour (e.g. ``stream_cost_header``).
+    observations: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome not in FAILING
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "outcome": self.outcome,
+            "passed": self.passed,
+            "message": self.message,
+            "module": self.module,
+            "duration_s": self.duration_s,
+            "observations": dict(self.observations),
+        }
+
+
+@dataclass(frozen=True)
+class ContractRun:
+    results: tuple[ContractResult, ...]
+    litellm_version: str
+    duration_s: float
+    requested_version: str | None = None
+    #: The isolated environment used, when a version was requested.
+    environment: str | None = None
+    environment_reused: bool | None = None
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.results) and all(r.passed for r in self.results)
+
+    @property
+    def failures(self) -> tuple[ContractResult, ...]:
+        return tuple(r for r in self.results if not r.passed)
+
+    def result(self, name: str) -> ContractResult:
+        for r in self.results:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "litellm_version": self.litellm_version,
+            "requested_version": self.requested_version,
+            "passed": self.passed,
+            "failed": [r.name for r in self.failures],
+            "duration_s": self.duration_s,
+            "environment": self.environment,
+            "environment_reused": self.environment_reused,
+            "results": [r.to_dict() for r in self.results],
+        }

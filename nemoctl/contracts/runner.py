@@ -1,0 +1,208 @@
+"""Run the contract suite against the installed LiteLLM or a given version, results by name.
+
+The suite always runs in a child ``python -m pytest`` (the current interpreter, or the
+isolated environment's) so LiteLLM never gets imported into the caller's process and
+a crash or a hang in it is contained.  Results come back through pytest's JUnit XML.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import nemoctl
+from nemoctl.contracts.catalogue import Contract, contracts
+from nemoctl.contracts.envs import ensure_env
+from nemoctl.contracts.result import ContractResult, ContractRun
+from nemoctl.errors import ContractsFailedError
+
+SUITE_PACKAGE = "nemoctl.contracts.suite"
+#: A wedged LiteLLM must not wedge `nemoctl upgrade`; the whole suite takes ~10-20 s.
+DEFAULT_TIMEOUT_S = 600.0
+_MESSAGE_LIMIT = 600
+_CREDENTIALS = re.compile(r"(//)[^/@\s:]+:[^/@\s]+@")
+
+_PYTEST_INI = """\
+[pytest]
+addopts =
+junit_family = xunit1
+junit_logging = no
+filterwarnings = ignore::DeprecationWarning
+"""
+
+
+def default_models_dir() -> Path | None:
+    """The directory holding the ``nemoctl_models`` this interpreter imports, if any."""
+    spec = importlib.util.find_spec("nemoctl_models")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations))).parent
+    repo_models = Path(nemoctl.__file__).resolve().parent.parent / "generated" / "python"
+    return repo_models if (repo_models / "nemoctl_models").is_dir() else None
+
+
+def run_contracts(
+    version: str | None = None,
+    *,
+    models_dir: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> ContractRun:
+    """Run every contract; ``version=None`` uses the LiteLLM installed next to nemoctl.
+
+    A version runs in an isolated cached environment (built on first use) and never
+    touches the active one.  The generated models under ``models_dir`` (default: the
+    ``nemoctl_models`` importable here) are what the spend-log contract validates against.
+    """
+    started = time.monotonic()
+    env_path: Path | None = None
+    reused: bool | None = None
+    if version is None:
+        python = Path(sys.executable)
+    else:
+        env = ensure_env(version)
+        python, env_path, reused = env.python, env.path, env.reused
+    models = models_dir if models_dir is not None else default_models_dir()
+    with tempfile.TemporaryDirectory(prefix="nemoctl-contracts-") as tmp:
+        stage = Path(tmp)
+        xml_path = stage / "junit.xml"
+        proc = _run_pytest(
+            python, stage, xml_path, models, isolated=version is not None, timeout=timeout
+        )
+        if not xml_path.is_file():
+            raise ContractsFailedError(
+                "the contract suite could not run"
+                + (f" against litellm {version}" if version else "")
+                + ":\n"
+                + _tail(proc.stdout + proc.stderr),
+            )
+        litellm_version, results = parse_junit(xml_path.read_text(encoding="utf-8"))
+    results = _with_missing(results, contracts())
+    return ContractRun(
+        results=tuple(results),
+        litellm_version=litellm_version or version or "unknown",
+        duration_s=round(time.monotonic() - started, 2),
+        requested_version=version,
+        environment=str(env_path) if env_path else None,
+        environment_reused=reused,
+    )
+
+
+def _run_pytest(
+    python: Path,
+    stage: Path,
+    xml_path: Path,
+    models: Path | None,
+    *,
+    isolated: bool,
+    timeout: float,
+) -> subprocess.CompletedProcess[str]:
+    # The stage puts exactly nemoctl and the chosen models on the child's path: an
+    # installed nemoctl's parent is site-packages, which must not leak into the env.
+    (stage / "nemoctl").symlink_to(Path(nemoctl.__file__).resolve().parent, True)
+    if models is not None and (models / "nemoctl_models").is_dir():
+        (stage / "nemoctl_models").symlink_to((models / "nemoctl_models").resolve(), True)
+    (stage / "pytest.ini").write_text(_PYTEST_INI)
+    env = dict(os.environ)
+    env.pop("VIRTUAL_ENV", None)
+    env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    env["PYTHONDONTWRITEBYTECODE"] = env.get("PYTHONDONTWRITEBYTECODE", "")
+    if isolated:
+        env["PYTHONPATH"] = str(stage)
+        env["PYTHONNOUSERSITE"] = "1"
+    else:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(stage), env.get("PYTHONPATH")) if p)
+    cmd = [
+        str(python),
+        "-m",
+        "pytest",
+        "-c",
+        str(stage / "pytest.ini"),
+        "--rootdir",
+        str(stage),
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--no-header",
+        "-rN",
+        "--junitxml",
+        str(xml_path),
+        "--pyargs",
+        SUITE_PACKAGE,
+    ]
+    try:
+        return subprocess.run(
+            cmd, cwd=stage, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise ContractsFailedError(
+            f"the contract suite did not finish within {timeout:.0f} s"
+        ) from None
+    except FileNotFoundError:
+        raise ContractsFailedError(f"no Python interpreter at {python}") from None
+
+
+def parse_junit(text: str) -> tuple[str | None, list[ContractResult]]:
+    """LiteLLM's version and one result per test case, from pytest's JUnit XML."""
+    root = ET.fromstring(text)
+    version: str | None = None
+    for prop in root.iter("property"):
+        if prop.get("name") == "litellm_version":
+            version = prop.get("value")
+    results: list[ContractResult] = []
+    for case in root.iter("testcase"):
+        outcome, message = "passed", ""
+        for tag, name in (("failure", "failed"), ("error", "error"), ("skipped", "skipped")):
+            node = case.find(tag)
+            if node is not None:
+                outcome = name
+                message = _message(node)
+                break
+        observations = {
+            p.get("name", ""): p.get("value", "") for p in case.findall("properties/property")
+        }
+        results.append(
+            ContractResult(
+                name=case.get("name", ""),
+                outcome=outcome,
+                message=message,
+                module=(case.get("classname") or "").rsplit(".", 1)[-1],
+                duration_s=round(float(case.get("time") or 0.0), 3),
+                observations=tuple(sorted(observations.items())),
+            )
+        )
+    return version, results
+
+
+def _message(node: ET.Element) -> str:
+    """The assertion text, not the traceback: what follows ``AssertionError:``."""
+    text = node.get("message") or ""
+    if not text:
+        lines = (node.text or "").strip().splitlines()
+        text = lines[-1] if lines else ""
+    text = re.sub(r"^(AssertionError|assert):?\s*", "", text.strip())
+    text = _CREDENTIALS.sub(r"\1***@", text.split("\nassert ")[0].strip())
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+
+
+def _with_missing(results: list[ContractResult], catalogue: list[Contract]) -> list[ContractResult]:
+    """A contract the run did not report (its module failed to import, say) is a failure."""
+    seen = {r.name for r in results}
+    missing = [
+        ContractResult(
+            name=c.name, outcome="not run", message="the suite did not report it", module=c.module
+        )
+        for c in catalogue
+        if c.name not in seen
+    ]
+    return results + missing
+
+
+def _tail(text: str, lines: int = 20) -> str:
+    kept = "\n".join(text.strip().splitlines()[-lines:])
+    return _CREDENTIALS.sub(r"\1***@", kept)
