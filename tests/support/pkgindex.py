@@ -208,6 +208,7 @@ class LocalIndex:
         self.html_only = html_only
         self.requests: list[str] = []
         self._server: ThreadingHTTPServer | None = None
+        self._address: tuple[str, int] | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -277,9 +278,10 @@ class LocalIndex:
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("LocalIndex is not running; use it as a context manager")
-        host, port = self._server.server_address[:2]
+        # Kept after the server stops, so tests can look for the URL in messages.
+        if self._address is None:
+            raise RuntimeError("LocalIndex was never started; use it as a context manager")
+        host, port = self._address
         return f"http://{host}:{port}"
 
     @property
@@ -383,6 +385,8 @@ class LocalIndex:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        host, port = self._server.server_address[:2]
+        self._address = (str(host), int(port))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
