@@ -1,0 +1,55 @@
+"""Schema diff: named rules, sacred fields, acknowledgements, one report.
+
+    from nemoctl.diff import diff_schemas, load_sacred, load_acknowledgements
+    report = diff_schemas(old, new, sacred=load_sacred(path), acks=load_acknowledgements(p))
+"""
+
+from nemoctl.diff.acks import (
+    Acknowledgement,
+    Acknowledgements,
+    load_acknowledgements,
+    parse_acknowledgements,
+)
+from nemoctl.diff.engine import diff_schemas, resolve_severities
+from nemoctl.diff.report import (
+    AckStatus,
+    Change,
+    DiffReport,
+    SacredStatus,
+    Severity,
+    at_least,
+    fingerprint,
+)
+from nemoctl.diff.rules import RULES, Rule
+from nemoctl.diff.sacred import (
+    SacredField,
+    SacredFields,
+    check_sacred,
+    compare_sacred,
+    load_sacred,
+    parse_sacred,
+)
+
+__all__ = [
+    "RULES",
+    "AckStatus",
+    "Acknowledgement",
+    "Acknowledgements",
+    "Change",
+    "DiffReport",
+    "Rule",
+    "SacredField",
+    "SacredFields",
+    "SacredStatus",
+    "Severity",
+    "at_least",
+    "check_sacred",
+    "compare_sacred",
+    "diff_schemas",
+    "fingerprint",
+    "load_acknowledgements",
+    "load_sacred",
+    "parse_acknowledgements",
+    "parse_sacred",
+    "resolve_severities",
+]

@@ -1,0 +1,203 @@
+"""The diff's result: findings (:class:`Change`), sacred-field status, acknowledgements.
+
+Everything here is a frozen dataclass with ``to_dict()``, so ``upgrade`` and ``ci``
+embed a :class:`DiffReport` in their own reports and the JSON stays one shape.
+The JSON keys are documented in ``docs/diff.md`` and only ever grow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from nemoctl.errors import ExitCode
+
+Severity = Literal["ERR", "WARN", "INFO"]
+#: Highest first; a severity "reaches" a threshold when its rank is at least the threshold's.
+SEVERITY_ORDER: tuple[Severity, ...] = ("ERR", "WARN", "INFO")
+_RANK = {"INFO": 0, "WARN": 1, "ERR": 2}
+
+Subject = Literal["model", "field", "enum", "enum_value", "index"]
+SacredState = Literal["ok", "changed", "removed", "unknown", "type-mismatch"]
+#: States that block: the field the product reads is gone or different, or the entry
+#: itself is wrong (then the gate protects nothing).
+BLOCKING_SACRED_STATES = frozenset({"changed", "removed", "unknown", "type-mismatch"})
+
+
+def at_least(severity: str, threshold: str) -> bool:
+    return _RANK[severity] >= _RANK[threshold]
+
+
+def fingerprint(rule_id: str, model: str, field_name: str, before: str, after: str) -> str:
+    """A stable id for one change: same change, same fingerprint, in any run or order.
+
+    Built only from what the change *is* (rule, where, before → after), never from a
+    message wording, so rewording a message never invalidates an acknowledgement.
+    """
+    raw = "\x1f".join((rule_id, model, field_name, before, after)).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One finding of one rule."""
+
+    rule_id: str
+    severity: Severity
+    subject: Subject
+    #: Model or enum name.
+    model: str
+    #: Field or enum value name ("" for model/enum-level changes; index columns for indexes).
+    field: str
+    before: str
+    after: str
+    message: str
+    fingerprint: str
+    #: True when the change touches a sacred field: then it always blocks.
+    sacred: bool = False
+    acknowledged: bool = False
+    ack_reason: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.sacred or (self.severity == "ERR" and not self.acknowledged)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "subject": self.subject,
+            "model": self.model,
+            "field": self.field or None,
+            "before": self.before or None,
+            "after": self.after or None,
+            "message": self.message,
+            "fingerprint": self.fingerprint,
+            "sacred": self.sacred,
+            "acknowledged": self.acknowledged,
+            "ack_reason": self.ack_reason,
+            "blocking": self.blocking,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SacredStatus:
+    """How one ``sacred_fields.toml`` entry fares."""
+
+    model: str
+    field: str
+    expected_type: str
+    state: SacredState
+    message: str
+    owner: str = ""
+    reason: str = ""
+    #: The type found in the (new) schema, when the field exists there.
+    actual_type: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.state in BLOCKING_SACRED_STATES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "field": self.field,
+            "expected_type": self.expected_type,
+            "actual_type": self.actual_type,
+            "state": self.state,
+            "blocking": self.blocking,
+            "message": self.message,
+            "owner": self.owner,
+            "reason": self.reason,
+        }
+
+
+AckState = Literal["used", "unused", "expired", "sacred"]
+
+
+@dataclass(frozen=True, slots=True)
+class AckStatus:
+    """What became of one acknowledgement in this diff."""
+
+    fingerprint: str
+    state: AckState
+    reason: str
+    expires: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "state": self.state,
+            "reason": self.reason,
+            "expires": self.expires,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DiffReport:
+    old_label: str
+    new_label: str
+    old_sha256: str
+    new_sha256: str
+    changes: tuple[Change, ...]
+    sacred: tuple[SacredStatus, ...] = ()
+    acknowledgements: tuple[AckStatus, ...] = ()
+    #: Rule id → severity actually used (after re-levelling), for the rules that fired.
+    severities: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sacred_broken(self) -> tuple[SacredStatus, ...]:
+        return tuple(s for s in self.sacred if s.blocking)
+
+    @property
+    def blocking(self) -> bool:
+        """A sacred field broke (or a sacred entry is wrong), or an ERR is unacknowledged."""
+        return bool(self.sacred_broken) or any(c.blocking for c in self.changes)
+
+    @property
+    def open_changes(self) -> tuple[Change, ...]:
+        """Changes that still count: not acknowledged (sacred ones always count)."""
+        return tuple(c for c in self.changes if c.sacred or not c.acknowledged)
+
+    @property
+    def max_severity(self) -> Severity | None:
+        """The highest severity among open changes (None: nothing open)."""
+        present = {c.severity for c in self.open_changes}
+        for severity in SEVERITY_ORDER:
+            if severity in present:
+                return severity
+        return None
+
+    def counts(self) -> dict[str, int]:
+        result: dict[str, int] = {s: 0 for s in SEVERITY_ORDER}
+        for c in self.open_changes:
+            result[c.severity] += 1
+        result["acknowledged"] = sum(1 for c in self.changes if c.acknowledged and not c.sacred)
+        return result
+
+    def exit_code(self, fail_on: str = "ERR") -> ExitCode:
+        """BLOCKED (4) when blocking; FINDINGS (1) when an open change reaches ``fail_on``."""
+        if self.blocking:
+            return ExitCode.BLOCKED
+        if self.max_severity is not None and at_least(self.max_severity, fail_on):
+            return ExitCode.FINDINGS
+        return ExitCode.OK
+
+    def to_dict(self, *, fail_on: str | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "old": {"label": self.old_label, "sha256": self.old_sha256},
+            "new": {"label": self.new_label, "sha256": self.new_sha256},
+            "blocking": self.blocking,
+            "max_severity": self.max_severity,
+            "counts": self.counts(),
+            "changes": [c.to_dict() for c in self.changes],
+            "sacred": [s.to_dict() for s in self.sacred],
+            "acknowledgements": [a.to_dict() for a in self.acknowledgements],
+        }
+        if fail_on is not None:
+            data["fail_on"] = fail_on
+            data["exit_code"] = int(self.exit_code(fail_on))
+        return data
