@@ -155,9 +155,8 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
         )
 
     with run.step("supply-chain") as note:
-        f["supply_chain"] = tuple(supply_chain_check(
-            config, {upstream.package: version, **coupled}, allow_yanked=options.allow_yanked
-        ))
+        supply_chain_check(config, {upstream.package: version, **coupled},
+                           allow_yanked=options.allow_yanked, into=f)
         note["detail"] = f"{len(f['supply_chain'])} release(s) accepted"
 
     with run.step("schema") as note:

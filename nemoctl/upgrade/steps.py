@@ -135,19 +135,19 @@ def newest_below(upstream: UpstreamConfig, current: str, target: str, *, python:
 
 
 def supply_chain_check(
-    config: Config, packages: dict[str, str], *, allow_yanked: bool
-) -> list[dict[str, Any]]:
-    """Evaluate every package==version; raise SupplyChainError (exit 3) on a refusal."""
+    config: Config, packages: dict[str, str], *, allow_yanked: bool, into: dict[str, Any]
+) -> None:
+    """Evaluate every package==version into ``into["supply_chain"]`` (kept even on refusal),
+    then raise SupplyChainError (exit 3) for the first refusal."""
     from nemoctl.supply_chain import enforce, evaluate
 
     reports = [
         evaluate(package, version, config, allow_yanked=allow_yanked)
         for package, version in packages.items()
     ]
-    dicts = [r.to_dict() for r in reports]
+    into["supply_chain"] = tuple(r.to_dict() for r in reports)
     for r in reports:
         enforce(r)
-    return dicts
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,9 +94,8 @@ def _verify(
         note["detail"] = "resolves"
 
     with run.step("supply-chain") as note:
-        f["supply_chain"] = tuple(supply_chain_check(
-            config, {upstream.package: version, **coupled}, allow_yanked=allow_yanked
-        ))
+        supply_chain_check(config, {upstream.package: version, **coupled},
+                           allow_yanked=allow_yanked, into=f)
         note["detail"] = f"{len(f['supply_chain'])} release(s) accepted"
 
     with run.step("schema") as note:
