@@ -1,9 +1,151 @@
-"""`nemoctl diff` (being written; see the open issues)."""
+"""`nemoctl diff`: what changed between two schemas, and whether it breaks the product."""
 
 from __future__ import annotations
 
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
 import typer
+
+if TYPE_CHECKING:
+    from nemoctl.config import Config
+
+
+class OutputFormat(StrEnum):
+    human = "human"
+    markdown = "markdown"
+    json = "json"
+    github = "github"
+
+
+class Severity(StrEnum):
+    ERR = "ERR"
+    WARN = "WARN"
+    INFO = "INFO"
 
 
 def register(app: typer.Typer) -> None:
-    """Not yet registered."""
+    app.command("diff")(diff_command)
+
+
+def diff_command(
+    old: str | None = typer.Option(
+        None, "--from", metavar="SPEC",
+        help="Old schema: a LiteLLM version (1.102.4), a .whl or a .prisma path "
+        "(default: schemas/schema.prisma, else the pinned version).",
+        show_default=False,
+    ),
+    new: str = typer.Option(..., "--to", metavar="SPEC", help="New schema: version, .whl or "
+                            ".prisma path."),
+    output: OutputFormat = typer.Option(OutputFormat.human, "--format", help="Output format."),
+    fail_on: Severity | None = typer.Option(
+        None, "--fail-on", help="Exit 1 when an open change is at or above this severity "
+        "(default: fail-on in [tool.nemoctl], else ERR).", show_default=False,
+    ),
+    sacred_path: Path | None = typer.Option(
+        None, "--sacred", metavar="FILE", help="Sacred fields file (default: "
+        "schemas/sacred_fields.toml).", show_default=False,
+    ),
+    no_sacred: bool = typer.Option(False, "--no-sacred", help="Skip the sacred-field gate "
+                                   "(e.g. to compare two historical versions)."),
+    acks_path: Path | None = typer.Option(
+        None, "--acks", metavar="FILE", help="Acknowledgements file (default: "
+        "schemas/acknowledged.toml).", show_default=False,
+    ),
+    no_acks: bool = typer.Option(False, "--no-acks", help="Ignore acknowledgements."),
+    today: str | None = typer.Option(
+        None, "--today", metavar="YYYY-MM-DD", help="Judge acknowledgement expiry as of this "
+        "date (default: today).", show_default=False,
+    ),
+    hide_info: bool = typer.Option(False, "--hide-info", help="Human format: hide INFO changes."),
+    upstream_name: str = typer.Option("litellm", "--upstream", help="Configured upstream whose "
+                                      "schema a version or wheel spec means."),
+) -> None:
+    """Compare two schemas with the named rules; sacred fields and acknowledgements applied.
+
+    Exit codes: 0 nothing at/above --fail-on; 1 changes at/above --fail-on, none blocking;
+    4 blocked (a sacred field changed or a sacred entry is wrong, or an unacknowledged ERR);
+    2 bad input (unknown file, Prisma parse error, bad config); 3 a version cannot be fetched.
+    """
+    from nemoctl.cli._common import console
+    from nemoctl.diff import (
+        Acknowledgements,
+        SacredFields,
+        diff_schemas,
+        load_acknowledgements,
+        load_sacred,
+    )
+    from nemoctl.render import diff as render
+    from nemoctl.sources import load_schemas
+
+    config = project_config()
+    as_of = parse_day(today)
+    upstream = config.upstream(upstream_name)
+    old_spec = old or default_from_spec(config, upstream.package)
+    for flag, path in (("--sacred", sacred_path), ("--acks", acks_path)):
+        if path is not None and not path.is_file():
+            raise_bad(f"{flag}: no such file: {path}")
+    sacred = SacredFields() if no_sacred else load_sacred(
+        sacred_path or config.sacred_fields_file)
+    before, after = load_schemas([old_spec, new], upstream)
+    acks = Acknowledgements() if no_acks else load_acknowledgements(
+        acks_path or config.acknowledgements_file)
+    report = diff_schemas(
+        before.schema, after.schema, sacred=sacred, acks=acks,
+        severities=config.rule_severities, today=as_of,
+        old_label=before.label, new_label=after.label,
+    )
+    threshold = (fail_on.value if fail_on else config.fail_on)
+    if output is OutputFormat.json:
+        typer.echo(render.to_json(report, fail_on=threshold), nl=False)
+    elif output is OutputFormat.markdown:
+        typer.echo(render.to_markdown(report), nl=False)
+    elif output is OutputFormat.github:
+        typer.echo(render.to_github(
+            report, fail_on=threshold,
+            old_file=(str(before.path), before.text) if before.path else None,
+            new_file=(str(after.path), after.text) if after.path else None,
+        ), nl=False)
+    else:
+        render.render_human(report, console(), show_info=not hide_info)
+    raise typer.Exit(int(report.exit_code(threshold)))
+
+
+def project_config() -> Config:
+    """The project's configuration; outside any project, the defaults (no sacred fields)."""
+    from nemoctl.config import Config, default_upstreams, find_project_root, load_config
+    from nemoctl.errors import ConfigError
+
+    try:
+        root = find_project_root()
+    except ConfigError:
+        here = Path.cwd()
+        return Config(root=here, schemas_dir=here / "__no_project__", generated_dir=here,
+                      upstreams=default_upstreams())
+    return load_config(root)
+
+
+def default_from_spec(config: Config, package: str) -> str:
+    snapshot = config.schemas_dir / "schema.prisma"
+    if snapshot.is_file():
+        return str(snapshot)
+    from nemoctl.pins import pinned_version
+
+    return pinned_version(config.root, package)
+
+
+def parse_day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise_bad(f"--today {text!r} is not a date like 2026-11-22")
+
+
+def raise_bad(message: str) -> NoReturn:
+    from nemoctl.errors import BadInputError
+
+    raise BadInputError(message)

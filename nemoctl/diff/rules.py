@@ -95,15 +95,17 @@ def _cols(index: Index) -> str:
 def _model_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m in old.models:
         if new.model(m.name) is None:
-            yield Finding(m.name, "", m.table, "", f"model {m.name} (table {m.table}) removed")
+            table = f" (table {m.table})" if m.table != m.name else ""
+            yield Finding(m.name, "", m.table, "", f"model {m.name}{table} removed")
 
 
 @rule("MODEL_ADDED", "INFO", "model", "New tables break nothing that exists.")
 def _model_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for m in new.models:
         if old.model(m.name) is None:
+            table = f"table {m.table}, " if m.table != m.name else ""
             yield Finding(m.name, "", "", m.table,
-                          f"model {m.name} (table {m.table}, {len(m.fields)} fields) added")
+                          f"model {m.name} ({table}{len(m.fields)} fields) added")
 
 
 @rule("TABLE_RENAMED", "ERR", "model",
@@ -250,12 +252,15 @@ def _possible_rename(old: Schema, new: Schema) -> Iterator[Finding]:
 # --- relations -----------------------------------------------------------------------
 
 
+def _relation_side(f: Field) -> str:
+    return f"{f.prisma_type} {_relation_text(f)}".strip()
+
+
 def _relation_text(f: Field) -> str:
     r = f.relation
     if r is None or not r.from_fields:
-        return f.prisma_type
-    text = (f"{f.prisma_type} fields: [{', '.join(r.from_fields)}] "
-            f"references: [{', '.join(r.to_fields)}]")
+        return ""
+    text = f"fields: [{', '.join(r.from_fields)}], references: [{', '.join(r.to_fields)}]"
     return text + (f" onDelete: {r.on_delete}" if r.on_delete else "")
 
 
@@ -265,7 +270,7 @@ def _relation_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         for f in _removed_fields(m_old, m_new):
             if f.is_relation:
-                yield Finding(m_new.name, f.name, _relation_text(f), "",
+                yield Finding(m_new.name, f.name, _relation_side(f), "",
                               f"{m_new.name}.{f.name}: relation to {f.type} removed")
 
 
@@ -274,7 +279,7 @@ def _relation_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         for f in _added_fields(m_old, m_new):
             if f.is_relation:
-                yield Finding(m_new.name, f.name, "", _relation_text(f),
+                yield Finding(m_new.name, f.name, "", _relation_side(f),
                               f"{m_new.name}.{f.name}: relation to {f.type} added")
 
 
@@ -381,7 +386,8 @@ def _enum_removed(old: Schema, new: Schema) -> Iterator[Finding]:
 def _enum_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for e in new.enums:
         if old.enum(e.name) is None:
-            values = ", ".join(v.name for v in e.values)
+            names = [v.name for v in e.values]
+            values = ", ".join(names[:5]) + (f", … {len(names) - 5} more" if len(names) > 5 else "")
             yield Finding(e.name, "", "", e.name, f"enum {e.name} ({values}) added")
 
 

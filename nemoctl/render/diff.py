@@ -1,0 +1,201 @@
+"""Render a :class:`~nemoctl.diff.DiffReport`: human (rich), Markdown, JSON, GitHub annotations.
+
+Sacred fields come first in every format, then changes from ERR down to INFO.
+Nothing here adds a timestamp or depends on the terminal, so the same report always
+renders to the same text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from nemoctl.diff.report import Change, DiffReport, SacredStatus
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+FORMATS = ("human", "markdown", "json", "github")
+_STYLE = {"ERR": "bold red", "WARN": "yellow", "INFO": "dim"}
+_GITHUB_LEVEL = {"ERR": "error", "WARN": "warning", "INFO": "notice"}
+
+#: A schema file as the CI job sees it: (path to show, its text).
+SchemaFile = tuple[str, str]
+
+
+def summary(report: DiffReport) -> str:
+    counts = report.counts()
+    head = (f"{counts['ERR']} ERR, {counts['WARN']} WARN, {counts['INFO']} INFO"
+            + (f", {counts['acknowledged']} acknowledged" if counts["acknowledged"] else ""))
+    broken = len(report.sacred_broken)
+    if broken:
+        return f"{head} — BLOCKED: {broken} sacred field problem(s)"
+    if report.blocking:
+        return f"{head} — BLOCKED: unacknowledged ERR change(s)"
+    return head
+
+
+
+def _sacred_line(s: SacredStatus) -> str:
+    return f"{s.state:<13} {s.model}.{s.field} ({s.expected_type}): {s.message}"
+
+
+def render_human(report: DiffReport, console: Console, *, show_info: bool = True) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console.print(f"[bold]schema diff[/]: {escape(report.old_label)} → {escape(report.new_label)}")
+    if report.sacred:
+        broken = report.sacred_broken
+        ok = len(report.sacred) - len(broken)
+        style = "bold red" if broken else "green"
+        console.print(f"[{style}]sacred fields: {ok}/{len(report.sacred)} ok[/]")
+        for s in broken:
+            console.print(f"  [bold red]{escape(s.state)}[/] {escape(s.model)}.{escape(s.field)}"
+                          f" ({escape(s.expected_type)}): {escape(s.message)}")
+            if s.owner:
+                console.print(f"    owner {escape(s.owner)}: {escape(s.reason)}", style="dim")
+    shown = [c for c in report.changes if show_info or c.severity != "INFO" or c.sacred]
+    if shown:
+        table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
+        for column in ("severity", "rule", "change", "fingerprint"):
+            table.add_column(column, overflow="fold")
+        for c in shown:
+            severity = f"[{_STYLE[c.severity]}]{c.severity}[/]"
+            if c.sacred:
+                severity += " [bold red]SACRED[/]"
+            elif c.acknowledged:
+                severity = f"[dim]{c.severity} ack[/]"
+            table.add_row(severity, c.rule_id, escape(c.message), c.fingerprint)
+        console.print(table)
+    elif not report.changes:
+        console.print("no changes", style="green")
+    hidden = len(report.changes) - len(shown)
+    if hidden:
+        console.print(f"({hidden} INFO change(s) not shown)", style="dim")
+    for ack in report.acknowledgements:
+        if ack.state != "used":
+            console.print(f"[yellow]ack {ack.state}[/]: {escape(ack.message)}")
+    style = "bold red" if report.blocking else ("yellow" if report.open_changes else "green")
+    console.print(summary(report), style=style)
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def _change_rows(changes: Sequence[Change]) -> list[str]:
+    rows = ["| severity | rule | change | fingerprint |", "|---|---|---|---|"]
+    for c in changes:
+        severity: str = c.severity
+        if c.sacred:
+            severity = f"**{c.severity} (sacred)**"
+        elif c.acknowledged:
+            severity = f"{c.severity} (acknowledged: {_cell(c.ack_reason)})"
+        rows.append(f"| {severity} | `{c.rule_id}` | {_cell(c.message)} | `{c.fingerprint}` |")
+    return rows
+
+
+def to_markdown(report: DiffReport) -> str:
+    """A PR comment: verdict, sacred problems, ERR/WARN table, INFO folded away."""
+    verdict = "BLOCKED" if report.blocking else ("changes" if report.open_changes else "no changes")
+    lines = [f"## nemoctl schema diff: {_cell(report.old_label)} → {_cell(report.new_label)}",
+             "", f"**{verdict}** — {summary(report)}"]
+    if report.sacred:
+        broken = report.sacred_broken
+        lines += ["", f"### Sacred fields: {len(report.sacred) - len(broken)}/"
+                  f"{len(report.sacred)} ok"]
+        if broken:
+            lines += ["", "| field | expected | state | detail | owner |", "|---|---|---|---|---|"]
+            for s in broken:
+                lines.append(f"| `{s.model}.{s.field}` | `{s.expected_type}` | **{s.state}** | "
+                             f"{_cell(s.message)} | {_cell(s.owner)} |")
+    major = [c for c in report.changes if c.severity != "INFO" or c.sacred]
+    minor = [c for c in report.changes if c.severity == "INFO" and not c.sacred]
+    if major:
+        lines += ["", "### Changes", "", *_change_rows(major)]
+    if minor:
+        lines += ["", f"<details><summary>{len(minor)} INFO change(s)</summary>", "",
+                  *_change_rows(minor), "", "</details>"]
+    notes = [a for a in report.acknowledgements if a.state != "used"]
+    if notes:
+        lines += ["", "### Acknowledgements", ""]
+        lines += [f"- **{a.state}**: {_cell(a.message)}" for a in notes]
+    if report.blocking:
+        lines += ["", "Accept a reviewed non-sacred change by adding its fingerprint to "
+                  "`schemas/acknowledged.toml`; sacred changes cannot be acknowledged."]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(report: DiffReport, *, fail_on: str | None = None) -> str:
+    return json.dumps(report.to_dict(fail_on=fail_on), indent=2) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def locate(text: str, block: str, member: str = "") -> int | None:
+    """The 1-based line of ``model|enum block`` (or of ``member`` inside it) in a schema."""
+    lines = text.splitlines()
+    head = re.compile(rf"^\s*(model|enum|view|type)\s+{re.escape(block)}\s*\{{")
+    for number, line in enumerate(lines, start=1):
+        if head.match(line):
+            if not member:
+                return number
+            item = re.compile(rf"^\s*{re.escape(member)}(\s|$)")
+            for offset, inner in enumerate(lines[number:], start=number + 1):
+                if inner.strip().startswith("}"):
+                    return number
+                if item.match(inner):
+                    return offset
+            return number
+    return None
+
+
+def _annotation(level: str, title: str, message: str, where: SchemaFile | None,
+                block: str = "", member: str = "") -> str:
+    props = []
+    if where is not None:
+        props.append(f"file={_escape_property(where[0])}")
+        line = locate(where[1], block, member) if block else None
+        if line is not None:
+            props.append(f"line={line}")
+    props.append(f"title={_escape_property(title)}")
+    return f"::{level} {','.join(props)}::{_escape_data(message)}"
+
+
+def to_github(report: DiffReport, *, old_file: SchemaFile | None = None,
+              new_file: SchemaFile | None = None, fail_on: str = "INFO") -> str:
+    """Workflow commands: one annotation per sacred problem and per change at/above ``fail_on``.
+
+    Removals point into the old file, everything else into the new one (when the
+    schemas are files in the checkout; otherwise annotations carry no location).
+    """
+    from nemoctl.diff.report import at_least
+
+    out: list[str] = []
+    for s in report.sacred_broken:
+        out.append(_annotation("error", f"sacred field {s.state}", f"{s.message} "
+                               f"(owner {s.owner}: {s.reason})", new_file, s.model, s.field))
+    for c in report.changes:
+        if not (c.sacred or at_least(c.severity, fail_on)):
+            continue
+        level = "error" if c.sacred else _GITHUB_LEVEL[c.severity]
+        if c.acknowledged and not c.sacred:
+            level = "notice"
+        where = old_file if (c.before and not c.after) else new_file
+        member = c.field if c.subject in ("field", "enum_value") else ""
+        title = f"{c.rule_id}{' (sacred)' if c.sacred else ''} [{c.fingerprint}]"
+        out.append(_annotation(level, title, c.message, where, c.model, member))
+    for a in report.acknowledgements:
+        if a.state != "used":
+            out.append(f"::warning title=acknowledgement {a.state}::{_escape_data(a.message)}")
+    out.append(f"::notice title=nemoctl diff::{_escape_data(summary(report))}")
+    return "\n".join(out) + "\n"
