@@ -27,8 +27,9 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if release.get("withdrawn"):
         rows.append(("on index", "no — withdrawn or never published"))
-    uploaded = release.get("upload_time")
-    rows.append(("released", uploaded or "unknown (the index publishes no upload time)"))
+    else:
+        uploaded = release.get("upload_time")
+        rows.append(("released", uploaded or "unknown (the index publishes no upload time)"))
     if release.get("age"):
         rows.append(("age", str(release["age"])))
     if release.get("minimum_age"):

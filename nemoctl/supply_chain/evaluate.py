@@ -57,7 +57,8 @@ def evaluate(
 
     _check_yank(project, version, release, listing, allow_yanked, refusals, warnings)
 
-    if verify_integrity and wheel is None:
+    # A release already refused cannot be adopted: do not download it just to hash it.
+    if verify_integrity and wheel is None and not refusals:
         try:
             wheel = fetch_wheel(project, version)
         except SupplyChainError as exc:

@@ -39,8 +39,9 @@ def test_old_clean_release_is_accepted(serve: Serve, tmp_path: Path, wheel_dir: 
 
 def test_yanked_release_is_refused_with_reason(serve: Serve, tmp_path: Path) -> None:
     config = make_project(tmp_path / "proj")
-    with serve(yanked={NEW: "breaks spend logging"}):
+    with serve(yanked={NEW: "breaks spend logging"}) as idx:
         report = evaluate("litellm", "1.3.0", config, now=NOW)
+        assert idx.downloads() == []  # a refused release is not even downloaded
         allowed = evaluate("litellm", "1.3.0", config, now=NOW, allow_yanked=True)
     assert [f.check for f in report.refusals] == ["yanked"]
     assert "yanked from the index (reason: breaks spend logging)" in report.refusals[0].message
