@@ -7,6 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SUITE_DIR = Path(__file__).resolve().parent / "suite"
+#: Report order: the mount first (everything else depends on it), then as the issue lists them.
+MODULE_ORDER = (
+    "test_mount",
+    "test_cost",
+    "test_streaming",
+    "test_metadata",
+    "test_auth",
+    "test_payloads",
+    "test_sdk",
+)
 
 
 @dataclass(frozen=True)
@@ -22,7 +32,11 @@ class Contract:
 def contracts(suite_dir: Path = SUITE_DIR) -> list[Contract]:
     """Every ``test_*`` function in the suite's ``test_*.py`` modules, in file order."""
     found: list[Contract] = []
-    for path in sorted(suite_dir.glob("test_*.py")):
+    def rank(path: Path) -> tuple[int, str]:
+        order = MODULE_ORDER.index(path.stem) if path.stem in MODULE_ORDER else len(MODULE_ORDER)
+        return order, path.stem
+
+    for path in sorted(suite_dir.glob("test_*.py"), key=rank):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):

@@ -82,7 +82,11 @@ def run_contracts(
                 + _tail(proc.stdout + proc.stderr),
             )
         litellm_version, results = parse_junit(xml_path.read_text(encoding="utf-8"))
-    results = _with_missing(results, contracts())
+    catalogue = contracts()
+    order = {c.name: i for i, c in enumerate(catalogue)}
+    results = sorted(
+        _with_missing(results, catalogue), key=lambda r: (order.get(r.name, len(order)), r.name)
+    )
     return ContractRun(
         results=tuple(results),
         litellm_version=litellm_version or version or "unknown",

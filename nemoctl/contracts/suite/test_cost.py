@@ -62,7 +62,8 @@ def test_cost_breakdown_headers(chat_response: Any, record_property: Any) -> Non
     assert chat_response.status_code == 200, chat_response.text[:300]
     headers = chat_response.headers
     present = [name for name in (*PARTS, *OPTIONAL_PARTS) if name in headers]
-    record_property("breakdown_headers", ",".join(present) or "none")
+    short = [name.removeprefix(COST_HEADER + "-") for name in present]
+    record_property("breakdown_headers", ",".join(short) or "none")
     if not all(name in headers for name in PARTS):
         return
     cost = decimal_header(headers, COST_HEADER)
