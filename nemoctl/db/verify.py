@@ -50,7 +50,8 @@ _DECIMAL_PRECISION = (65, 30)
 #: Prisma's own bookkeeping table; expected, never reported.
 _PRISMA_TABLES = frozenset({"_prisma_migrations"})
 
-SacredKey = tuple[str, str]
+#: ``(model, field)``, or ``(model, field, declared Prisma type)`` as in sacred_fields.toml.
+SacredKey = tuple[str, str] | tuple[str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +85,11 @@ def verify(
     migrations_source: str | None = None,
 ) -> DbReport:
     """Every model's table and every scalar field's column, with type and nullability."""
-    sacred_keys = set(sacred)
-    findings: list[DbFinding] = []
+    declared: dict[tuple[str, str], str | None] = {
+        (k[0], k[1]): (k[2] if len(k) == 3 else None) for k in sacred
+    }
+    sacred_keys = set(declared)
+    findings: list[DbFinding] = _check_sacred_declarations(schema, declared)
     columns_checked = 0
     for model in schema.models:
         table = live.table(model.table)
@@ -123,7 +127,34 @@ def verify(
     )
 
 
-def _table_missing(model: Model, sacred: set[SacredKey]) -> DbFinding:
+def _check_sacred_declarations(
+    schema: Schema, declared: dict[tuple[str, str], str | None]
+) -> list[DbFinding]:
+    """A sacred field the schema lacks, or declares with another type, breaks the gateway
+    whatever the database holds."""
+    out: list[DbFinding] = []
+    for (model_name, field_name), want in sorted(declared.items()):
+        model = schema.model(model_name)
+        field = model.field(field_name) if model else None
+        if model is None or field is None:
+            out.append(DbFinding(
+                "DB_SACRED_NOT_IN_SCHEMA", "ERR",
+                f"sacred field {model_name}.{field_name} is not in the schema",
+                table=model.table if model else model_name, model=model_name, field=field_name,
+                expected=want, sacred=True,
+            ))
+        elif want is not None and field.prisma_type != want:
+            out.append(DbFinding(
+                "DB_SACRED_TYPE_CHANGED", "ERR",
+                f"sacred field {model_name}.{field_name} is {field.prisma_type} in the schema, "
+                f"declared {want}",
+                table=model.table, column=field.column, model=model_name, field=field_name,
+                expected=want, actual=field.prisma_type, sacred=True,
+            ))
+    return out
+
+
+def _table_missing(model: Model, sacred: set[tuple[str, str]]) -> DbFinding:
     lost = [f.name for f in model.scalar_fields if (model.name, f.name) in sacred]
     message = f"table {model.table!r} for model {model.name} is missing"
     if lost:
@@ -231,14 +262,15 @@ def _check_enums(schema: Schema, live: LiveSchema) -> list[DbFinding]:
 
 
 def _sacred_status(
-    schema: Schema, sacred: set[SacredKey], findings: list[DbFinding]
+    schema: Schema, sacred: set[tuple[str, str]], findings: list[DbFinding]
 ) -> tuple[SacredStatus, ...]:
     out: list[SacredStatus] = []
     for model_name, field_name in sorted(sacred):
         model = schema.model(model_name)
         field = model.field(field_name) if model else None
         if model is None or field is None:
-            out.append(SacredStatus(model_name, field_name, "not-in-schema"))
+            out.append(SacredStatus(model_name, field_name, "not-in-schema",
+                                    detail="the schema has no such field"))
             continue
         mine = [f for f in findings if f.sacred and (
             f.model == model_name and f.field in (field_name, None))]

@@ -40,14 +40,13 @@ def render_human(report: DbReport, console: Console) -> None:
     from rich.markup import escape
 
     console.print(f"[bold]db verify[/]: {escape(_origin(report))}")
-    broken = [s for s in report.sacred if s.state not in ("ok",)]
+    broken = [s for s in report.sacred if s.state != "ok"]
     if report.sacred:
         ok = len(report.sacred) - len(broken)
         console.print(f"sacred fields: {ok}/{len(report.sacred)} ok")
         for status in broken:
-            style = "dim" if status.state == "not-in-schema" else "bold red"
             console.print(
-                f"  [{style}]{status.state}[/] {escape(status.model)}.{escape(status.field)}"
+                f"  [bold red]{status.state}[/] {escape(status.model)}.{escape(status.field)}"
             )
     for finding in report.findings:
         mark = "[bold red]SACRED[/] " if finding.sacred else ""

@@ -171,6 +171,7 @@ def test_cli_catches_a_release_whose_migrations_break_a_sacred_field(
     )
     (project / "schemas" / "sacred_fields.toml").write_text(
         '[[field]]\nmodel = "LiteLLM_SpendLogs"\nfield = "spend"\ntype = "Float"\n'
+        'owner = "billing"\nreason = "per-request cost"\n'
     )
     with release_index as index:
         env = {**index.pip_env(), "NEMOCTL_CACHE_DIR": str(tmp_path / "cache")}

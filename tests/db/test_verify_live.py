@@ -244,3 +244,33 @@ def test_cli_verifies_a_live_database_in_every_format(
     assert github.stdout.startswith("::error title=DB_COLUMN_TYPE::LiteLLM_BudgetTable.rpm_limit")
     lenient = run_cli(*args, "--fail-on", "ERR", "--format", "json", env=env)
     assert lenient.returncode == 1
+
+
+def test_repository_sacred_fields_all_hold_on_the_pinned_migrations(
+    migrated_copy: DatabaseUrl, pinned_schema: Schema
+) -> None:
+    from nemoctl.db._sacred import load_sacred_keys
+    from tests.db.conftest import ROOT
+
+    keys = load_sacred_keys(ROOT / "schemas" / "sacred_fields.toml")
+    assert len(keys) >= 10
+    report = verify_database(migrated_copy, pinned_schema, schema_source="pinned",
+                             sacred=keys).report
+    assert report.findings == ()
+    assert {s.state for s in report.sacred} == {"ok"}
+
+
+def test_sacred_declaration_disagreeing_with_the_schema_blocks(
+    migrated_copy: DatabaseUrl, pinned_schema: Schema
+) -> None:
+    report = verify_database(migrated_copy, pinned_schema, schema_source="pinned", sacred=[
+        ("LiteLLM_SpendLogs", "prompt_tokens", "BigInt"),   # the schema says Int
+        ("LiteLLM_SpendLogs", "gone_field", "String"),
+    ]).report
+    assert sorted((f.rule_id, f.field, f.sacred) for f in report.findings) == [
+        ("DB_SACRED_NOT_IN_SCHEMA", "gone_field", True),
+        ("DB_SACRED_TYPE_CHANGED", "prompt_tokens", True),
+    ]
+    assert report.exit_code() is ExitCode.BLOCKED
+    assert {(s.field, s.state) for s in report.sacred} == {
+        ("prompt_tokens", "mismatch"), ("gone_field", "not-in-schema")}
