@@ -147,7 +147,7 @@ def _field_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         for f in _added_fields(m_old, m_new):
             if not f.is_relation and not _insert_needs_value(f):
-                extra = f" default {f.default.render()}" if f.default else ""
+                extra = f" default {default_text(f)}" if f.default else ""
                 yield Finding(m_new.name, f.name, "", f.prisma_type,
                               f"{m_new.name}.{f.name} ({f.prisma_type}{extra}) added")
 
@@ -205,12 +205,26 @@ def _column_renamed(old: Schema, new: Schema) -> Iterator[Finding]:
                           f"{m.name}.{b.name}: column name {a.column} → {b.column}")
 
 
+def default_text(f: Field) -> str:
+    """The default as comparable text; Prisma gives BigInt/Decimal literals as strings."""
+    d = f.default
+    if d is None:
+        return ""
+    if d.function is None and f.type in ("BigInt", "Decimal") and isinstance(d.value, str):
+        try:
+            number = float(d.value)
+        except ValueError:
+            return d.render()
+        return str(int(number)) if number.is_integer() else repr(number)
+    return d.render()
+
+
 @rule("DEFAULT_CHANGED", "WARN", "field",
       "Rows written without this field now get a different value.")
 def _default_changed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if a.default is not None and b.default is not None:
-            before, after = a.default.render(), b.default.render()
+            before, after = default_text(a), default_text(b)
             if before != after:
                 yield Finding(m.name, b.name, before, after,
                               f"{m.name}.{b.name}: default {before} → {after}")
@@ -221,7 +235,7 @@ def _default_changed(old: Schema, new: Schema) -> Iterator[Finding]:
 def _default_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if a.default is not None and b.default is None:
-            before = a.default.render()
+            before = default_text(a)
             yield Finding(m.name, b.name, before, "",
                           f"{m.name}.{b.name}: default {before} removed")
 
@@ -230,7 +244,7 @@ def _default_removed(old: Schema, new: Schema) -> Iterator[Finding]:
 def _default_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if a.default is None and b.default is not None:
-            after = b.default.render()
+            after = default_text(b)
             yield Finding(m.name, b.name, "", after, f"{m.name}.{b.name}: default {after} added")
 
 
@@ -261,7 +275,7 @@ def _relation_text(f: Field) -> str:
     if r is None or not r.from_fields:
         return ""
     text = f"fields: [{', '.join(r.from_fields)}], references: [{', '.join(r.to_fields)}]"
-    return text + (f" onDelete: {r.on_delete}" if r.on_delete else "")
+    return text + (f", onDelete: {r.on_delete}" if r.on_delete else "")
 
 
 @rule("RELATION_REMOVED", "WARN", "field",

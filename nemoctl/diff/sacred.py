@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nemoctl.diff.report import SacredStatus
+from nemoctl.diff.rules import default_text
 from nemoctl.errors import ConfigError
 from nemoctl.schema.model import Field, Model, Schema
 
@@ -182,8 +183,7 @@ def _differences(m_old: Model, f_old: Field, m_new: Model, f_new: Field) -> list
         found.append("@id " + ("removed" if f_old.is_id else "added"))
     if f_old.is_unique != f_new.is_unique:
         found.append("@unique " + ("removed" if f_old.is_unique else "added"))
-    before = f_old.default.render() if f_old.default else "none"
-    after = f_new.default.render() if f_new.default else "none"
+    before, after = default_text(f_old) or "none", default_text(f_new) or "none"
     if before != after:
         found.append(f"default {before} → {after}")
     return found
