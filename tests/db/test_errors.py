@@ -74,3 +74,27 @@ def test_cli_rejects_a_non_postgres_url() -> None:
                      "--schema", str(PINNED_SCHEMA))
     assert result.returncode == 2
     assert SECRET not in result.stderr
+
+
+def test_unknown_prisma_schema_parameter_is_a_clear_error(
+    migrated_copy: DatabaseUrl, pinned_schema: Schema
+) -> None:
+    url = parse_url(migrated_copy.conninfo + "?schema=no_such_namespace")
+    with pytest.raises(DatabaseError) as info:
+        verify_database(url, pinned_schema, schema_source="pinned")
+    assert "no schema 'no_such_namespace'" in str(info.value)
+
+
+def test_prisma_schema_parameter_selects_the_namespace(
+    migrated_copy: DatabaseUrl, pinned_schema: Schema
+) -> None:
+    from tests.db.conftest import execute
+
+    execute(migrated_copy, 'CREATE SCHEMA gateway; CREATE TABLE gateway."LiteLLM_SpendLogs" '
+                           '(request_id text PRIMARY KEY)')
+    url = parse_url(migrated_copy.conninfo + "?schema=gateway")
+    report = verify_database(url, pinned_schema, schema_source="pinned").report
+    assert report.namespace == "gateway"
+    missing = {f.table for f in report.findings if f.rule_id == "DB_TABLE_MISSING"}
+    assert len(missing) == len(pinned_schema.models) - 1
+    assert "LiteLLM_SpendLogs" not in missing
