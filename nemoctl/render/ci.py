@@ -151,14 +151,21 @@ def _schema(schema: dict[str, Any] | None) -> list[str]:
         group = [c for c in changes if c.get("severity") == severity]
         if not group:
             continue
-        out += [f"**{severity}** ({len(group)})", "", "| rule | where | change | |",
-                "|---|---|---|---|"]
+        table = ["| rule | where | change | fingerprint |", "|---|---|---|---|"]
         for c in group:
             where = ".".join(p for p in (c.get("model"), c.get("field")) if p)
-            ack = "acknowledged" if c.get("acknowledged") else ""
             message = str(c.get("message", "")).replace("|", "\\|")
-            out.append(f"| {c.get('rule_id', '')} | `{where}` | {message} | {ack} |")
-        out.append("")
+            fp = f"`{c.get('fingerprint', '')}`"
+            if c.get("acknowledged"):
+                fp += " (acknowledged)"
+            table.append(f"| {c.get('rule_id', '')} | `{where}` | {message} | {fp} |")
+        heading = f"**{severity}** ({len(group)})"
+        if severity == "INFO":
+            # Additions are the bulk of any upgrade: keep them one click away.
+            summary = f"<b>{severity}</b> ({len(group)})"
+            out += [f"<details><summary>{summary}</summary>", "", *table, "", "</details>", ""]
+        else:
+            out += [heading, "", *table, ""]
     sacred = schema.get("sacred") or []
     if sacred:
         out += ["#### Sacred fields", "", "| model | field | expected type | found | status |",
