@@ -158,13 +158,13 @@ def run_gate(
     results = tuple(
         {"name": r.name, "outcome": r.outcome, "message": r.message} for r in run.results
     )
-    failed = tuple(r.name for r in run.results if r.outcome not in ("passed", "skipped"))
+    failed = tuple(r.name for r in run.failures)
     return ContractOutcome(
         passed=bool(run.passed),
         runner="nemoctl.contracts",
         failed=failed,
         total=len(run.results),
         duration_s=time.perf_counter() - started,
-        upstream_version=getattr(run, "litellm_version", version),
+        upstream_version=run.litellm_version,
         results=results,
     )
