@@ -11,6 +11,7 @@ creates itself and always drops.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import secrets
 import time
@@ -158,11 +159,12 @@ def _installed_version(package: str) -> str | None:
 
 @contextlib.contextmanager
 def throwaway_database(server: DatabaseUrl) -> Iterator[DatabaseUrl]:
-    """Create ``nemoctl_verify_<random>`` on ``server``; drop it on exit, also on failure."""
+    """Create ``nemoctl_verify_<pid>_<random>`` on ``server``; drop it on exit, also on failure."""
     import psycopg
     from psycopg import sql
 
-    name = _THROWAWAY_PREFIX + secrets.token_hex(6)
+    # The pid tells whose database a leftover is (a killed -9 run cannot drop it).
+    name = f"{_THROWAWAY_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
     with connect(server) as admin:
         try:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

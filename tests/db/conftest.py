@@ -13,6 +13,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -103,21 +104,37 @@ def execute(url: DatabaseUrl, statement: str) -> None:
         conn.execute(statement.encode())
 
 
-def leftover_databases(server: DatabaseUrl) -> list[str]:
+def leftover_databases(server: DatabaseUrl, pid: int | None = None) -> list[str]:
+    """Throwaway databases still present that ``pid`` (default: this process) created."""
+    prefix = f"nemoctl\\_verify\\_{os.getpid() if pid is None else pid}\\_%"
     with connect(server) as conn:
         rows = conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'nemoctl\\_verify\\_%' "
-            "ORDER BY datname"
+            "SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY datname", (prefix,)
         ).fetchall()
     return [str(r[0]) for r in rows]
 
 
-def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
-            ) -> subprocess.CompletedProcess[str]:
-    """The real command line, in a subprocess, so exit codes and stderr are the user's."""
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    pid: int
+
+
+def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
     full_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     full_env.update({"NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
-    return subprocess.run(
-        [sys.executable, "-c", "from nemoctl.cli import main; main()", *args],
-        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300, check=False,
-    )
+    return full_env
+
+
+def cli_command(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from nemoctl.cli import main; main()", *args]
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> CliResult:
+    """The real command line, in a subprocess, so exit codes and stderr are the user's."""
+    with subprocess.Popen(cli_command(*args), cwd=cwd, env=cli_env(env), text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        stdout, stderr = proc.communicate(timeout=300)
+    return CliResult(proc.returncode, stdout, stderr, proc.pid)

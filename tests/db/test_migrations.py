@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +23,14 @@ from nemoctl.db import (
 )
 from nemoctl.errors import ExitCode
 from nemoctl.schema import Schema, parse_text
-from tests.db.conftest import PINNED_SCHEMA, SACRED, leftover_databases, run_cli
+from tests.db.conftest import (
+    PINNED_SCHEMA,
+    SACRED,
+    cli_command,
+    cli_env,
+    leftover_databases,
+    run_cli,
+)
 from tests.support.pkgindex import LocalIndex, build_fake_litellm, build_wheel
 
 
@@ -88,7 +98,7 @@ def test_cli_clean_verify_of_pinned_migrations(server: DatabaseUrl) -> None:
     assert data["migrations"]["applied"] >= 170
     assert data["migrations"]["source"] == "litellm-proxy-extras 0.4.97 (installed)"
     assert data["schema"]["source"] == "litellm 1.102.4 (installed)"
-    assert leftover_databases(server) == []
+    assert leftover_databases(server, result.pid) == []
 
 
 def test_cli_migration_failure_exits_4_without_traceback(
@@ -100,7 +110,7 @@ def test_cli_migration_failure_exits_4_without_traceback(
     assert result.returncode == 4
     assert "20250101000000_bad" in result.stderr
     assert "Traceback" not in result.stderr
-    assert leftover_databases(server) == []
+    assert leftover_databases(server, result.pid) == []
 
 
 # A release whose migrations and schema disagree on a sacred field, served from a
@@ -189,6 +199,31 @@ def test_cli_catches_a_release_whose_migrations_break_a_sacred_field(
     assert (finding["rule_id"], finding["field"], finding["sacred"]) == (
         "DB_COLUMN_TYPE", "spend", True)
     assert finding["actual"] == "integer NOT NULL"
-    assert leftover_databases(server) == []
+    assert leftover_databases(server, good.pid) == leftover_databases(server, bad.pid) == []
     # The schema in the extras wheel is not consulted: the release's litellm schema is.
     assert parse_text(_RELEASE_SCHEMA).model("LiteLLM_SpendLogs") is not None
+
+
+def test_interrupted_run_exits_130_and_drops_its_database(
+    tmp_path: Path, server: DatabaseUrl
+) -> None:
+    root = _write_migrations(tmp_path / "m", {"20250101000000_slow": "SELECT pg_sleep(60);"})
+    args = cli_command("db", "verify", "--migrations-dir", str(root), "--schema",
+                       str(PINNED_SCHEMA), "--database-url", server.conninfo)
+    with subprocess.Popen(args, env=cli_env(), text=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as proc:
+        try:
+            deadline = time.monotonic() + 60
+            while not leftover_databases(server, proc.pid):
+                assert proc.poll() is None, proc.communicate()
+                assert time.monotonic() < deadline, "the throwaway database never appeared"
+                time.sleep(0.1)
+            time.sleep(0.5)  # inside pg_sleep now
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert leftover_databases(server, proc.pid) == []
