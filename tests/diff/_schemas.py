@@ -54,3 +54,10 @@ def mutate(text: str, *edits: tuple[str, str]) -> str:
         assert text.count(old) == 1, f"edit target not unique/present: {old!r}"
         text = text.replace(old, new)
     return text
+
+
+def mutate_model(text: str, model: str, *edits: tuple[str, str]) -> str:
+    """Like :func:`mutate`, but only inside ``model <name> { ... }``."""
+    start = text.index(f"model {model} {{")
+    end = text.index("\n}", start) + 2
+    return text[:start] + mutate(text[start:end], *edits) + text[end:]
