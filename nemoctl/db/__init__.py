@@ -5,7 +5,13 @@ builds a throwaway database from LiteLLM's own SQL migrations, verifies it, and
 drops it.  Both return a :class:`DbReport`.  See ``docs/db.md``.
 """
 
-from nemoctl.db._run import Timings, VerifyRun, verify_database, verify_migrations
+from nemoctl.db._run import (
+    Timings,
+    VerifyRun,
+    verify_database,
+    verify_installed_release,
+    verify_migrations,
+)
 from nemoctl.db._url import (
     DatabaseError,
     DatabaseUrl,
@@ -61,6 +67,7 @@ __all__ = [
     "throwaway_database",
     "verify",
     "verify_database",
+    "verify_installed_release",
     "verify_migrations",
     "wheel_migrations",
 ]

@@ -77,3 +77,17 @@ def verify_migrations(
         timings = Timings(apply_s=apply_s, introspect_s=read - started,
                           compare_s=time.perf_counter() - read)
     return VerifyRun(report, timings)
+
+
+def verify_installed_release(
+    server: DatabaseUrl, *, sacred: Collection[SacredKey] = ()
+) -> VerifyRun:
+    """The installed LiteLLM's migrations against its own schema (for contract suites,
+    which run inside an environment holding exactly one release)."""
+    from nemoctl.config import default_upstreams
+    from nemoctl.db._schema_source import installed_schema
+    from nemoctl.db.migrations import installed_migrations
+
+    source = installed_schema(default_upstreams()["litellm"])
+    return verify_migrations(server, installed_migrations(), source.schema,
+                             schema_source=source.label, sacred=sacred)

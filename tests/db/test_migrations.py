@@ -227,3 +227,13 @@ def test_interrupted_run_exits_130_and_drops_its_database(
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert leftover_databases(server, proc.pid) == []
+
+
+def test_verify_installed_release_for_contract_suites(server: DatabaseUrl) -> None:
+    from nemoctl.db import verify_installed_release
+
+    run = verify_installed_release(server, sacred=SACRED)
+    assert run.report.findings == ()
+    assert run.report.schema_source == "litellm 1.102.4 (installed)"
+    assert run.report.migrations_source == "litellm-proxy-extras 0.4.97 (installed)"
+    assert leftover_databases(server) == []
