@@ -62,12 +62,15 @@ def diff_command(
     hide_info: bool = typer.Option(False, "--hide-info", help="Human format: hide INFO changes."),
     upstream_name: str = typer.Option("litellm", "--upstream", help="Configured upstream whose "
                                       "schema a version or wheel spec means."),
+    allow_yanked: bool = typer.Option(False, "--allow-yanked", help="Accept a yanked release "
+                                      "as a version spec (docs/supply-chain.md)."),
 ) -> None:
     """Compare two schemas with the named rules; sacred fields and acknowledgements applied.
 
     Exit codes: 0 nothing at/above --fail-on; 1 changes at/above --fail-on, none blocking;
     4 blocked (a sacred field changed or a sacred entry is wrong, or an unacknowledged ERR);
-    2 bad input (unknown file, Prisma parse error, bad config); 3 a version cannot be fetched.
+    2 bad input (unknown file, Prisma parse error, bad config); 3 a version cannot be fetched
+    or is refused by the supply-chain policy (yanked, withdrawn, too new, bad hash, advisory).
     """
     from nemoctl.cli._common import console
     from nemoctl.diff import (
@@ -89,6 +92,13 @@ def diff_command(
             raise_bad(f"{flag}: no such file: {path}")
     sacred = SacredFields() if no_sacred else load_sacred(
         sacred_path or config.sacred_fields_file)
+    # Version specs pass the supply-chain policy first (exit 3 when refused).
+    from nemoctl.supply_chain import guard_version_specs
+
+    for checked in guard_version_specs(config, upstream, [old_spec, new],
+                                       allow_yanked=allow_yanked):
+        for warning in checked.warnings:
+            console(stderr=True).print(f"warning: {warning.message}", markup=False)
     before, after = load_schemas([old_spec, new], upstream)
     acks = Acknowledgements() if no_acks else load_acknowledgements(
         acks_path or config.acknowledgements_file)

@@ -7,6 +7,7 @@
 
 from nemoctl.supply_chain.advisories import Advisory, load_advisories, matching_advisories
 from nemoctl.supply_chain.evaluate import check_advisories, enforce, evaluate
+from nemoctl.supply_chain.guard import guard_version_specs
 from nemoctl.supply_chain.locked import read_schema_lock, verify_locked_wheel
 from nemoctl.supply_chain.policy import Finding, describe_age, parse_age
 from nemoctl.supply_chain.report import SupplyChainReport
@@ -19,6 +20,7 @@ __all__ = [
     "describe_age",
     "enforce",
     "evaluate",
+    "guard_version_specs",
     "load_advisories",
     "matching_advisories",
     "parse_age",

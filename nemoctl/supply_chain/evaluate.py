@@ -109,7 +109,8 @@ def enforce(report: SupplyChainReport) -> None:
     if report.ok:
         return
     lines = [f"{report.package} {report.version} is refused by the supply-chain policy:"]
-    lines += [f"  - [{f.check}] {f.message}" for f in report.refusals]
+    # No square brackets: the CLI prints messages through rich, which reads them as markup.
+    lines += [f"  - {f.check}: {f.message}" for f in report.refusals]
     hints = []
     if any(f.check == "yanked" for f in report.refusals):
         hints.append("pass --allow-yanked to accept a yanked release deliberately")

@@ -154,7 +154,7 @@ def _raise_for_pip(output: str, project: str, version: str, settings: PipSetting
         expected = re.search(r"Expected sha256 ([0-9a-f]{64})", output)
         got = re.search(r"Got\s+([0-9a-f]{64})", output)
         raise SupplyChainError(
-            f"integrity: {project} {version}'s wheel hashes to "
+            f"{project} {version}'s wheel hashes to "
             f"{got[1] if got else '?'} but the index publishes "
             f"{expected[1] if expected else 'a different sha256'}; refusing to use it",
             hint="the file on the index or a mirror/proxy in between was altered",

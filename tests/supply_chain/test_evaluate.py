@@ -189,4 +189,5 @@ def test_several_refusals_are_all_reported(serve: Serve, tmp_path: Path) -> None
     assert sorted(f.check for f in report.refusals) == ["advisory", "age", "yanked"]
     with pytest.raises(SupplyChainError) as err:
         enforce(report)
-    assert err.value.message.count("\n  - [") == 3
+    assert err.value.message.count("\n  - ") == 3
+    assert "\n  - yanked: litellm 1.3.0 was yanked" in err.value.message
