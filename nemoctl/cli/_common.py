@@ -24,10 +24,13 @@ def console(*, stderr: bool = False, quiet: bool = False) -> Console:
 
 def fail(error: NemoctlError) -> typer.Exit:
     """Print a library error cleanly (no traceback) and return the matching exit."""
+    from rich.markup import escape
+
     err = console(stderr=True)
-    err.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+    # Messages carry text like ``litellm[proxy]==X``: never let rich read it as markup.
+    err.print(f"[bold red]error:[/] {escape(error.message)}", markup=True, highlight=False)
     if error.hint:
-        err.print(f"[dim]hint:[/] {error.hint}", markup=True, highlight=False)
+        err.print(f"[dim]hint:[/] {escape(error.hint)}", markup=True, highlight=False)
     return typer.Exit(int(error.exit_code))
 
 

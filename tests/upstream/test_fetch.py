@@ -147,3 +147,12 @@ def test_credentials_never_appear_in_errors(
             fetch_wheel("litellm", "7.7.7")
     assert "s3cr3t-token" not in err.value.message
     assert "alice:****@" in err.value.message
+
+
+def test_cli_errors_keep_brackets(capsys: pytest.CaptureFixture[str]) -> None:
+    from nemoctl.cli._common import fail
+
+    fail(FetchError("litellm[proxy]==9.9.9: no wheel", hint="see [tool.nemoctl]"))
+    err = capsys.readouterr().err
+    assert "litellm[proxy]==9.9.9: no wheel" in err
+    assert "see [tool.nemoctl]" in err
