@@ -6,11 +6,12 @@ treats the value as UTC; psycopg, left alone, returns a naive ``datetime``
 session UTC and returns such values as UTC-aware, so rows validate against the
 generated models exactly like Prisma's output does.  :func:`read_rows` selects a
 model's columns under its *field* names (honouring ``@map``), as dicts with Json
-already parsed.
+already parsed and ``Bytes`` as base64 text (as Prisma's JSON protocol carries them).
 """
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -69,4 +70,18 @@ def read_rows(
         query += sql.SQL(" LIMIT {}").format(sql.Literal(limit))
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(query)
-        return cur.fetchall()
+        rows = cur.fetchall()
+    binary = [f.name for f in model.scalar_fields if f.type == "Bytes"]
+    for row in rows:
+        for name in binary:
+            row[name] = _base64(row[name])
+    return rows
+
+
+def _base64(value: Any) -> Any:
+    """``Bytes`` as Prisma's JSON protocol (and the generated models) carry them: base64."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, list):
+        return [_base64(v) for v in value]
+    return value

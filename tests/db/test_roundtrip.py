@@ -7,6 +7,7 @@ with ``nemoctl_models``: BigInt beyond 2^53, DateTime, Json, arrays, enums, Byte
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -104,7 +105,10 @@ def test_rows_read_back_validate_with_generated_models(rows: dict[str, dict[str,
     assert getattr(cron.status, "value", cron.status) == "ACTIVE"  # type: ignore[attr-defined]
 
     skill = parsed["LiteLLM_SkillsTable"]
-    assert skill.file_content is not None  # type: ignore[attr-defined]
+    # Bytes travel as base64 text, as in Prisma's JSON protocol; the bytes survive exactly.
+    content = skill.file_content  # type: ignore[attr-defined]
+    raw = content if isinstance(content, bytes) else base64.b64decode(content)
+    assert raw == b"PK\x03\x04\x00\xff"
 
 
 def test_defaults_written_by_the_database_validate(rows: dict[str, dict[str, Any]]) -> None:
