@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from nemoctl.errors import FetchError
+from nemoctl.upstream import fetch_wheel, list_releases, pip_settings, query_index
 from nemoctl.upstream import index as index_module
-from nemoctl.upstream import list_releases, pip_settings, query_index
 from tests.support.pkgindex import LocalIndex, build_wheel, sha256_file
 
 T1 = datetime(2025, 5, 1, 10, 0, tzinfo=UTC)
@@ -65,6 +66,10 @@ def test_static_file_index_and_find_links_are_merged(
     (simple / "litellm" / "index.html").write_text(page)
     files = tmp_path / "static" / "files"
     shutil.copytree(wheel_dir, files)
+    for wheel in files.glob("*.whl"):  # PEP 658 metadata, which the page advertises
+        with zipfile.ZipFile(wheel) as zf:
+            meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+            (files / f"{wheel.name}.metadata").write_bytes(zf.read(meta))
     extra = tmp_path / "extra-links"
     build_wheel(extra, "litellm", "1.4.0", {"litellm/__init__.py": ""})
     monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
@@ -79,6 +84,11 @@ def test_static_file_index_and_find_links_are_merged(
     assert kinds["find-links"].found and not kinds["find-links"].has_yank_data
     assert listing.release("1.2.0.0") is not None  # PEP 440 equality
     assert all(r.upload_time is None for r in listing.releases)
+    # pip downloads through the same file index; its published hash is recorded.
+    wheel = fetch_wheel("litellm", "1.2.0")
+    assert wheel.index_sha256 == wheel.sha256 == sha256_file(wheel_dir / wheel.filename)
+    # The find-links wheel: found, but nothing publishes a hash for it.
+    assert fetch_wheel("litellm", "1.4.0").index_sha256 is None
 
 
 def test_settings_come_from_pip(local_index: LocalIndex, monkeypatch: pytest.MonkeyPatch) -> None:
