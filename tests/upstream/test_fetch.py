@@ -31,14 +31,19 @@ def test_fetch_downloads_once_then_serves_verified_cache(
     assert local_index.downloads() == ["litellm-1.2.0-py3-none-any.whl"]
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip"])
+@pytest.mark.parametrize("damage", ["truncate", "flip", "delete", "ref"])
 def test_corrupt_cache_entry_is_detected_and_refetched(
-    local_index: LocalIndex, damage: str
+    local_index: LocalIndex, damage: str, cold_cache: Path
 ) -> None:
     wheel = fetch_wheel("litellm", "1.2.0")
     data = wheel.path.read_bytes()
     if damage == "truncate":
         wheel.path.write_bytes(data[: len(data) // 2])
+    elif damage == "delete":
+        wheel.path.unlink()
+    elif damage == "ref":
+        (ref,) = (cold_cache / "wheels" / "refs").rglob("1.2.0.json")
+        ref.write_text("{not json")
     else:
         wheel.path.write_bytes(data[:100] + bytes([data[100] ^ 0xFF]) + data[101:])
     again = fetch_wheel("litellm", "1.2.0")
