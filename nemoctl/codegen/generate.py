@@ -1,0 +1,251 @@
+"""``generate``: bring the committed schema snapshot and generated code up to date.
+
+The fast path needs neither the network nor the generators: when ``schemas/lock.json``
+names the pinned version and the current generator versions, and every generated
+file still hashes as the lock recorded, there is nothing to do.  Otherwise the schema
+comes from the committed snapshot (when it matches the lock's sha256 and the pin) or
+from the upstream wheel, everything is re-rendered and then written or compared.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from nemoctl.codegen.lock import LOCK_PATH, Lock, current_generators, read_lock, sha256_bytes
+from nemoctl.codegen.render import GENERATED_DIRS, SCHEMA_PATH, render_outputs
+from nemoctl.config import Config
+from nemoctl.pins import pinned_version
+
+ChangeKind = Literal["added", "modified", "deleted"]
+SchemaSource = Literal["none", "snapshot", "upstream"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    path: str
+    kind: ChangeKind
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "kind": self.kind}
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateResult:
+    """What ``generate`` found and did.  ``changes`` are relative to the project root."""
+
+    version: str
+    schema_sha256: str | None
+    check: bool
+    #: True when the lock and hashes proved everything current without rendering.
+    noop: bool
+    #: Where the schema text came from when rendering was needed.
+    schema_source: SchemaSource
+    changes: tuple[FileChange, ...] = ()
+    diff: str = ""
+    duration_s: float = 0.0
+    generators: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def written(self) -> bool:
+        return not self.check and bool(self.changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "schema_sha256": self.schema_sha256,
+            "check": self.check,
+            "noop": self.noop,
+            "stale": self.stale,
+            "written": self.written,
+            "schema_source": self.schema_source,
+            "changes": [c.to_dict() for c in self.changes],
+            "diff": self.diff,
+            "duration_s": round(self.duration_s, 3),
+            "generators": dict(self.generators),
+        }
+
+
+def generate(
+    config: Config, *, check: bool = False, refetch: bool = False, upstream: str = "litellm"
+) -> GenerateResult:
+    """Write (or with ``check``, only compare) the outputs for the pinned upstream version.
+
+    ``refetch`` ignores the committed snapshot and reads the schema from the upstream
+    wheel, so the snapshot itself is verified against the release.
+    """
+    started = time.perf_counter()
+    up = config.upstream(upstream)
+    version = pinned_version(config.root, up.package)
+    lock = read_lock(_disk_path(config, LOCK_PATH))
+    generators = current_generators()
+
+    current = lock is not None and _is_current(config, lock, up.package, version, generators)
+    if current and not refetch and lock is not None:
+        return GenerateResult(
+            version=version,
+            schema_sha256=lock.schema_sha256,
+            check=check,
+            noop=True,
+            schema_source="none",
+            duration_s=time.perf_counter() - started,
+            generators=generators,
+        )
+
+    text, wheel_sha256, source = _schema_text(config, lock, up, version, refetch=refetch)
+    outputs = render_outputs(
+        text,
+        upstream_version=version,
+        wheel_sha256=wheel_sha256,
+        upstream=up.name,
+        package=up.package,
+    )
+    changes, diff = _compare(config, outputs)
+    if not check:
+        _apply(config, outputs, changes)
+    return GenerateResult(
+        version=version,
+        schema_sha256=sha256_bytes(text.encode("utf-8")),
+        check=check,
+        noop=False,
+        schema_source=source,
+        changes=changes,
+        diff=diff,
+        duration_s=time.perf_counter() - started,
+        generators=generators,
+    )
+
+
+def _disk_path(config: Config, rel: str) -> Path:
+    top, _, rest = rel.partition("/")
+    base = {"schemas": config.schemas_dir, "generated": config.generated_dir}[top]
+    return base / rest
+
+
+def _display(config: Config, path: Path) -> str:
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _is_current(
+    config: Config, lock: Lock, package: str, version: str, generators: dict[str, str]
+) -> bool:
+    if (lock.package, lock.version, lock.generators) != (package, version, generators):
+        return False
+    if _disk_path(config, LOCK_PATH).read_bytes() != lock.dumps():
+        return False  # hand-edited or from another nemoctl: re-render to be sure
+    expected = set(lock.outputs)
+    if SCHEMA_PATH not in expected or _stray_files(config, expected):
+        return False
+    for rel, digest in lock.outputs.items():
+        try:
+            if sha256_bytes(_disk_path(config, rel).read_bytes()) != digest:
+                return False
+        except OSError:
+            return False
+    return lock.outputs[SCHEMA_PATH] == lock.schema_sha256
+
+
+def _stray_files(config: Config, expected: set[str]) -> list[str]:
+    stray: list[str] = []
+    for rel_dir in GENERATED_DIRS:
+        directory = _disk_path(config, rel_dir)
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts:
+                continue
+            rel = f"{rel_dir}/{path.relative_to(directory).as_posix()}"
+            if rel not in expected:
+                stray.append(rel)
+    return stray
+
+
+def _schema_text(
+    config: Config, lock: Lock | None, up: Any, version: str, *, refetch: bool
+) -> tuple[str, str | None, SchemaSource]:
+    if not refetch and lock is not None and lock.version == version:
+        snapshot = _disk_path(config, SCHEMA_PATH)
+        try:
+            data = snapshot.read_bytes()
+        except OSError:
+            data = None
+        if data is not None and sha256_bytes(data) == lock.schema_sha256:
+            return data.decode("utf-8"), lock.wheel_sha256, "snapshot"
+    from nemoctl.upstream import fetch_schema
+
+    fetched = fetch_schema(up, version)
+    return fetched.text, fetched.wheel.sha256, "upstream"
+
+
+def _compare(config: Config, outputs: dict[str, bytes]) -> tuple[tuple[FileChange, ...], str]:
+    changes: list[FileChange] = []
+    diffs: list[str] = []
+    for rel, new in outputs.items():
+        path = _disk_path(config, rel)
+        try:
+            old: bytes | None = path.read_bytes()
+        except OSError:
+            old = None
+        if old == new:
+            continue
+        shown = _display(config, path)
+        changes.append(FileChange(shown, "added" if old is None else "modified"))
+        diffs.append(_unified(shown, old, new))
+    for rel in _stray_files(config, set(outputs)):
+        path = _disk_path(config, rel)
+        shown = _display(config, path)
+        changes.append(FileChange(shown, "deleted"))
+        diffs.append(_unified(shown, path.read_bytes(), None))
+    return tuple(changes), "".join(diffs)
+
+
+def _unified(shown: str, old: bytes | None, new: bytes | None) -> str:
+    def lines(data: bytes | None) -> list[str]:
+        return [] if data is None else data.decode("utf-8", "replace").splitlines(keepends=True)
+
+    text = "".join(
+        difflib.unified_diff(
+            lines(old),
+            lines(new),
+            fromfile="/dev/null" if old is None else f"a/{shown}",
+            tofile="/dev/null" if new is None else f"b/{shown}",
+        )
+    )
+    return text if text.endswith("\n") or not text else text + "\n\\ No newline at end of file\n"
+
+
+def _apply(config: Config, outputs: dict[str, bytes], changes: tuple[FileChange, ...]) -> None:
+    changed = {c.path for c in changes}
+    # The lock goes last: an interrupted run leaves a lock that does not match, so the
+    # next run re-renders instead of trusting half-written outputs.
+    for rel in sorted(outputs, key=lambda r: r == LOCK_PATH):
+        path = _disk_path(config, rel)
+        if _display(config, path) in changed:
+            _write_atomic(path, outputs[rel])
+    for change in changes:
+        if change.kind == "deleted":
+            (config.root / change.path).unlink(missing_ok=True)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,197 @@
+"""Pydantic v2 models from the JSON Schema contract, via datamodel-code-generator.
+
+datamodel-code-generator runs as a library with every output-affecting option set
+explicitly (its defaults move between releases).  The result is then checked with
+:mod:`ast`, without executing it: exactly the expected classes, each with exactly the
+schema's fields (by alias) and docstring, and no other top-level statement.  A
+schema comment therefore cannot smuggle code into the module, even if a generator
+bug let it out of its string.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import inspect
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from nemoctl.codegen.jsonschema import JSON_VALUE
+from nemoctl.errors import NemoctlError
+
+PACKAGE = "nemoctl_models"
+MODULE = "models"
+
+_CUSTOM_TYPES = {
+    "Json": "pydantic.JsonValue",
+    "Bytes": f"{PACKAGE}._types.PrismaBytes",
+}
+
+_ALLOWED_IMPORTS = frozenset(
+    {"__future__", "datetime", "decimal", "enum", "typing", "pydantic", f"{PACKAGE}._types"}
+)
+
+
+class GeneratedCodeError(NemoctlError):
+    """The generator produced code that does not mean exactly the schema (a bug)."""
+
+
+def generator_version() -> str:
+    from importlib.metadata import version
+
+    return version("datamodel-code-generator")
+
+
+def python_variant(contract: dict[str, Any]) -> dict[str, Any]:
+    """The contract with Json and Bytes pointed at their Python types."""
+    # Only the definitions: the generator would turn the root's title into a class name.
+    doc: dict[str, Any] = {
+        "$schema": contract["$schema"],
+        "$defs": copy.deepcopy(contract["$defs"]),
+    }
+    defs: dict[str, Any] = doc["$defs"]
+    del defs[JSON_VALUE]
+    for definition in defs.values():
+        for prop in definition.get("properties", {}).values():
+            _retarget(prop)
+    return doc
+
+
+def _retarget(node: dict[str, Any]) -> None:
+    scalar = node.get("x-prisma-type", "").rstrip("?[]")
+    for child in (node.get("items"), *node.get("anyOf", ())):
+        if isinstance(child, dict):
+            _retarget_leaf(child, scalar)
+    _retarget_leaf(node, scalar)
+
+
+def _retarget_leaf(node: dict[str, Any], scalar: str) -> None:
+    if node.get("$ref") == f"#/$defs/{JSON_VALUE}" or (
+        scalar == "Bytes" and node.get("contentEncoding") == "base64"
+    ):
+        key = "Json" if "$ref" in node else "Bytes"
+        nullable = isinstance(node.get("type"), list)
+        for k in ("$ref", "type", "contentEncoding"):
+            node.pop(k, None)
+        custom = {"customTypePath": _CUSTOM_TYPES[key]}
+        if nullable:
+            node["anyOf"] = [custom, {"type": "null"}]
+        else:
+            node.update(custom)
+
+
+def render_models(contract: dict[str, Any], *, header: str) -> str:
+    """``models.py``: every enum and model of ``contract`` as pydantic v2 code."""
+    from datamodel_code_generator import generate as dcg_generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator.format import DatetimeClassType, Formatter, PythonVersion
+
+    variant = python_variant(contract)
+    code = dcg_generate(
+        json.dumps(variant),
+        input_file_type=InputFileType.JsonSchema,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_311,
+        formatters=[Formatter.BUILTIN],
+        custom_file_header=header,
+        disable_timestamp=True,
+        keep_model_order=True,
+        use_annotated=True,
+        use_standard_collections=True,
+        use_union_operator=True,
+        use_subclass_enum=True,
+        use_specialized_enum=True,
+        use_schema_description=True,
+        use_field_description=False,
+        apply_default_values_for_required_fields=True,
+        allow_population_by_field_name=True,
+        strict_nullable=True,
+        collapse_root_models=True,
+        output_datetime_class=DatetimeClassType.Datetime,
+        # Identity: `LiteLLM_BudgetTable` must stay `LiteLLM_BudgetTable`.
+        custom_class_name_generator=lambda name: name,
+    )
+    if not isinstance(code, str):
+        raise GeneratedCodeError("datamodel-code-generator returned several modules; expected one")
+    code = _drop_root_model(code, contract["$defs"])
+    verify_models(code, contract)
+    return code
+
+
+_ROOT_MODEL = re.compile(r"\n\n\nclass (\w+)\(RootModel\[Any\]\):\n    root: Any\n*\Z")
+
+
+def _drop_root_model(code: str, defs: Iterable[str]) -> str:
+    # The document root has no type of its own; the generator still emits a
+    # placeholder class for it last, which is removed here (verify_models re-checks).
+    code = code.rstrip("\n") + "\n"
+    match = _ROOT_MODEL.search(code)
+    if match is not None and match.group(1) not in set(defs):
+        code = code[: match.start()] + "\n"
+    return code
+
+
+def verify_models(code: str, contract: dict[str, Any]) -> None:
+    """Check ``code`` declares exactly ``contract``'s types, fields and docstrings."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as exc:
+        raise GeneratedCodeError(f"generated Python does not parse: {exc}") from None
+    defs: dict[str, Any] = {k: v for k, v in contract["$defs"].items() if k != JSON_VALUE}
+    seen: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            if node.module not in _ALLOWED_IMPORTS:
+                raise GeneratedCodeError(f"unexpected import from {node.module!r}")
+            continue
+        if isinstance(node, ast.ClassDef) and node.name in defs:
+            _verify_class(node, defs[node.name])
+            seen.append(node.name)
+            continue
+        raise GeneratedCodeError(
+            f"unexpected top-level statement at line {node.lineno}: {ast.dump(node)[:80]}"
+        )
+    if sorted(seen) != sorted(defs) or len(set(seen)) != len(seen):
+        missing = sorted(set(defs) - set(seen))
+        raise GeneratedCodeError(f"generated classes differ from the schema (missing: {missing})")
+
+
+def _verify_class(node: ast.ClassDef, definition: dict[str, Any]) -> None:
+    expected_doc = definition.get("description")
+    doc = ast.get_docstring(node, clean=True)
+    if (doc or None) != (inspect.cleandoc(expected_doc) if expected_doc else None):
+        raise GeneratedCodeError(f"{node.name}: docstring differs from the schema comment")
+    if "enum" in definition:
+        values = [
+            stmt.value.value
+            for stmt in node.body
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant)
+        ]
+        if values != definition["enum"]:
+            raise GeneratedCodeError(f"{node.name}: enum values differ from the schema")
+        return
+    names: list[str] = []
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.append(_alias(stmt) or stmt.target.id)
+        elif isinstance(stmt, ast.Assign) and [
+            t.id for t in stmt.targets if isinstance(t, ast.Name)
+        ] == ["model_config"]:
+            continue
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # the docstring
+        else:
+            raise GeneratedCodeError(f"{node.name}: unexpected statement at line {stmt.lineno}")
+    if names != list(definition["properties"]):
+        raise GeneratedCodeError(f"{node.name}: fields differ from the schema")
+
+
+def _alias(stmt: ast.AnnAssign) -> str | None:
+    for call in ast.walk(stmt):
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Field":
+            for kw in call.keywords:
+                if kw.arg == "alias" and isinstance(kw.value, ast.Constant):
+                    return str(kw.value.value)
+    return None
