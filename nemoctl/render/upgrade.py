@@ -50,6 +50,11 @@ def render_human(report: UpgradeReport, console: Console) -> None:
         _supply_chain_line(sc, console)
     if report.diff_report is not None:
         _render_schema(report, console)
+    if report.schema is not None:
+        sacred = report.schema.get("sacred") or []
+        broken = [f"{s['model']}.{s['field']}" for s in sacred if s.get("blocking")]
+        state = f"[red]broken: {escape(', '.join(broken))}[/]" if broken else "[green]intact[/]"
+        console.print(f"  sacred fields: {len(sacred) - len(broken)}/{len(sacred)} {state}")
     for edit in report.pin_edits:
         console.print(
             f"  pin {escape(edit['location'])}: {escape(edit['old_text'])} → "
