@@ -1,0 +1,382 @@
+"""The one place that sends requests: headers, timeouts, retries, error mapping (sync + async).
+
+Resources describe a call as a :class:`RequestOptions`; :class:`SyncAPIClient` and
+:class:`AsyncAPIClient` run it with the same policy (``_retry.py``) and return either the
+read body (:class:`Answer`) or, for streams, the open ``httpx.Response``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from nemoctl._version import __version__
+from nemoctl.client._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    GatewayError,
+    make_status_error,
+)
+from nemoctl.client._response import RawResponse
+from nemoctl.client._retry import (
+    Deadline,
+    Timeout,
+    status_is_retryable,
+    wait_for_retry,
+)
+from nemoctl.client._secret import Secret
+
+log = logging.getLogger("nemoctl.client")
+
+ENV_BASE_URL = "NEMOCTL_GATEWAY_URL"
+ENV_API_KEY = "NEMOCTL_GATEWAY_API_KEY"
+CALL_ID_HEADER = "x-litellm-call-id"
+_USER_AGENT = f"nemoctl/{__version__}"
+# Failures before the request left the client: the gateway cannot have served it.
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+)
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+#: "Use the client's setting" — distinct from ``None`` (which means "no limit" for timeouts).
+NOT_GIVEN: Any = _Unset()
+
+
+@dataclass(slots=True)
+class RequestOptions:
+    method: str
+    path: str
+    json_body: Any = None
+    params: Mapping[str, Any] | None = None
+    extra_headers: Mapping[str, str] | None = None
+    timeout: Timeout | float | None = NOT_GIVEN
+    max_retries: int = NOT_GIVEN
+    retry_ambiguous: bool = NOT_GIVEN
+    #: GETs are; POSTs that create or bill something are not.
+    idempotent: bool = False
+    stream: bool = False
+    authenticated: bool = True
+
+
+@dataclass(slots=True)
+class Answer:
+    """A 2xx non-streaming answer, body read."""
+
+    response: httpx.Response
+    content: bytes
+    call_id: str
+    deadline: Deadline = field(repr=False)
+
+    def raw(self) -> RawResponse:
+        return RawResponse.from_httpx(self.response, content=self.content)
+
+
+def _strip_v1(url: str) -> str:
+    url = url.rstrip("/")
+    return url[: -len("/v1")] if url.endswith("/v1") else url
+
+
+class BaseClient:
+    """Configuration shared by the sync and async clients."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        api_key: str | Secret | None,
+        timeout: Timeout | float | None,
+        max_retries: int,
+        retry_ambiguous: bool,
+        default_headers: Mapping[str, str] | None,
+    ) -> None:
+        base_url = base_url or os.environ.get(ENV_BASE_URL)
+        if not base_url:
+            raise GatewayError(f"no gateway URL: pass base_url= or set {ENV_BASE_URL}")
+        key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
+        # The gateway root: /v1/chat/completions and /key/info both hang off it.
+        self.base_url = _strip_v1(base_url)
+        self._api_key = key if isinstance(key, Secret) else Secret(key or "")
+        self.timeout = Timeout.coerce(timeout)
+        if max_retries < 0:
+            raise GatewayError("max_retries must be >= 0")
+        self.max_retries = max_retries
+        self.retry_ambiguous = retry_ambiguous
+        self._default_headers = dict(default_headers or {})
+
+    @property
+    def api_key(self) -> Secret:
+        return self._api_key
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, api_key={self._api_key!r}, "
+            f"max_retries={self.max_retries})"
+        )
+
+    # -- request building -------------------------------------------------------------------
+    def _headers(self, options: RequestOptions, call_id: str) -> httpx.Headers:
+        # httpx.Headers masks Authorization in its repr, so a traceback's locals stay clean.
+        headers = httpx.Headers({"user-agent": _USER_AGENT, "accept": "application/json"})
+        headers.update(self._default_headers)
+        if options.authenticated and self._api_key:
+            headers["authorization"] = "Bearer " + self._api_key.reveal()
+        if options.json_body is not None:
+            headers["content-type"] = "application/json"
+        headers[CALL_ID_HEADER] = call_id
+        if options.extra_headers:
+            headers.update(options.extra_headers)
+        return headers
+
+    def _resolve(self, options: RequestOptions) -> tuple[Timeout, int, bool]:
+        timeout = self.timeout if options.timeout is NOT_GIVEN else Timeout.coerce(options.timeout)
+        retries = self.max_retries if options.max_retries is NOT_GIVEN else options.max_retries
+        ambiguous = (
+            self.retry_ambiguous
+            if options.retry_ambiguous is NOT_GIVEN
+            else options.retry_ambiguous
+        )
+        return timeout, retries, ambiguous
+
+    def _call_id(self, options: RequestOptions) -> str:
+        if options.extra_headers:
+            for name, value in options.extra_headers.items():
+                if name.lower() == CALL_ID_HEADER:
+                    return value
+        return str(uuid.uuid4())
+
+    def _content(self, options: RequestOptions) -> bytes | None:
+        if options.json_body is None:
+            return None
+        return json.dumps(options.json_body, separators=(",", ":"), ensure_ascii=False).encode()
+
+    # -- outcome classification ---------------------------------------------------------------
+    def _transport_error(
+        self, exc: Exception, call_id: str, deadline: Deadline
+    ) -> APIConnectionError:
+        maybe_served = not isinstance(exc, _NOT_SENT)
+        if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError | TimeoutError):
+            which = "total" if deadline.expired() else type(exc).__name__
+            return APITimeoutError(
+                f"the gateway call timed out ({which})", call_id=call_id, maybe_served=maybe_served
+            )
+        return APIConnectionError(
+            f"connection to the gateway failed: {type(exc).__name__}: {exc}",
+            call_id=call_id,
+            maybe_served=maybe_served,
+        )
+
+    def _status_error(
+        self, response: httpx.Response, content: bytes, call_id: str
+    ) -> APIStatusError:
+        try:
+            body: Any = json.loads(content) if content else None
+        except ValueError:
+            body = content.decode("utf-8", errors="replace")[:2000]
+        raw = RawResponse.from_httpx(response, content=content)
+        return make_status_error(
+            raw,
+            body,
+            call_id=response.headers.get(CALL_ID_HEADER) or call_id,
+            secret=self._api_key.reveal() or None,
+        )
+
+    def _retry_wait(
+        self,
+        error: GatewayError,
+        *,
+        options: RequestOptions,
+        retries_done: int,
+        max_retries: int,
+        ambiguous_ok: bool,
+        deadline: Deadline,
+    ) -> float | None:
+        """Seconds to wait before retrying ``error``, or None to raise it."""
+        if retries_done >= max_retries:
+            return None
+        headers: httpx.Headers | None = None
+        if isinstance(error, APIStatusError):
+            headers = error.response.headers
+            if not status_is_retryable(error.status_code, error.error_type, headers):
+                return None
+        elif isinstance(error, APIConnectionError):
+            if error.maybe_served and not (options.idempotent or ambiguous_ok):
+                return None
+        else:
+            return None
+        wait = wait_for_retry(headers, retries_done)
+        remaining = deadline.remaining()
+        if wait is None or (remaining is not None and wait >= remaining):
+            return None
+        log.info(
+            "retrying %s %s in %.2f s (attempt %d of %d) after: %s",
+            options.method,
+            options.path,
+            wait,
+            retries_done + 2,
+            max_retries + 1,
+            error,
+        )
+        return wait
+
+    def _url(self, path: str) -> str:
+        return self.base_url + path
+
+
+class SyncAPIClient(BaseClient):
+    def __init__(self, *, http_client: httpx.Client | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def _read(self, response: httpx.Response, deadline: Deadline) -> bytes:
+        chunks = []
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            if deadline.expired():
+                raise httpx.ReadTimeout("total timeout while reading the body")
+        return b"".join(chunks)
+
+    def _send(
+        self, options: RequestOptions
+    ) -> Answer | tuple[httpx.Response, str, Deadline, Timeout]:
+        timeout, max_retries, ambiguous_ok = self._resolve(options)
+        deadline = Deadline(timeout.total)
+        content = self._content(options)
+        retries_done = 0
+        while True:
+            call_id = self._call_id(options)
+            request = self._http.build_request(
+                options.method,
+                self._url(options.path),
+                content=content,
+                params=options.params,
+                headers=self._headers(options, call_id),
+                timeout=timeout.for_attempt(deadline.remaining()),
+            )
+            error: GatewayError
+            try:
+                response = self._http.send(request, stream=True)
+            except httpx.TransportError as exc:
+                error = self._transport_error(exc, call_id, deadline)
+            else:
+                try:
+                    if response.is_success and options.stream:
+                        return response, call_id, deadline, timeout
+                    try:
+                        body = self._read(response, deadline)
+                    finally:
+                        response.close()
+                except httpx.TransportError as exc:
+                    error = self._transport_error(exc, call_id, deadline)
+                    error.maybe_served = True
+                else:
+                    if response.is_success:
+                        return Answer(response, body, call_id, deadline)
+                    error = self._status_error(response, body, call_id)
+            wait = self._retry_wait(
+                error,
+                options=options,
+                retries_done=retries_done,
+                max_retries=max_retries,
+                ambiguous_ok=ambiguous_ok,
+                deadline=deadline,
+            )
+            if wait is None:
+                raise error
+            time.sleep(wait)
+            retries_done += 1
+
+
+class AsyncAPIClient(BaseClient):
+    def __init__(self, *, http_client: httpx.AsyncClient | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            follow_redirects=False,
+        )
+
+    async def close(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def _attempt(
+        self, request: httpx.Request, options: RequestOptions, deadline: Deadline
+    ) -> tuple[httpx.Response, bytes | None]:
+        response = await self._http.send(request, stream=True)
+        if response.is_success and options.stream:
+            return response, None
+        try:
+            return response, await response.aread()
+        finally:
+            await response.aclose()
+
+    async def _send(
+        self, options: RequestOptions
+    ) -> Answer | tuple[httpx.Response, str, Deadline, Timeout]:
+        timeout, max_retries, ambiguous_ok = self._resolve(options)
+        deadline = Deadline(timeout.total)
+        content = self._content(options)
+        retries_done = 0
+        while True:
+            call_id = self._call_id(options)
+            remaining = deadline.remaining()
+            request = self._http.build_request(
+                options.method,
+                self._url(options.path),
+                content=content,
+                params=options.params,
+                headers=self._headers(options, call_id),
+                timeout=timeout.for_attempt(remaining),
+            )
+            error: GatewayError
+            try:
+                # asyncio.timeout makes ``total`` exact (a sync client checks it between reads).
+                async with asyncio.timeout(remaining):
+                    response, body = await self._attempt(request, options, deadline)
+            except (httpx.TransportError, TimeoutError) as exc:
+                error = self._transport_error(exc, call_id, deadline)
+            else:
+                if body is None:
+                    return response, call_id, deadline, timeout
+                if response.is_success:
+                    return Answer(response, body, call_id, deadline)
+                error = self._status_error(response, body, call_id)
+            wait = self._retry_wait(
+                error,
+                options=options,
+                retries_done=retries_done,
+                max_retries=max_retries,
+                ambiguous_ok=ambiguous_ok,
+                deadline=deadline,
+            )
+            if wait is None:
+                raise error
+            await asyncio.sleep(wait)
+            retries_done += 1

@@ -1,0 +1,160 @@
+"""What the gateway says about a call besides the body: cost, call id, model group.
+
+Read from LiteLLM's ``x-litellm-*`` response headers (non-streaming calls) or from the
+final usage chunk (streams, where the cost headers are sent before any token and
+read 0.0).  The cost is never computed locally: when the gateway gives none, or one
+that does not parse, ``cost`` is ``None`` and a :class:`CostUnavailableWarning` is
+issued — never a silent 0.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from nemoctl.client._exceptions import CostUnavailableWarning
+
+COST_HEADER = "x-litellm-response-cost"
+_BREAKDOWN_PREFIX = COST_HEADER + "-"
+
+
+@dataclass(frozen=True, slots=True)
+class RawResponse:
+    """The HTTP answer as received (response headers only: request headers hold the key)."""
+
+    status_code: int
+    headers: httpx.Headers
+    http_version: str
+    reason_phrase: str
+    url: str
+    content: bytes = field(default=b"", repr=False)
+
+    @classmethod
+    def from_httpx(cls, response: httpx.Response, *, content: bytes = b"") -> RawResponse:
+        return cls(
+            status_code=response.status_code,
+            headers=response.headers,
+            http_version=response.http_version,
+            reason_phrase=response.reason_phrase,
+            url=_public_url(response.request.url),
+            content=content,
+        )
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.content)
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+
+_SECRET_PARAMS = ("key", "api_key")
+
+
+def _public_url(url: httpx.URL) -> str:
+    """The URL without credentials (userinfo, and ``/key/info``'s ``key=`` parameter)."""
+    if url.userinfo:
+        url = url.copy_with(username=None, password=None)
+    if url.query and any(p in url.params for p in _SECRET_PARAMS):
+        params = url.params
+        for name in _SECRET_PARAMS:
+            if name in params:
+                params = params.set(name, "***")
+        url = url.copy_with(params=params)
+    return str(url)
+
+
+def parse_cost(
+    value: Any, *, source: str, call_id: str | None, stacklevel: int = 4
+) -> float | None:
+    """A finite, non-negative float, or None plus a warning saying why."""
+    if value is None:
+        reason = f"the gateway sent no cost ({source} missing)"
+    else:
+        try:
+            cost = float(value)
+        except (TypeError, ValueError):
+            reason = f"the gateway sent an unreadable cost {str(value)[:40]!r} in {source}"
+        else:
+            if math.isfinite(cost) and cost >= 0:
+                return cost
+            reason = f"the gateway sent an invalid cost {cost!r} in {source}"
+    warnings.warn(
+        f"{reason}; cost is None for call {call_id or '(no call id)'}",
+        CostUnavailableWarning,
+        stacklevel=stacklevel,
+    )
+    return None
+
+
+def _float_or_none(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _int_or_none(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayMeta:
+    """The gateway's own facts about one call."""
+
+    call_id: str | None
+    model_group: str | None
+    model_id: str | None
+    model_name: str | None
+    litellm_version: str | None
+    cost: float | None
+    #: ``input``, ``output``, ``original``, ``discount-amount``, ``margin-amount``, ... as sent
+    #: in ``x-litellm-response-cost-*`` (empty for streams, whose breakdown headers read 0.0).
+    cost_breakdown: dict[str, float]
+    attempted_retries: int | None
+    attempted_fallbacks: int | None
+    key_spend: float | None
+    duration_ms: float | None
+
+    @classmethod
+    def from_headers(
+        cls,
+        headers: httpx.Headers,
+        *,
+        cost: float | None,
+        with_breakdown: bool,
+        fallback_call_id: str | None,
+    ) -> GatewayMeta:
+        breakdown: dict[str, float] = {}
+        if with_breakdown:
+            for name, value in headers.items():
+                if name.startswith(_BREAKDOWN_PREFIX):
+                    number = _float_or_none(value)
+                    if number is not None:
+                        breakdown[name[len(_BREAKDOWN_PREFIX) :]] = number
+        return cls(
+            call_id=headers.get("x-litellm-call-id") or fallback_call_id,
+            model_group=headers.get("x-litellm-model-group"),
+            model_id=headers.get("x-litellm-model-id"),
+            model_name=headers.get("x-litellm-model-name"),
+            litellm_version=headers.get("x-litellm-version"),
+            cost=cost,
+            cost_breakdown=breakdown,
+            attempted_retries=_int_or_none(headers.get("x-litellm-attempted-retries")),
+            attempted_fallbacks=_int_or_none(headers.get("x-litellm-attempted-fallbacks")),
+            key_spend=_float_or_none(headers.get("x-litellm-key-spend")),
+            duration_ms=_float_or_none(headers.get("x-litellm-response-duration-ms")),
+        )

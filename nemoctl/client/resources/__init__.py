@@ -1,0 +1,1 @@
+"""Thin endpoint wrappers; all policy lives in ``_base_client``."""

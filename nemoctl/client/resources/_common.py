@@ -1,0 +1,53 @@
+"""Turning an :class:`Answer` into a typed response (shared by every resource)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from nemoctl.client._base_client import CALL_ID_HEADER, Answer
+from nemoctl.client._exceptions import ResponseValidationError
+from nemoctl.client._response import COST_HEADER, GatewayMeta, parse_cost
+from nemoctl.client.types._base import BilledResponse, GatewayResponse
+
+R = TypeVar("R", bound=GatewayResponse)
+
+
+def parse_model(cls: type[R], answer: Answer, *, billed: bool) -> R:
+    try:
+        obj = cls.model_validate_json(answer.content)
+    except ValidationError as exc:
+        raise ResponseValidationError(
+            f"the gateway's answer is not a {cls.__name__}: {exc.error_count()} problem(s), "
+            f"first: {exc.errors()[0]['msg']}",
+            call_id=answer.call_id,
+        ) from None
+    headers = answer.response.headers
+    call_id = headers.get(CALL_ID_HEADER) or answer.call_id
+    cost = None
+    if billed and isinstance(obj, BilledResponse):
+        cost = parse_cost(
+            headers.get(COST_HEADER), source=f"{COST_HEADER} header", call_id=call_id, stacklevel=5
+        )
+    obj._meta = GatewayMeta.from_headers(
+        headers, cost=cost, with_breakdown=billed, fallback_call_id=answer.call_id
+    )
+    obj._raw = answer.raw()
+    return obj
+
+
+def parse_json(answer: Answer) -> Any:
+    try:
+        return json.loads(answer.content)
+    except ValueError:
+        raise ResponseValidationError(
+            f"the gateway's answer is not JSON: {answer.content[:200]!r}", call_id=answer.call_id
+        ) from None
+
+
+def merge_body(body: dict[str, Any], extra_body: dict[str, Any] | None) -> dict[str, Any]:
+    if extra_body:
+        body.update(extra_body)
+    return body
