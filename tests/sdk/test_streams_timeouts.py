@@ -79,9 +79,11 @@ def test_missing_or_malformed_cost_header_is_none_with_a_warning(
     fault: FaultServer, headers: dict[str, str], match: str
 ) -> None:
     fault.serve(Reply(headers=headers))
-    with Gateway(base_url=fault.url, api_key=KEY) as gw:
-        with pytest.warns(CostUnavailableWarning, match=match):
-            r = gw.chat.completions.create(model="gpt-mock", messages=MESSAGES)
+    with (
+        Gateway(base_url=fault.url, api_key=KEY) as gw,
+        pytest.warns(CostUnavailableWarning, match=match),
+    ):
+        r = gw.chat.completions.create(model="gpt-mock", messages=MESSAGES)
     assert r.cost is None
 
 
@@ -157,9 +159,11 @@ def test_total_timeout_bounds_retries(fault: FaultServer) -> None:
 
 def test_read_timeout_on_a_post_is_not_retried(fault: FaultServer) -> None:
     fault.serve(Reply(delay=1.0), Reply())
-    with Gateway(base_url=fault.url, api_key=KEY) as gw:
-        with pytest.raises(APITimeoutError) as caught:
-            gw.chat.completions.create(model="gpt-mock", messages=MESSAGES, timeout=0.3)
+    with (
+        Gateway(base_url=fault.url, api_key=KEY) as gw,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        gw.chat.completions.create(model="gpt-mock", messages=MESSAGES, timeout=0.3)
     assert caught.value.maybe_served
     assert len(fault.attempts) == 1
 
