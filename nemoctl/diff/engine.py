@@ -127,6 +127,9 @@ def _touches_sacred(rule: Rule, finding: Finding, sacred: SacredFields) -> bool:
         return finding.model in sacred.models() and rule.id != "MODEL_ADDED"
     if rule.subject == "field":
         return sacred.get(finding.model, finding.field) is not None
+    if rule.subject in ("enum", "enum_value") and rule.id != "ENUM_ADDED":
+        # A sacred field of an enum type changes with its enum's values and names.
+        return any(entry.type.rstrip("?[]") == finding.model for entry in sacred.fields)
     if rule.subject == "index" and rule.id in ("PRIMARY_KEY_CHANGED", "UNIQUE_ADDED",
                                                "UNIQUE_REMOVED"):
         columns = {c.split(" ")[0] for part in (finding.before, finding.after)

@@ -162,6 +162,8 @@ def compare_sacred(old: Schema, new: Schema, sacred: SacredFields) -> tuple[Sacr
             statuses.append(_status(entry, "removed", f"{name}: field removed"))
             continue
         differences = _differences(m_old, f_old, m_new, f_new)
+        if f_old.kind == "enum" and f_old.type == f_new.type:
+            differences += _enum_differences(old, new, f_old.type)
         if differences:
             statuses.append(_status(entry, "changed", f"{name}: " + "; ".join(differences),
                                     f_new.prisma_type))
@@ -169,6 +171,20 @@ def compare_sacred(old: Schema, new: Schema, sacred: SacredFields) -> tuple[Sacr
             statuses.append(_status(entry, "ok", f"{name} {entry.type} unchanged",
                                     f_new.prisma_type))
     return tuple(statuses)
+
+
+def _enum_differences(old: Schema, new: Schema, name: str) -> list[str]:
+    before, after = old.enum(name), new.enum(name)
+    if before is None or after is None:
+        return []
+    stored_before = [(v.name, v.stored) for v in before.values]
+    stored_after = [(v.name, v.stored) for v in after.values]
+    if stored_before == stored_after and (before.db_name or name) == (after.db_name or name):
+        return []
+    gone = [n for n, _ in stored_before if n not in dict(stored_after)]
+    added = [n for n, _ in stored_after if n not in dict(stored_before)]
+    detail = ", ".join([*(f"-{n}" for n in gone), *(f"+{n}" for n in added)]) or "database names"
+    return [f"enum {name} changed ({detail})"]
 
 
 def _differences(m_old: Model, f_old: Field, m_new: Model, f_new: Field) -> list[str]:

@@ -60,8 +60,10 @@ def render_human(report: DiffReport, console: Console, *, show_info: bool = True
     shown = [c for c in report.changes if show_info or c.severity != "INFO" or c.sacred]
     if shown:
         table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-        for column in ("severity", "rule", "change", "fingerprint"):
-            table.add_column(column, overflow="fold")
+        table.add_column("severity", no_wrap=True)
+        table.add_column("rule", no_wrap=True)
+        table.add_column("change", ratio=1)
+        table.add_column("fingerprint", no_wrap=True)
         for c in shown:
             severity = f"[{_STYLE[c.severity]}]{c.severity}[/]"
             if c.sacred:

@@ -225,3 +225,21 @@ def test_file_loading(tmp_path: Path) -> None:
     good.write_text('[[field]]\nmodel = "M"\nfield = "f"\ntype = "Int[]"\nowner = "o"\n'
                     'reason = "r"\n', encoding="utf-8")
     assert load_sacred(good).fields == (SacredField("M", "f", "Int[]", "o", "r"),)
+
+
+def test_enum_typed_sacred_field_changes_with_its_enum() -> None:
+    from tests.diff._schemas import BASE, mutate
+
+    sacred = SacredFields((SacredField("Team", "status", "Status", "ops", "team state"),))
+    added = mutate(BASE, ("  PAUSED\n", "  PAUSED\n  ARCHIVED\n"))
+    removed = mutate(BASE, ("  PAUSED\n", ""))
+    unrelated = mutate(BASE, ("enum Unused {\n  A\n}", "enum Unused {\n  A\n  B\n}"))
+    base, *others = parse_many([(BASE, "b"), (added, "a"), (removed, "r"), (unrelated, "u")])
+    grown, shrunk, other = (diff_schemas(base, s, sacred=sacred) for s in others)
+    assert [(s.state, s.message) for s in grown.sacred] == [
+        ("changed", "Team.status: enum Status changed (+ARCHIVED)")]
+    assert [(c.rule_id, c.sacred) for c in grown.changes] == [("ENUM_VALUE_ADDED", True)]
+    assert [s.message for s in shrunk.sacred] == ["Team.status: enum Status changed (-PAUSED)"]
+    assert shrunk.blocking and grown.blocking
+    assert [s.state for s in other.sacred] == ["ok"] and not other.blocking
+    assert [(c.rule_id, c.sacred) for c in other.changes] == [("ENUM_VALUE_ADDED", False)]
