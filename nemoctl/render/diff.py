@@ -62,7 +62,7 @@ def render_human(report: DiffReport, console: Console, *, show_info: bool = True
         table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
         table.add_column("severity", no_wrap=True)
         table.add_column("rule", no_wrap=True)
-        table.add_column("change", ratio=1)
+        table.add_column("change", overflow="fold", ratio=1)
         table.add_column("fingerprint", no_wrap=True)
         for c in shown:
             severity = f"[{_STYLE[c.severity]}]{c.severity}[/]"
