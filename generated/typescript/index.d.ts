@@ -3,14 +3,13 @@
 // Do not edit: changes are overwritten; `nemoctl generate --check` fails on them.
 
 /** Any JSON value: what a Prisma `Json` column holds. */
-export type JsonValue =
-null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
-* Prisma `BigInt` (64-bit integer). APIs send it as a JSON number and `JSON.parse`
-* yields a `number`, exact only up to 2^53 - 1 (`Number.MAX_SAFE_INTEGER`); larger
-* values arrive rounded. Parse with a lossless JSON parser when exactness matters.
-*/
+ * Prisma `BigInt` (64-bit integer). APIs send it as a JSON number and `JSON.parse`
+ * yields a `number`, exact only up to 2^53 - 1 (`Number.MAX_SAFE_INTEGER`); larger
+ * values arrive rounded. Parse with a lossless JSON parser when exactness matters.
+ */
 export type PrismaBigInt = number;
 
 /** Prisma `DateTime`: an ISO 8601 string in JSON (convert with `new Date(value)`). */
@@ -42,8 +41,8 @@ export interface LiteLLM_BudgetTable {
 }
 
 /**
-* Create shape of LiteLLM_BudgetTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_BudgetTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_BudgetTableInput {
   budget_id?: string
   max_budget?: (number | null)
@@ -73,8 +72,8 @@ export interface LiteLLM_CredentialsTable {
 }
 
 /**
-* Create shape of LiteLLM_CredentialsTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_CredentialsTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_CredentialsTableInput {
   credential_id?: string
   credential_name: string
@@ -99,8 +98,8 @@ export interface LiteLLM_ProxyModelTable {
 }
 
 /**
-* Create shape of LiteLLM_ProxyModelTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ProxyModelTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ProxyModelTableInput {
   model_id?: string
   model_name: string
@@ -134,8 +133,8 @@ export interface LiteLLM_AgentsTable {
 }
 
 /**
-* Create shape of LiteLLM_AgentsTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_AgentsTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_AgentsTableInput {
   agent_id?: string
   agent_name: string
@@ -172,8 +171,8 @@ export interface LiteLLM_OrganizationTable {
 }
 
 /**
-* Create shape of LiteLLM_OrganizationTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_OrganizationTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_OrganizationTableInput {
   organization_id?: string
   organization_alias: string
@@ -199,8 +198,8 @@ export interface LiteLLM_ModelTable {
 }
 
 /**
-* Create shape of LiteLLM_ModelTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ModelTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ModelTableInput {
   id?: number
   model_aliases?: JsonValue
@@ -244,8 +243,8 @@ export interface LiteLLM_TeamTable {
 }
 
 /**
-* Create shape of LiteLLM_TeamTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_TeamTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_TeamTableInput {
   team_id?: string
   team_alias?: (string | null)
@@ -300,8 +299,8 @@ export interface LiteLLM_ProjectTable {
 }
 
 /**
-* Create shape of LiteLLM_ProjectTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ProjectTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ProjectTableInput {
   project_id?: string
   project_alias?: (string | null)
@@ -359,8 +358,8 @@ export interface LiteLLM_DeletedTeamTable {
 }
 
 /**
-* Create shape of LiteLLM_DeletedTeamTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DeletedTeamTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_DeletedTeamTableInput {
   id?: string
   team_id: string
@@ -426,8 +425,8 @@ export interface LiteLLM_UserTable {
 }
 
 /**
-* Create shape of LiteLLM_UserTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_UserTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_UserTableInput {
   user_id: string
   user_alias?: (string | null)
@@ -473,8 +472,8 @@ export interface LiteLLM_ObjectPermissionTable {
 }
 
 /**
-* Create shape of LiteLLM_ObjectPermissionTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ObjectPermissionTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ObjectPermissionTableInput {
   object_permission_id?: string
   mcp_servers?: string[]
@@ -549,8 +548,8 @@ export interface LiteLLM_MCPServerTable {
 }
 
 /**
-* Create shape of LiteLLM_MCPServerTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_MCPServerTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_MCPServerTableInput {
   server_id?: string
   server_name?: (string | null)
@@ -620,8 +619,8 @@ export interface LiteLLM_MCPToolsetTable {
 }
 
 /**
-* Create shape of LiteLLM_MCPToolsetTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_MCPToolsetTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_MCPToolsetTableInput {
   toolset_id?: string
   toolset_name: string
@@ -643,8 +642,8 @@ export interface LiteLLM_MCPUserCredentials {
 }
 
 /**
-* Create shape of LiteLLM_MCPUserCredentials: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_MCPUserCredentials: columns with a default may be omitted.
+ */
 export interface LiteLLM_MCPUserCredentialsInput {
   id?: string
   user_id: string
@@ -664,8 +663,8 @@ export interface LiteLLM_MCPUserEnvVars {
 }
 
 /**
-* Create shape of LiteLLM_MCPUserEnvVars: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_MCPUserEnvVars: columns with a default may be omitted.
+ */
 export interface LiteLLM_MCPUserEnvVarsInput {
   id?: string
   user_id: string
@@ -683,8 +682,8 @@ export interface LiteLLM_MCPServerOAuthClient {
 }
 
 /**
-* Create shape of LiteLLM_MCPServerOAuthClient: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_MCPServerOAuthClient: columns with a default may be omitted.
+ */
 export interface LiteLLM_MCPServerOAuthClientInput {
   server_id: string
   credentials?: JsonValue
@@ -700,8 +699,8 @@ export interface LiteLLM_SSOIdentityAssertion {
 }
 
 /**
-* Create shape of LiteLLM_SSOIdentityAssertion: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_SSOIdentityAssertion: columns with a default may be omitted.
+ */
 export interface LiteLLM_SSOIdentityAssertionInput {
   user_id: string
   assertion_b64: string
@@ -759,8 +758,8 @@ export interface LiteLLM_VerificationToken {
 }
 
 /**
-* Create shape of LiteLLM_VerificationToken: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_VerificationToken: columns with a default may be omitted.
+ */
 export interface LiteLLM_VerificationTokenInput {
   token: string
   key_name?: (string | null)
@@ -824,8 +823,8 @@ export interface LiteLLM_JWTKeyMapping {
 }
 
 /**
-* Create shape of LiteLLM_JWTKeyMapping: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_JWTKeyMapping: columns with a default may be omitted.
+ */
 export interface LiteLLM_JWTKeyMappingInput {
   id?: string
   jwt_claim_name: string
@@ -848,8 +847,8 @@ export interface LiteLLM_DeprecatedVerificationToken {
 }
 
 /**
-* Create shape of LiteLLM_DeprecatedVerificationToken: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DeprecatedVerificationToken: columns with a default may be omitted.
+ */
 export interface LiteLLM_DeprecatedVerificationTokenInput {
   id?: string
   token: string
@@ -912,8 +911,8 @@ export interface LiteLLM_DeletedVerificationToken {
 }
 
 /**
-* Create shape of LiteLLM_DeletedVerificationToken: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DeletedVerificationToken: columns with a default may be omitted.
+ */
 export interface LiteLLM_DeletedVerificationTokenInput {
   id?: string
   token: string
@@ -979,8 +978,8 @@ export interface LiteLLM_EndUserTable {
 }
 
 /**
-* Create shape of LiteLLM_EndUserTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_EndUserTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_EndUserTableInput {
   user_id: string
   alias?: (string | null)
@@ -1003,8 +1002,8 @@ export interface LiteLLM_ModelAccessGroupBudgetTable {
 }
 
 /**
-* Create shape of LiteLLM_ModelAccessGroupBudgetTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ModelAccessGroupBudgetTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ModelAccessGroupBudgetTableInput {
   access_group_name: string
   spend?: number
@@ -1028,8 +1027,8 @@ export interface LiteLLM_TagTable {
 }
 
 /**
-* Create shape of LiteLLM_TagTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_TagTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_TagTableInput {
   tag_name: string
   description?: (string | null)
@@ -1050,8 +1049,8 @@ export interface LiteLLM_Config {
 }
 
 /**
-* Create shape of LiteLLM_Config: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_Config: columns with a default may be omitted.
+ */
 export interface LiteLLM_ConfigInput {
   param_name: string
   param_value?: JsonValue
@@ -1097,8 +1096,8 @@ export interface LiteLLM_SpendLogs {
 }
 
 /**
-* Create shape of LiteLLM_SpendLogs: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_SpendLogs: columns with a default may be omitted.
+ */
 export interface LiteLLM_SpendLogsInput {
   request_id: string
   call_type: string
@@ -1147,8 +1146,8 @@ export interface LiteLLM_BudgetWindowSpend {
 }
 
 /**
-* Create shape of LiteLLM_BudgetWindowSpend: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_BudgetWindowSpend: columns with a default may be omitted.
+ */
 export interface LiteLLM_BudgetWindowSpendInput {
   entity_type: string
   entity_id: string
@@ -1174,8 +1173,8 @@ export interface LiteLLM_ErrorLogs {
 }
 
 /**
-* Create shape of LiteLLM_ErrorLogs: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ErrorLogs: columns with a default may be omitted.
+ */
 export interface LiteLLM_ErrorLogsInput {
   request_id?: string
   startTime: PrismaDateTime
@@ -1199,8 +1198,8 @@ export interface LiteLLM_UserNotifications {
 }
 
 /**
-* Create shape of LiteLLM_UserNotifications: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_UserNotifications: columns with a default may be omitted.
+ */
 export interface LiteLLM_UserNotificationsInput {
   request_id: string
   user_id: string
@@ -1218,8 +1217,8 @@ export interface LiteLLM_TeamMembership {
 }
 
 /**
-* Create shape of LiteLLM_TeamMembership: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_TeamMembership: columns with a default may be omitted.
+ */
 export interface LiteLLM_TeamMembershipInput {
   user_id: string
   team_id: string
@@ -1239,8 +1238,8 @@ export interface LiteLLM_OrganizationMembership {
 }
 
 /**
-* Create shape of LiteLLM_OrganizationMembership: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_OrganizationMembership: columns with a default may be omitted.
+ */
 export interface LiteLLM_OrganizationMembershipInput {
   user_id: string
   organization_id: string
@@ -1264,8 +1263,8 @@ export interface LiteLLM_InvitationLink {
 }
 
 /**
-* Create shape of LiteLLM_InvitationLink: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_InvitationLink: columns with a default may be omitted.
+ */
 export interface LiteLLM_InvitationLinkInput {
   id?: string
   user_id: string
@@ -1291,8 +1290,8 @@ export interface LiteLLM_AuditLog {
 }
 
 /**
-* Create shape of LiteLLM_AuditLog: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_AuditLog: columns with a default may be omitted.
+ */
 export interface LiteLLM_AuditLogInput {
   id?: string
   updated_at?: PrismaDateTime
@@ -1333,8 +1332,8 @@ export interface LiteLLM_DailyUserSpend {
 }
 
 /**
-* Create shape of LiteLLM_DailyUserSpend: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyUserSpend: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyUserSpendInput {
   id?: string
   user_id?: (string | null)
@@ -1390,8 +1389,8 @@ export interface LiteLLM_DailyOrganizationSpend {
 }
 
 /**
-* Create shape of LiteLLM_DailyOrganizationSpend: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyOrganizationSpend: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyOrganizationSpendInput {
   id?: string
   organization_id?: (string | null)
@@ -1447,8 +1446,8 @@ export interface LiteLLM_DailyEndUserSpend {
 }
 
 /**
-* Create shape of LiteLLM_DailyEndUserSpend: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyEndUserSpend: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyEndUserSpendInput {
   id?: string
   end_user_id?: (string | null)
@@ -1504,8 +1503,8 @@ export interface LiteLLM_DailyAgentSpend {
 }
 
 /**
-* Create shape of LiteLLM_DailyAgentSpend: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyAgentSpend: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyAgentSpendInput {
   id?: string
   agent_id?: (string | null)
@@ -1562,8 +1561,8 @@ export interface LiteLLM_DailyTeamSpend {
 }
 
 /**
-* Create shape of LiteLLM_DailyTeamSpend: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyTeamSpend: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyTeamSpendInput {
   id?: string
   team_id?: (string | null)
@@ -1621,8 +1620,8 @@ export interface LiteLLM_DailyTagSpend {
 }
 
 /**
-* Create shape of LiteLLM_DailyTagSpend: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyTagSpend: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyTagSpendInput {
   id?: string
   request_id?: (string | null)
@@ -1659,8 +1658,8 @@ export interface LiteLLM_ProxyWorkerHeartbeat {
 }
 
 /**
-* Create shape of LiteLLM_ProxyWorkerHeartbeat: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ProxyWorkerHeartbeat: columns with a default may be omitted.
+ */
 export interface LiteLLM_ProxyWorkerHeartbeatInput {
   worker_id: string
   hostname: string
@@ -1677,8 +1676,8 @@ export interface LiteLLM_CronJob {
 }
 
 /**
-* Create shape of LiteLLM_CronJob: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_CronJob: columns with a default may be omitted.
+ */
 export interface LiteLLM_CronJobInput {
   cronjob_id?: string
   pod_id: string
@@ -1703,8 +1702,8 @@ export interface LiteLLM_ManagedFileTable {
 }
 
 /**
-* Create shape of LiteLLM_ManagedFileTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ManagedFileTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ManagedFileTableInput {
   id?: string
   unified_file_id: string
@@ -1739,8 +1738,8 @@ export interface LiteLLM_ManagedObjectTable {
 }
 
 /**
-* Create shape of LiteLLM_ManagedObjectTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ManagedObjectTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ManagedObjectTableInput {
   id?: string
   unified_object_id: string
@@ -1775,8 +1774,8 @@ export interface LiteLLM_ManagedVectorStoreTable {
 }
 
 /**
-* Create shape of LiteLLM_ManagedVectorStoreTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ManagedVectorStoreTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ManagedVectorStoreTableInput {
   id?: string
   unified_resource_id: string
@@ -1807,8 +1806,8 @@ export interface LiteLLM_ManagedVectorStoresTable {
 }
 
 /**
-* Create shape of LiteLLM_ManagedVectorStoresTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ManagedVectorStoresTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ManagedVectorStoresTableInput {
   vector_store_id: string
   custom_llm_provider: string
@@ -1837,8 +1836,8 @@ export interface LiteLLM_GuardrailsTable {
 }
 
 /**
-* Create shape of LiteLLM_GuardrailsTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_GuardrailsTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_GuardrailsTableInput {
   guardrail_id?: string
   guardrail_name: string
@@ -1866,8 +1865,8 @@ export interface LiteLLM_DailyGuardrailMetrics {
 }
 
 /**
-* Create shape of LiteLLM_DailyGuardrailMetrics: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyGuardrailMetrics: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyGuardrailMetricsInput {
   guardrail_id: string
   date: string
@@ -1895,8 +1894,8 @@ export interface LiteLLM_DailyGuardrailUsageUnits {
 }
 
 /**
-* Create shape of LiteLLM_DailyGuardrailUsageUnits: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyGuardrailUsageUnits: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyGuardrailUsageUnitsInput {
   guardrail_id: string
   date: string
@@ -1924,8 +1923,8 @@ export interface LiteLLM_DailyPolicyMetrics {
 }
 
 /**
-* Create shape of LiteLLM_DailyPolicyMetrics: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyPolicyMetrics: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyPolicyMetricsInput {
   policy_id: string
   date: string
@@ -1947,8 +1946,8 @@ export interface LiteLLM_SpendLogGuardrailIndex {
 }
 
 /**
-* Create shape of LiteLLM_SpendLogGuardrailIndex: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_SpendLogGuardrailIndex: columns with a default may be omitted.
+ */
 export interface LiteLLM_SpendLogGuardrailIndexInput {
   request_id: string
   guardrail_id: string
@@ -1963,8 +1962,8 @@ export interface LiteLLM_SpendLogToolIndex {
 }
 
 /**
-* Create shape of LiteLLM_SpendLogToolIndex: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_SpendLogToolIndex: columns with a default may be omitted.
+ */
 export interface LiteLLM_SpendLogToolIndexInput {
   request_id: string
   tool_name: string
@@ -1982,8 +1981,8 @@ export interface LiteLLM_DailyToolSpend {
 }
 
 /**
-* Create shape of LiteLLM_DailyToolSpend: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyToolSpend: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyToolSpendInput {
   date: string
   tool_name: string
@@ -2005,8 +2004,8 @@ export interface LiteLLM_DailyGatewayRequests {
 }
 
 /**
-* Create shape of LiteLLM_DailyGatewayRequests: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_DailyGatewayRequests: columns with a default may be omitted.
+ */
 export interface LiteLLM_DailyGatewayRequestsInput {
   date: string
   category: string
@@ -2030,8 +2029,8 @@ export interface LiteLLM_PromptTable {
 }
 
 /**
-* Create shape of LiteLLM_PromptTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_PromptTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_PromptTableInput {
   id?: string
   prompt_id: string
@@ -2061,8 +2060,8 @@ export interface LiteLLM_HealthCheckTable {
 }
 
 /**
-* Create shape of LiteLLM_HealthCheckTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_HealthCheckTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_HealthCheckTableInput {
   health_check_id?: string
   model_name: string
@@ -2089,8 +2088,8 @@ export interface LiteLLM_SearchToolsTable {
 }
 
 /**
-* Create shape of LiteLLM_SearchToolsTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_SearchToolsTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_SearchToolsTableInput {
   search_tool_id?: string
   search_tool_name: string
@@ -2108,8 +2107,8 @@ export interface LiteLLM_SSOConfig {
 }
 
 /**
-* Create shape of LiteLLM_SSOConfig: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_SSOConfig: columns with a default may be omitted.
+ */
 export interface LiteLLM_SSOConfigInput {
   id?: string
   sso_settings: JsonValue
@@ -2129,8 +2128,8 @@ export interface LiteLLM_ManagedVectorStoreIndexTable {
 }
 
 /**
-* Create shape of LiteLLM_ManagedVectorStoreIndexTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ManagedVectorStoreIndexTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ManagedVectorStoreIndexTableInput {
   id?: string
   index_name: string
@@ -2150,8 +2149,8 @@ export interface LiteLLM_CacheConfig {
 }
 
 /**
-* Create shape of LiteLLM_CacheConfig: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_CacheConfig: columns with a default may be omitted.
+ */
 export interface LiteLLM_CacheConfigInput {
   id?: string
   cache_settings: JsonValue
@@ -2167,8 +2166,8 @@ export interface LiteLLM_UISettings {
 }
 
 /**
-* Create shape of LiteLLM_UISettings: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_UISettings: columns with a default may be omitted.
+ */
 export interface LiteLLM_UISettingsInput {
   id?: string
   ui_settings: JsonValue
@@ -2184,8 +2183,8 @@ export interface LiteLLM_ConfigOverrides {
 }
 
 /**
-* Create shape of LiteLLM_ConfigOverrides: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ConfigOverrides: columns with a default may be omitted.
+ */
 export interface LiteLLM_ConfigOverridesInput {
   config_type: string
   config_value: JsonValue
@@ -2211,8 +2210,8 @@ export interface LiteLLM_SkillsTable {
 }
 
 /**
-* Create shape of LiteLLM_SkillsTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_SkillsTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_SkillsTableInput {
   skill_id?: string
   display_title?: (string | null)
@@ -2252,8 +2251,8 @@ export interface LiteLLM_PolicyTable {
 }
 
 /**
-* Create shape of LiteLLM_PolicyTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_PolicyTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_PolicyTableInput {
   policy_id?: string
   policy_name: string
@@ -2290,8 +2289,8 @@ export interface LiteLLM_PolicyAttachmentTable {
 }
 
 /**
-* Create shape of LiteLLM_PolicyAttachmentTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_PolicyAttachmentTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_PolicyAttachmentTableInput {
   attachment_id?: string
   policy_name: string
@@ -2326,8 +2325,8 @@ export interface LiteLLM_ToolTable {
 }
 
 /**
-* Create shape of LiteLLM_ToolTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ToolTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ToolTableInput {
   tool_id?: string
   tool_name: string
@@ -2363,8 +2362,8 @@ export interface LiteLLM_AccessGroupTable {
 }
 
 /**
-* Create shape of LiteLLM_AccessGroupTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_AccessGroupTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_AccessGroupTableInput {
   access_group_id?: string
   access_group_name: string
@@ -2394,8 +2393,8 @@ export interface LiteLLM_ClaudeCodePluginTable {
 }
 
 /**
-* Create shape of LiteLLM_ClaudeCodePluginTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ClaudeCodePluginTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_ClaudeCodePluginTableInput {
   id?: string
   name: string
@@ -2423,8 +2422,8 @@ export interface LiteLLM_MemoryTable {
 }
 
 /**
-* Create shape of LiteLLM_MemoryTable: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_MemoryTable: columns with a default may be omitted.
+ */
 export interface LiteLLM_MemoryTableInput {
   memory_id?: string
   key: string
@@ -2449,8 +2448,8 @@ export interface LiteLLM_AdaptiveRouterState {
 }
 
 /**
-* Create shape of LiteLLM_AdaptiveRouterState: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_AdaptiveRouterState: columns with a default may be omitted.
+ */
 export interface LiteLLM_AdaptiveRouterStateInput {
   router_name: string
   request_type: string
@@ -2485,8 +2484,8 @@ export interface LiteLLM_AdaptiveRouterSession {
 }
 
 /**
-* Create shape of LiteLLM_AdaptiveRouterSession: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_AdaptiveRouterSession: columns with a default may be omitted.
+ */
 export interface LiteLLM_AdaptiveRouterSessionInput {
   session_id: string
   router_name: string
@@ -2543,8 +2542,8 @@ export interface LiteLLM_AutoRouterSession {
 }
 
 /**
-* Create shape of LiteLLM_AutoRouterSession: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_AutoRouterSession: columns with a default may be omitted.
+ */
 export interface LiteLLM_AutoRouterSessionInput {
   api_key: string
   session_id: string
@@ -2599,8 +2598,8 @@ export interface LiteLLM_ShadowEvalJob {
 }
 
 /**
-* Create shape of LiteLLM_ShadowEvalJob: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ShadowEvalJob: columns with a default may be omitted.
+ */
 export interface LiteLLM_ShadowEvalJobInput {
   id?: string
   group_id: string
@@ -2643,8 +2642,8 @@ export interface LiteLLM_ShadowEvalAttempt {
 }
 
 /**
-* Create shape of LiteLLM_ShadowEvalAttempt: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ShadowEvalAttempt: columns with a default may be omitted.
+ */
 export interface LiteLLM_ShadowEvalAttemptInput {
   id?: string
   job_id: string
@@ -2674,8 +2673,8 @@ export interface LiteLLM_ShadowEvalFunnel {
 }
 
 /**
-* Create shape of LiteLLM_ShadowEvalFunnel: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_ShadowEvalFunnel: columns with a default may be omitted.
+ */
 export interface LiteLLM_ShadowEvalFunnelInput {
   job_id: string
   not_sampled?: number
@@ -2698,8 +2697,8 @@ export interface LiteLLM_WorkflowRun {
 }
 
 /**
-* Create shape of LiteLLM_WorkflowRun: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_WorkflowRun: columns with a default may be omitted.
+ */
 export interface LiteLLM_WorkflowRunInput {
   run_id?: string
   session_id?: string
@@ -2724,8 +2723,8 @@ export interface LiteLLM_WorkflowEvent {
 }
 
 /**
-* Create shape of LiteLLM_WorkflowEvent: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_WorkflowEvent: columns with a default may be omitted.
+ */
 export interface LiteLLM_WorkflowEventInput {
   event_id?: string
   run_id: string
@@ -2747,8 +2746,8 @@ export interface LiteLLM_WorkflowMessage {
 }
 
 /**
-* Create shape of LiteLLM_WorkflowMessage: columns with a default may be omitted.
-*/
+ * Create shape of LiteLLM_WorkflowMessage: columns with a default may be omitted.
+ */
 export interface LiteLLM_WorkflowMessageInput {
   message_id?: string
   run_id: string

@@ -16,7 +16,7 @@ function indent(code) {
   return code.split("\n").map((line) => {
     const trimmed = line.trim();
     if (trimmed === "}" || trimmed.startsWith("}")) depth = Math.max(0, depth - 1);
-    const out = trimmed === "" ? "" : "  ".repeat(depth) + (depth > 0 && trimmed.startsWith("*") ? " " : "") + trimmed;
+    const out = trimmed === "" ? "" : "  ".repeat(depth) + (trimmed.startsWith("*") ? " " : "") + trimmed;
     if (trimmed.endsWith("{")) depth += 1;
     return out;
   }).join("\n");

@@ -1,4 +1,4 @@
-"""`nemoctl generate` (being written; see the open issues)."""
+"""`nemoctl generate [--check]`: the schema snapshot, JSON Schema, Python and TypeScript types."""
 
 from __future__ import annotations
 
@@ -6,4 +6,38 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Not yet registered."""
+    app.command("generate")(generate_command)
+
+
+def generate_command(
+    check: bool = typer.Option(
+        False, "--check", help="Change nothing; exit 1 with a unified diff when anything is stale."
+    ),
+    refetch: bool = typer.Option(
+        False, "--refetch",
+        help="Read the schema from the pinned upstream wheel even when the committed "
+        "snapshot matches the lock (verifies the snapshot itself).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="JSON output (includes the diff)."),
+    upstream_name: str = typer.Option("litellm", "--upstream", help="Configured upstream."),
+) -> None:
+    """Generate schemas/ and generated/ from the schema of the pinned upstream version.
+
+    A no-op (no network, no generator run) when schemas/lock.json names the pinned
+    version and current generators and every output still hashes as recorded.
+    Exit codes: 0 up to date or written; 1 (--check) outputs are stale; 2 bad input
+    (no pin, a schema nemoctl refuses to generate from); 3 the version cannot be fetched.
+    """
+    from nemoctl.cli._common import console
+    from nemoctl.codegen import generate
+    from nemoctl.config import load_config
+    from nemoctl.errors import ExitCode
+    from nemoctl.render import generate as render
+
+    result = generate(load_config(), check=check, refetch=refetch, upstream=upstream_name)
+    if as_json:
+        typer.echo(render.to_json(result))
+    else:
+        render.render_human(result, console())
+    if check and result.stale:
+        raise typer.Exit(int(ExitCode.FINDINGS))

@@ -120,17 +120,18 @@ def render_models(contract: dict[str, Any], *, header: str) -> str:
     return code
 
 
-_ROOT_MODEL = re.compile(r"\n\n\nclass (\w+)\(RootModel\[Any\]\):\n    root: Any\n*\Z")
+_ROOT_MODEL = re.compile(r"\n+class (\w+)\(RootModel\[Any\]\):\n    root: Any\n*")
 
 
 def _drop_root_model(code: str, defs: Iterable[str]) -> str:
     # The document root has no type of its own; the generator still emits a
-    # placeholder class for it last, which is removed here (verify_models re-checks).
-    code = code.rstrip("\n") + "\n"
-    match = _ROOT_MODEL.search(code)
-    if match is not None and match.group(1) not in set(defs):
-        code = code[: match.start()] + "\n"
-    return code
+    # placeholder class for it, which is removed here (verify_models re-checks).
+    names = set(defs)
+    for match in _ROOT_MODEL.finditer(code):
+        if match.group(1) not in names:
+            code = code[: match.start()] + "\n\n\n" + code[match.end() :]
+            break
+    return code.rstrip("\n") + "\n"
 
 
 def verify_models(code: str, contract: dict[str, Any]) -> None:

@@ -20,10 +20,11 @@ from nemoctl.codegen.python import GeneratedCodeError
 _NODE_DIR = Path(_node.__file__).parent
 
 #: Named scalar types: hovering a field in an editor shows why it has that type.
-PRELUDE = '''\
+_JSON_VALUE_TYPE = "null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }"
+
+PRELUDE = f'''\
 /** Any JSON value: what a Prisma `Json` column holds. */
-export type JsonValue =
-  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = {_JSON_VALUE_TYPE};
 
 /**
  * Prisma `BigInt` (64-bit integer). APIs send it as a JSON number and `JSON.parse`
