@@ -140,7 +140,10 @@ def project_config() -> Config:
 def default_from_spec(config: Config, package: str) -> str:
     snapshot = config.schemas_dir / "schema.prisma"
     if snapshot.is_file():
-        return str(snapshot)
+        # Shown as given on a command line: relative to where the user stands.
+        cwd = Path.cwd().resolve()
+        resolved = snapshot.resolve()
+        return str(resolved.relative_to(cwd)) if resolved.is_relative_to(cwd) else str(snapshot)
     from nemoctl.pins import pinned_version
 
     return pinned_version(config.root, package)

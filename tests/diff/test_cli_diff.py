@@ -255,3 +255,27 @@ def test_bad_project_files(project: Path) -> None:
     with (project / "pyproject.toml").open("a", encoding="utf-8") as fh:
         fh.write('[tool.nemoctl.rules]\nFIELD_GONE = "INFO"\n')
     _bad(diff("1.108.0", "1.109.1", cwd=project), 2, "unknown rule 'FIELD_GONE'")
+
+
+def test_from_defaults_to_the_committed_snapshot(project: Path) -> None:
+    shutil.copy(fixture_path("1.108.0"), project / "schemas" / "schema.prisma")
+    result = nemoctl("diff", "--to", fixture_path("1.109.1"), "--format", "json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["old"]["label"] == "schemas/schema.prisma"
+    assert data["counts"]["INFO"] == 8
+
+
+@pytest.mark.parametrize("kind", ["directory", "wheel without schema", "empty spec"])
+def test_unusable_specs(project: Path, tmp_path: Path, kind: str) -> None:
+    from tests.support.pkgindex import build_wheel
+
+    if kind == "directory":
+        spec, needle = str(tmp_path) + "/", "is not a file"
+    elif kind == "wheel without schema":
+        wheel = build_wheel(tmp_path / "w", "litellm", "1.0.0", {"litellm/__init__.py": ""})
+        spec, needle = str(wheel), "has no litellm/proxy/schema.prisma"
+    else:
+        spec, needle = " ", "' ' is not a valid version"
+    _bad(nemoctl("diff", "--from", fixture_path("1.108.0"), "--to", spec, cwd=project), 2,
+         needle)
