@@ -125,3 +125,16 @@ def test_human(report: DiffReport) -> None:
     quiet = Console(record=True, width=200, no_color=True)
     render.render_human(report, quiet, show_info=False)
     assert "(1 INFO change(s) not shown)" in quiet.export_text()
+
+
+def test_no_changes(pair: tuple[Schema, Schema]) -> None:
+    old, _ = pair
+    report = diff_schemas(old, old)
+    assert render.to_markdown(report) == (
+        "## nemoctl schema diff: old.prisma → old.prisma\n\n"
+        "**no changes** — 0 ERR, 0 WARN, 0 INFO\n")
+    assert render.to_github(report) == "::notice title=nemoctl diff::0 ERR, 0 WARN, 0 INFO\n"
+    console = Console(record=True, width=120, no_color=True)
+    render.render_human(report, console)
+    assert console.export_text() == (
+        "schema diff: old.prisma → old.prisma\nno changes\n0 ERR, 0 WARN, 0 INFO\n")
