@@ -139,10 +139,14 @@ def acknowledgements(old: str, new: str) -> str:
 
 
 @pytest.fixture()
-def project(tmp_path: Path, upstream: Upstream) -> ProjectRepo:
+def project(
+    tmp_path: Path, upstream: Upstream, monkeypatch: pytest.MonkeyPatch
+) -> ProjectRepo:
     """A consumer repo on ``main``: pinned to 1.102.4 with its generated files committed,
     and the reviewed ERR changes of 1.106.0 acknowledged."""
     repo = ProjectRepo(tmp_path / "consumer")
+    # Work from the consumer's root, as `nemoctl generate/check/ci` do there.
+    monkeypatch.chdir(repo.root)
     files: dict[str, str | bytes] = {
         "pyproject.toml": pyproject("1.102.4", "0.4.97", extra_toml=CONTRACT),
         "schemas/sacred_fields.toml": SACRED_FIELDS,
