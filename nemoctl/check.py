@@ -16,11 +16,13 @@ Each check reports its own problems; one failing check does not hide the others.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from nemoctl.config import Config, UpstreamConfig
+from nemoctl.config import Config, UpstreamConfig, cache_dir
 from nemoctl.errors import ExitCode, NemoctlError
 from nemoctl.pins import pinned_version
 
@@ -200,16 +202,53 @@ def _check_lock(state: _State) -> str:
     return f"{state.upstream.package} {state.pinned}"
 
 
-def _check_generated(state: _State) -> str:
+def _rendered(snapshot: str, version: str, wheel_sha256: str | None) -> dict[str, bytes]:
+    """``render_outputs`` for the snapshot, memoised in the cache.
+
+    Rendering runs two code generators (~1.5 s); a pre-commit hook should not pay that
+    on every commit.  The key covers every input: the schema text, version, wheel
+    hash and the bytes of nemoctl's codegen sources and generator versions, so any
+    change to them renders afresh.  A corrupt cache entry is simply re-rendered.
+    """
+    import base64
+    import hashlib
+
     from nemoctl.codegen import render_outputs
+    from nemoctl.codegen.lock import current_generators
+
+    key = hashlib.sha256()
+    for part in (snapshot, version, wheel_sha256 or "",
+                 json.dumps(current_generators(), sort_keys=True)):
+        key.update(part.encode("utf-8") + b"\0")
+    codegen_dir = Path(__file__).parent / "codegen"
+    for source in sorted(codegen_dir.glob("*.py")):
+        key.update(source.name.encode() + b"\0" + source.read_bytes())
+    entry = cache_dir() / "check-render" / f"{key.hexdigest()}.json"
+    try:
+        cached = json.loads(entry.read_text(encoding="utf-8"))
+        return {rel: base64.b64decode(data) for rel, data in cached.items()}
+    except (OSError, ValueError, AttributeError):
+        pass
+    outputs = render_outputs(snapshot, upstream_version=version, wheel_sha256=wheel_sha256)
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        scratch = entry.with_suffix(f".{os.getpid()}.tmp")
+        scratch.write_text(json.dumps(
+            {rel: base64.b64encode(data).decode("ascii") for rel, data in outputs.items()}
+        ))
+        os.replace(scratch, entry)
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return outputs
+
+
+def _check_generated(state: _State) -> str:
     from nemoctl.upgrade.steps import output_path, stale_generated
 
     snapshot = state.need_snapshot()
     lock = state.need_lock()
     version = str(lock.get("version") or state.pinned or "")
-    outputs = render_outputs(
-        snapshot, upstream_version=version, wheel_sha256=lock.get("wheel_sha256")
-    )
+    outputs = _rendered(snapshot, version, lock.get("wheel_sha256"))
     files = {output_path(state.config, rel): data for rel, data in outputs.items()}
     problems = []
     for path, data in sorted(files.items()):
