@@ -26,7 +26,6 @@ def register(app: typer.Typer) -> None:
         """Generated files match the pinned schema, sacred fields present, lock consistent
         with the pin, locked wheel hash and advisories.  Exit 0 ok, 1 problems, 2 bad input."""
         from nemoctl.check import CHECKS, run_check
-        from nemoctl.cli._common import console
         from nemoctl.config import load_config
         from nemoctl.errors import BadInputError
         from nemoctl.render.check import to_github, to_json, to_text
@@ -46,5 +45,5 @@ def register(app: typer.Typer) -> None:
         elif output == "github":
             typer.echo(to_github(report) or "nemoctl check: OK")
         else:
-            console().print(to_text(report), markup=False, highlight=False)
+            typer.echo(to_text(report))
         raise typer.Exit(int(report.exit_code))

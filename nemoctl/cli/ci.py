@@ -41,7 +41,6 @@ def register(app: typer.Typer) -> None:
         3 unresolvable/refused, 4 blocked by schema policy, 5 contracts failed."""
         from nemoctl.ci.report import publish
         from nemoctl.ci.run import run_ci
-        from nemoctl.cli._common import console
         from nemoctl.config import load_config
         from nemoctl.errors import BadInputError
         from nemoctl.render.ci import to_json, to_text
@@ -61,5 +60,5 @@ def register(app: typer.Typer) -> None:
         elif output == "markdown":
             typer.echo(published.markdown)
         else:
-            console().print(to_text(result), markup=False, highlight=False)
+            typer.echo(to_text(result))
         raise typer.Exit(int(result.exit_code))
