@@ -97,7 +97,7 @@ def verify_command(
         if migrations_dir is not None:
             found = migrations_from_dir(migrations_dir)
             source = (schema_from_spec(schema, upstream) if schema
-                      else snapshot_or_installed(config.schemas_dir, upstream))
+                      else snapshot_or_installed(config.schemas_dir, upstream, config.root))
         else:
             assert migrations is not None
             version = _resolve_version(migrations, config.root, upstream.package)
@@ -115,7 +115,7 @@ def verify_command(
                 "or --migrations VERSION to check a release's migrations",
             )
         source = (schema_from_spec(schema, upstream) if schema
-                  else snapshot_or_installed(config.schemas_dir, upstream))
+                  else snapshot_or_installed(config.schemas_dir, upstream, config.root))
         run = verify_database(parse_url(url), source.schema, schema_source=source.label,
                               sacred=sacred)
 

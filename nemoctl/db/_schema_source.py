@@ -58,9 +58,13 @@ def schema_from_spec(spec: str, upstream: UpstreamConfig) -> SchemaSource:
     return schema_for_version(upstream, spec)
 
 
-def snapshot_or_installed(schemas_dir: Path, upstream: UpstreamConfig) -> SchemaSource:
+def snapshot_or_installed(
+    schemas_dir: Path, upstream: UpstreamConfig, root: Path | None = None
+) -> SchemaSource:
     """The project's pinned snapshot (``schemas/schema.prisma``), else the installed one."""
     snapshot = schemas_dir / "schema.prisma"
     if snapshot.is_file():
-        return SchemaSource(parse_file(snapshot), str(snapshot))
+        # Relative to the project when possible: reports stay the same on every machine.
+        label = snapshot.relative_to(root) if root and snapshot.is_relative_to(root) else snapshot
+        return SchemaSource(parse_file(snapshot), str(label))
     return installed_schema(upstream)

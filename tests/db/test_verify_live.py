@@ -274,3 +274,18 @@ def test_sacred_declaration_disagreeing_with_the_schema_blocks(
     assert report.exit_code() is ExitCode.BLOCKED
     assert {(s.field, s.state) for s in report.sacred} == {
         ("prompt_tokens", "mismatch"), ("gone_field", "not-in-schema")}
+
+
+def test_cli_defaults_to_the_snapshot_and_the_repository_sacred_fields(
+    migrated_copy: DatabaseUrl,
+) -> None:
+    execute(migrated_copy, 'ALTER TABLE "LiteLLM_SpendLogs" DROP COLUMN "organization_id"')
+    result = run_cli("db", "verify", "--format", "json",
+                     env={"DATABASE_URL": migrated_copy.conninfo})
+    assert result.returncode == 4, result.stderr
+    data = json.loads(result.stdout)
+    assert data["schema"]["source"] == "schemas/schema.prisma"
+    broken = [s for s in data["sacred"] if s["state"] != "ok"]
+    assert [(s["model"], s["field"], s["state"]) for s in broken] == [
+        ("LiteLLM_SpendLogs", "organization_id", "missing")]
+    assert len(data["sacred"]) >= 10
