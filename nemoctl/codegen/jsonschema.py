@@ -155,6 +155,19 @@ def _literal_default(f: Field) -> Any:
             return json.loads(value)
         except ValueError:
             return _NO_DEFAULT
+    return _typed_literal(f.type, value)
+
+
+def _typed_literal(prisma_type: str, value: Any) -> Any:
+    # Prisma's DMMF gives BigInt literals as strings ("0") and whole Floats as 0:
+    # the JSON Schema default must have the column's own JSON type.
     if isinstance(value, tuple):
-        return list(value)
+        return [_typed_literal(prisma_type, v) for v in value]
+    try:
+        if prisma_type in ("Int", "BigInt") and isinstance(value, str | float):
+            return int(value)
+        if prisma_type == "Float" and isinstance(value, int | str) and not isinstance(value, bool):
+            return float(value)
+    except ValueError:
+        return value
     return value

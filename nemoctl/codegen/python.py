@@ -103,6 +103,7 @@ def render_models(contract: dict[str, Any], *, header: str) -> str:
         use_union_operator=True,
         use_subclass_enum=True,
         use_specialized_enum=True,
+        set_default_enum_member=True,
         use_schema_description=True,
         use_field_description=False,
         apply_default_values_for_required_fields=True,

@@ -32,7 +32,7 @@ def _make_project(root: Path, version: str = "1.102.4", *, with_outputs: bool = 
     root.mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text(PYPROJECT.format(version=version))
     if with_outputs:
-        ignore = shutil.ignore_patterns("__pycache__")
+        ignore = shutil.ignore_patterns("__pycache__", ".mypy_cache")
         shutil.copytree(REPO / "generated", root / "generated", ignore=ignore)
         (root / "schemas").mkdir()
         for name in ("schema.prisma", "schema.json", "lock.json"):

@@ -132,3 +132,16 @@ def test_generated_python_validates_rows_of_every_model(
     proc = run_python(rendered[version], _SYNTHETIC)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert int(proc.stdout) == len(parse_text(schema_text(version)).models)
+
+
+def test_generated_python_passes_mypy_strict(rendered: dict[str, Path]) -> None:
+    import subprocess
+    import sys
+
+    root = rendered["1.109.1"] / "generated" / "python"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null",
+         "-p", "nemoctl_models"],
+        cwd=root, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]

@@ -177,3 +177,13 @@ def test_metadata_tables() -> None:
     assert MODELS["LiteLLM_SpendLogs"] == (LiteLLM_SpendLogs, LiteLLM_SpendLogsInput)
     assert TABLES["LiteLLM_SpendLogs"] == "LiteLLM_SpendLogs"
     assert COLUMNS["LiteLLM_ModelTable"] == {"model_aliases": "aliases"}
+
+
+def test_create_shape_defaults_have_the_column_type() -> None:
+    from nemoctl_models import JobStatus, LiteLLM_CronJobInput, LiteLLM_DailyUserSpendInput
+
+    # Prisma gives BigInt literals as strings; the default must still be an int.
+    fields = LiteLLM_DailyUserSpendInput.model_fields
+    assert fields["prompt_tokens"].default == 0 and type(fields["prompt_tokens"].default) is int
+    assert type(fields["spend"].default) is float
+    assert LiteLLM_CronJobInput.model_fields["status"].default is JobStatus.INACTIVE

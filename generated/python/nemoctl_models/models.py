@@ -190,7 +190,7 @@ class LiteLLM_AgentsTableInput(BaseModel):
     extra_headers: list[str] = []
     agent_access_groups: list[str] = []
     object_permission_id: str | None = None
-    spend: float = 0
+    spend: float = 0.0
     tpm_limit: Annotated[int | None, Field(ge=-2147483648, le=2147483647)] = None
     rpm_limit: Annotated[int | None, Field(ge=-2147483648, le=2147483647)] = None
     session_tpm_limit: Annotated[int | None, Field(ge=-2147483648, le=2147483647)] = None
@@ -306,10 +306,10 @@ class LiteLLM_AutoRouterSessionInput(BaseModel):
     return_within_ttl_misses: Annotated[int, Field(ge=-2147483648, le=2147483647)] = 0
     ttl_5m_turns: Annotated[int, Field(ge=-2147483648, le=2147483647)] = 0
     ttl_1h_turns: Annotated[int, Field(ge=-2147483648, le=2147483647)] = 0
-    total_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    spend: float = 0
-    saved_spend: float = 0
-    classifier_cost: float = 0
+    total_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    spend: float = 0.0
+    saved_spend: float = 0.0
+    classifier_cost: float = 0.0
     classifier_cost_recorded_turns: Annotated[int, Field(ge=-2147483648, le=2147483647)] = 0
     tier_turns: JsonValue = {}
     baseline_models: JsonValue = {}
@@ -388,7 +388,7 @@ class LiteLLM_BudgetWindowSpendInput(BaseModel):
     entity_id: str
     window_duration: str
     window_start: datetime
-    spend: float = 0
+    spend: float = 0.0
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -481,7 +481,7 @@ class LiteLLM_ConfigInput(BaseModel):
     param_name: str
     param_value: JsonValue | None = None
     last_run_at: datetime | None = None
-    reload_revision: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    reload_revision: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
 
 
 class LiteLLM_ConfigOverrides(BaseModel):
@@ -568,7 +568,7 @@ class LiteLLM_CronJobInput(BaseModel):
     )
     cronjob_id: str | None = None
     pod_id: str
-    status: JobStatus = 'INACTIVE'
+    status: JobStatus = JobStatus.INACTIVE
     last_updated: datetime | None = None
     ttl: datetime
 
@@ -623,27 +623,25 @@ class LiteLLM_DailyAgentSpendInput(BaseModel):
     custom_llm_provider: str | None = None
     mcp_namespaced_tool_name: str | None = None
     endpoint: str | None = None
-    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     cache_read_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     cache_creation_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     compression_saved_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
-    compression_savings_spend: float = 0
-    prompt_caching_savings_spend: float = 0
-    gateway_injected_caching_savings_spend: float = 0
-    autorouter_savings_spend: float = 0
-    spend: float = 0
-    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = (
-        '0'
-    )
-    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    ] = 0
+    compression_savings_spend: float = 0.0
+    prompt_caching_savings_spend: float = 0.0
+    gateway_injected_caching_savings_spend: float = 0.0
+    autorouter_savings_spend: float = 0.0
+    spend: float = 0.0
+    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -698,27 +696,25 @@ class LiteLLM_DailyEndUserSpendInput(BaseModel):
     custom_llm_provider: str | None = None
     mcp_namespaced_tool_name: str | None = None
     endpoint: str | None = None
-    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     cache_read_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     cache_creation_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     compression_saved_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
-    compression_savings_spend: float = 0
-    prompt_caching_savings_spend: float = 0
-    gateway_injected_caching_savings_spend: float = 0
-    autorouter_savings_spend: float = 0
-    spend: float = 0
-    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = (
-        '0'
-    )
-    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    ] = 0
+    compression_savings_spend: float = 0.0
+    prompt_caching_savings_spend: float = 0.0
+    gateway_injected_caching_savings_spend: float = 0.0
+    autorouter_savings_spend: float = 0.0
+    spend: float = 0.0
+    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -748,10 +744,8 @@ class LiteLLM_DailyGatewayRequestsInput(BaseModel):
     date: str
     category: str
     route: str
-    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = (
-        '0'
-    )
-    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -783,10 +777,10 @@ class LiteLLM_DailyGuardrailMetricsInput(BaseModel):
     )
     guardrail_id: str
     date: str
-    requests_evaluated: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    passed_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    blocked_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    flagged_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    requests_evaluated: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    passed_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    blocked_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    flagged_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     avg_score: float | None = None
     avg_latency_ms: float | None = None
     created_at: datetime | None = None
@@ -823,9 +817,9 @@ class LiteLLM_DailyGuardrailUsageUnitsInput(BaseModel):
     team_id: str
     api_key: str
     usage_unit: str
-    units: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    units: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     cost: float | None = None
-    untracked_units: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    untracked_units: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -880,27 +874,25 @@ class LiteLLM_DailyOrganizationSpendInput(BaseModel):
     custom_llm_provider: str | None = None
     mcp_namespaced_tool_name: str | None = None
     endpoint: str | None = None
-    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     cache_read_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     cache_creation_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     compression_saved_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
-    compression_savings_spend: float = 0
-    prompt_caching_savings_spend: float = 0
-    gateway_injected_caching_savings_spend: float = 0
-    autorouter_savings_spend: float = 0
-    spend: float = 0
-    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = (
-        '0'
-    )
-    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    ] = 0
+    compression_savings_spend: float = 0.0
+    prompt_caching_savings_spend: float = 0.0
+    gateway_injected_caching_savings_spend: float = 0.0
+    autorouter_savings_spend: float = 0.0
+    spend: float = 0.0
+    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -932,10 +924,10 @@ class LiteLLM_DailyPolicyMetricsInput(BaseModel):
     )
     policy_id: str
     date: str
-    requests_evaluated: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    passed_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    blocked_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    flagged_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    requests_evaluated: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    passed_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    blocked_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    flagged_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     avg_score: float | None = None
     avg_latency_ms: float | None = None
     created_at: datetime | None = None
@@ -994,27 +986,25 @@ class LiteLLM_DailyTagSpendInput(BaseModel):
     custom_llm_provider: str | None = None
     mcp_namespaced_tool_name: str | None = None
     endpoint: str | None = None
-    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     cache_read_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     cache_creation_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     compression_saved_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
-    compression_savings_spend: float = 0
-    prompt_caching_savings_spend: float = 0
-    gateway_injected_caching_savings_spend: float = 0
-    autorouter_savings_spend: float = 0
-    spend: float = 0
-    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = (
-        '0'
-    )
-    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    ] = 0
+    compression_savings_spend: float = 0.0
+    prompt_caching_savings_spend: float = 0.0
+    gateway_injected_caching_savings_spend: float = 0.0
+    autorouter_savings_spend: float = 0.0
+    spend: float = 0.0
+    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -1070,28 +1060,26 @@ class LiteLLM_DailyTeamSpendInput(BaseModel):
     custom_llm_provider: str | None = None
     mcp_namespaced_tool_name: str | None = None
     endpoint: str | None = None
-    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     cache_read_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     cache_creation_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     compression_saved_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
-    compression_savings_spend: float = 0
-    prompt_caching_savings_spend: float = 0
-    gateway_injected_caching_savings_spend: float = 0
-    autorouter_savings_spend: float = 0
-    spend: float = 0
-    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = (
-        '0'
-    )
-    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    ptu_flat_cost: float = 0
+    ] = 0
+    compression_savings_spend: float = 0.0
+    prompt_caching_savings_spend: float = 0.0
+    gateway_injected_caching_savings_spend: float = 0.0
+    autorouter_savings_spend: float = 0.0
+    spend: float = 0.0
+    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    ptu_flat_cost: float = 0.0
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -1120,9 +1108,9 @@ class LiteLLM_DailyToolSpendInput(BaseModel):
     )
     date: str
     tool_name: str
-    spend: float = 0
-    total_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    request_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    spend: float = 0.0
+    total_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    request_count: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -1177,27 +1165,25 @@ class LiteLLM_DailyUserSpendInput(BaseModel):
     custom_llm_provider: str | None = None
     mcp_namespaced_tool_name: str | None = None
     endpoint: str | None = None
-    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    prompt_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    completion_tokens: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     cache_read_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     cache_creation_input_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
+    ] = 0
     compression_saved_tokens: Annotated[
         int, Field(ge=-9223372036854775808, le=9223372036854775807)
-    ] = '0'
-    compression_savings_spend: float = 0
-    prompt_caching_savings_spend: float = 0
-    gateway_injected_caching_savings_spend: float = 0
-    autorouter_savings_spend: float = 0
-    spend: float = 0
-    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
-    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = (
-        '0'
-    )
-    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = '0'
+    ] = 0
+    compression_savings_spend: float = 0.0
+    prompt_caching_savings_spend: float = 0.0
+    gateway_injected_caching_savings_spend: float = 0.0
+    autorouter_savings_spend: float = 0.0
+    spend: float = 0.0
+    api_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    successful_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
+    failed_requests: Annotated[int, Field(ge=-9223372036854775808, le=9223372036854775807)] = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -1263,7 +1249,7 @@ class LiteLLM_DeletedTeamTableInput(BaseModel):
     metadata: JsonValue = {}
     max_budget: float | None = None
     soft_budget: float | None = None
-    spend: float = 0
+    spend: float = 0.0
     models: list[str] | None = None
     max_parallel_requests: Annotated[int | None, Field(ge=-2147483648, le=2147483647)] = None
     tpm_limit: Annotated[int | None, Field(ge=-9223372036854775808, le=9223372036854775807)] = None
@@ -1359,7 +1345,7 @@ class LiteLLM_DeletedVerificationTokenInput(BaseModel):
     key_name: str | None = None
     key_alias: str | None = None
     soft_budget_cooldown: bool = False
-    spend: float = 0
+    spend: float = 0.0
     expires: datetime | None = None
     models: list[str] | None = None
     aliases: JsonValue = {}
@@ -1458,7 +1444,7 @@ class LiteLLM_EndUserTableInput(BaseModel):
     )
     user_id: str
     alias: str | None = None
-    spend: float = 0
+    spend: float = 0.0
     allowed_model_region: str | None = None
     default_model: str | None = None
     budget_id: str | None = None
@@ -2183,7 +2169,7 @@ class LiteLLM_ModelAccessGroupBudgetTableInput(BaseModel):
         populate_by_name=True,
     )
     access_group_name: str
-    spend: float = 0
+    spend: float = 0.0
     budget_id: str | None = None
     created_at: datetime | None = None
     created_by: str | None = None
@@ -2292,7 +2278,7 @@ class LiteLLM_OrganizationMembershipInput(BaseModel):
     user_id: str
     organization_id: str
     user_role: str | None = None
-    spend: float | None = 0
+    spend: float | None = 0.0
     budget_id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -2332,7 +2318,7 @@ class LiteLLM_OrganizationTableInput(BaseModel):
     budget_id: str
     metadata: JsonValue = {}
     models: list[str] | None = None
-    spend: float = 0
+    spend: float = 0.0
     model_spend: JsonValue = {}
     object_permission_id: str | None = None
     created_at: datetime | None = None
@@ -2476,7 +2462,7 @@ class LiteLLM_ProjectTableInput(BaseModel):
     budget_id: str | None = None
     metadata: JsonValue = {}
     models: list[str] | None = None
-    spend: float = 0
+    spend: float = 0.0
     model_spend: JsonValue = {}
     model_rpm_limit: JsonValue = {}
     model_tpm_limit: JsonValue = {}
@@ -2711,11 +2697,11 @@ class LiteLLM_ShadowEvalAttemptInput(BaseModel):
     real_model: str | None = None
     shadow_model: str | None = None
     confidence: float | None = None
-    judge_cost: float = 0
-    shadow_cost: float = 0
+    judge_cost: float = 0.0
+    shadow_cost: float = 0.0
     real_cost: float | None = None
-    real_classifier_cost: float = 0
-    shadow_classifier_cost: float = 0
+    real_classifier_cost: float = 0.0
+    shadow_classifier_cost: float = 0.0
     real_cache_hit: bool = False
     error: str | None = None
     created_at: datetime | None = None
@@ -2950,7 +2936,7 @@ class LiteLLM_SpendLogsInput(BaseModel):
     request_id: str
     call_type: str
     api_key: str = ''
-    spend: float = 0
+    spend: float = 0.0
     total_tokens: Annotated[int, Field(ge=-2147483648, le=2147483647)] = 0
     prompt_tokens: Annotated[int, Field(ge=-2147483648, le=2147483647)] = 0
     completion_tokens: Annotated[int, Field(ge=-2147483648, le=2147483647)] = 0
@@ -3013,7 +2999,7 @@ class LiteLLM_TagTableInput(BaseModel):
     description: str | None = None
     models: list[str] | None = None
     model_info: JsonValue | None = None
-    spend: float = 0
+    spend: float = 0.0
     budget_id: str | None = None
     created_at: datetime | None = None
     created_by: str | None = None
@@ -3042,8 +3028,8 @@ class LiteLLM_TeamMembershipInput(BaseModel):
     )
     user_id: str
     team_id: str
-    spend: float = 0
-    total_spend: float = 0
+    spend: float = 0.0
+    total_spend: float = 0.0
     budget_id: str | None = None
 
 
@@ -3104,7 +3090,7 @@ class LiteLLM_TeamTableInput(BaseModel):
     metadata: JsonValue = {}
     max_budget: float | None = None
     soft_budget: float | None = None
-    spend: float = 0
+    spend: float = 0.0
     models: list[str] | None = None
     max_parallel_requests: Annotated[int | None, Field(ge=-2147483648, le=2147483647)] = None
     tpm_limit: Annotated[int | None, Field(ge=-9223372036854775808, le=9223372036854775807)] = None
@@ -3283,7 +3269,7 @@ class LiteLLM_UserTableInput(BaseModel):
     teams: list[str] = []
     user_role: str | None = None
     max_budget: float | None = None
-    spend: float = 0
+    spend: float = 0.0
     user_email: str | None = None
     models: list[str] | None = None
     metadata: JsonValue = {}
@@ -3367,7 +3353,7 @@ class LiteLLM_VerificationTokenInput(BaseModel):
     key_name: str | None = None
     key_alias: str | None = None
     soft_budget_cooldown: bool = False
-    spend: float = 0
+    spend: float = 0.0
     expires: datetime | None = None
     models: list[str] | None = None
     aliases: JsonValue = {}
