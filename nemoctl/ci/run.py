@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nemoctl.ci.changes import ChangeSet, UpstreamChange, detect_changes
+from nemoctl.ci.lockfile import lockfile_mismatches
 from nemoctl.config import Config
 from nemoctl.errors import BadInputError, ExitCode, NemoctlError
 
@@ -79,6 +80,10 @@ class CiResult:
     commit: str | None = None
     committed_files: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    #: Changed pins the project lockfile does not lock (after ``write`` refreshed it).
+    lockfile_problems: tuple[str, ...] = ()
+    #: The lockfile ``write`` refreshed (e.g. ``uv.lock``), if any.
+    lockfile_refreshed: str | None = None
     exit_code: ExitCode = ExitCode.OK
 
     @property
@@ -96,6 +101,8 @@ class CiResult:
             "commit": self.commit,
             "committed_files": list(self.committed_files),
             "notes": list(self.notes),
+            "lockfile_problems": list(self.lockfile_problems),
+            "lockfile_refreshed": self.lockfile_refreshed,
         }
 
 
@@ -117,18 +124,34 @@ def run_ci(
         _verify_one(config, change, changes, write=write, contracts=contracts)
         for change in changes.changed
     ]
+    codes = [v.exit_code for v in verifications]
+    verified = bool(verifications) and all(c == ExitCode.OK for c in codes)
+    mismatches = lockfile_mismatches(config.root, changes.changed)
+    refreshed: str | None = None
+    if write and mismatches and verified:
+        # Only once every gate passed: a refused version must not reach the lockfile.
+        from nemoctl.upgrade.lockfile import refresh_lockfile
+
+        try:
+            refreshed = refresh_lockfile(config.root).path
+        except NemoctlError as exc:
+            notes.append(f"could not refresh the lockfile: {exc.message}")
+        mismatches = lockfile_mismatches(config.root, changes.changed)
+    lockfile_problems = tuple(m.message for m in mismatches)
+
     commit: str | None = None
     committed: tuple[str, ...] = ()
     if write:
         written = sorted({
             f for v in verifications if v.report
             for f in (*v.report.files_written, *v.report.files_deleted)
-        })
+        } | ({refreshed} if refreshed else set()))
         if written:
             committed = tuple(written)
             commit = _commit_regenerated(config, committed, changes)
 
-    codes = [v.exit_code for v in verifications]
+    if lockfile_problems:
+        codes.append(ExitCode.FINDINGS)
     exit_code = next((c for c in _SEVERITY if c in codes), ExitCode.OK)
     return CiResult(
         changes=changes,
@@ -138,6 +161,8 @@ def run_ci(
         commit=commit,
         committed_files=committed,
         notes=tuple(notes),
+        lockfile_problems=lockfile_problems,
+        lockfile_refreshed=refreshed,
         exit_code=exit_code,
     )
 
@@ -298,6 +323,7 @@ def _commit_regenerated(config: Config, files: tuple[str, ...], changes: ChangeS
     message = (
         f"Regenerate schemas and generated types for {moved}\n\n"
         "Written by `nemoctl ci --write`: the schema snapshot, JSON Schema, lock and\n"
-        "generated Python/TypeScript models now match the pinned version.\n"
+        "generated Python/TypeScript models (and the project lockfile, when it lagged)\n"
+        "now match the pinned version.\n"
     )
     return str(repo.index.commit(message).hexsha)

@@ -16,6 +16,7 @@ from tests.support.pkgindex import (
     LocalIndex,
     build_fake_litellm,
     build_fake_proxy_extras,
+    build_wheel,
     sha256_file,
 )
 
@@ -107,6 +108,8 @@ def upstream(
     }
     for extras in sorted(set(EXTRAS.values())):
         build_fake_proxy_extras(out, extras)
+    # The consumer's other dependency, so `uv lock` can resolve the whole project.
+    build_wheel(out, "httpx", "0.27.0", {"httpx/__init__.py": '__version__ = "0.27.0"\n'})
     with LocalIndex(out) as idx:
         for key, value in idx.pip_env().items():
             monkeypatch.setenv(key, value)

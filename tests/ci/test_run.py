@@ -61,7 +61,7 @@ def test_dependabot_bump_without_write_fails_on_stale_generated_files(
 
     markdown = to_markdown(result)
     assert "## nemoctl ci: litellm 1.102.4 → 1.106.0" in markdown
-    assert "❌ generated files are stale" in markdown
+    assert "❌ generated files or the lockfile are stale" in markdown
     assert "| `litellm-proxy-extras` | 0.4.97 | 0.4.105 | changed |" in markdown
     assert "`litellm` 1.106.0 (direct:production, version-update:semver-minor)" in markdown
     assert "#### Sacred fields" in markdown
@@ -149,6 +149,37 @@ def test_unacknowledged_err_change_is_blocked_with_its_fingerprint(
     assert "| UNIQUE_REMOVED | `LiteLLM_JWTKeyMapping" in markdown
     assert f"`{err['fingerprint']}` |" in markdown
     assert "<details><summary><b>INFO</b> (" in markdown
+
+
+def test_bump_leaving_uv_lock_behind_fails_and_write_refreshes_it(
+    project: ProjectRepo, upstream: Upstream
+) -> None:
+    from uv import find_uv_bin
+
+    subprocess.run([str(find_uv_bin()), "lock", "--quiet"], cwd=project.root, check=True)
+    project.commit({}, "lock the project with uv")
+    # Dependabot's pip ecosystem (or a hand edit) moves pyproject.toml only.
+    bump(project, "1.106.0", branch="dependabot/pip/litellm",
+         files=dict(generated_files("1.106.0", SCHEMA_NEW, upstream.sha256("1.106.0"))))
+
+    stale = run_ci(load_config(project.root), base="main", contracts=False)
+    assert stale.exit_code == ExitCode.FINDINGS
+    assert stale.verifications[0].exit_code == ExitCode.OK
+    assert stale.lockfile_problems == (
+        "uv.lock locks litellm 1.102.4, but the PR pins 1.106.0: run `uv lock` "
+        "(or `poetry lock`), or `nemoctl ci --write`",
+        "uv.lock locks litellm-proxy-extras 0.4.97, but the PR pins 0.4.105: run `uv lock` "
+        "(or `poetry lock`), or `nemoctl ci --write`",
+    )
+    assert "### Project lockfile" in to_markdown(stale)
+    assert "title=Stale lockfile::uv.lock locks litellm 1.102.4" in to_annotations(stale)
+
+    fixed = run_ci(load_config(project.root), base="main", contracts=False, write=True)
+    assert fixed.exit_code == ExitCode.OK, to_markdown(fixed)
+    assert fixed.lockfile_refreshed == "uv.lock"
+    assert fixed.committed_files == ("uv.lock",)
+    assert set(project.repo.head.commit.stats.files) == {"uv.lock"}
+    assert 'name = "litellm"\nversion = "1.106.0"' in (project.root / "uv.lock").read_text()
 
 
 def test_unrelated_bump_is_ok_and_says_so(project: ProjectRepo) -> None:
