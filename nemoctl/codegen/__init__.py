@@ -9,7 +9,14 @@ out, byte-identical on every run.  See ``docs/generate.md`` and
 ``docs/type-mapping.md``.
 """
 
-from nemoctl.codegen.generate import FileChange, GenerateResult, generate
+from nemoctl.codegen.generate import (
+    FileChange,
+    GenerateResult,
+    compare_outputs,
+    generate,
+    output_path,
+    write_outputs,
+)
 from nemoctl.codegen.lock import CODEGEN_FORMAT, Lock, read_lock
 from nemoctl.codegen.python import GeneratedCodeError
 from nemoctl.codegen.render import render_outputs
@@ -20,7 +27,10 @@ __all__ = [
     "GenerateResult",
     "GeneratedCodeError",
     "Lock",
+    "compare_outputs",
     "generate",
+    "output_path",
     "read_lock",
     "render_outputs",
+    "write_outputs",
 ]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from nemoctl.codegen.lock import LOCK_PATH, Lock, current_generators, read_lock, sha256_bytes
-from nemoctl.codegen.render import GENERATED_DIRS, SCHEMA_PATH, render_outputs
+from nemoctl.codegen.render import GENERATED_DIRS, OUTPUT_PATHS, SCHEMA_PATH, render_outputs
 from nemoctl.config import Config
 from nemoctl.pins import pinned_version
 
@@ -86,7 +86,7 @@ def generate(
     started = time.perf_counter()
     up = config.upstream(upstream)
     version = pinned_version(config.root, up.package)
-    lock = read_lock(_disk_path(config, LOCK_PATH))
+    lock = read_lock(output_path(config, LOCK_PATH))
     generators = current_generators()
 
     current = lock is not None and _is_current(config, lock, up.package, version, generators)
@@ -109,9 +109,9 @@ def generate(
         upstream=up.name,
         package=up.package,
     )
-    changes, diff = _compare(config, outputs)
+    changes, diff = compare_outputs(config, outputs)
     if not check:
-        _apply(config, outputs, changes)
+        write_outputs(config, outputs, changes)
     return GenerateResult(
         version=version,
         schema_sha256=sha256_bytes(text.encode("utf-8")),
@@ -125,7 +125,8 @@ def generate(
     )
 
 
-def _disk_path(config: Config, rel: str) -> Path:
+def output_path(config: Config, rel: str) -> Path:
+    """Where a ``render_outputs`` path lives in the project (schemas-dir, generated-dir)."""
     top, _, rest = rel.partition("/")
     base = {"schemas": config.schemas_dir, "generated": config.generated_dir}[top]
     return base / rest
@@ -143,14 +144,15 @@ def _is_current(
 ) -> bool:
     if (lock.package, lock.version, lock.generators) != (package, version, generators):
         return False
-    if _disk_path(config, LOCK_PATH).read_bytes() != lock.dumps():
+    if output_path(config, LOCK_PATH).read_bytes() != lock.dumps():
         return False  # hand-edited or from another nemoctl: re-render to be sure
     expected = set(lock.outputs)
-    if SCHEMA_PATH not in expected or _stray_files(config, expected):
+    # Only nemoctl's own paths: a lock naming anything else is not trusted (or read).
+    if expected != set(OUTPUT_PATHS) or _stray_files(config, expected):
         return False
     for rel, digest in lock.outputs.items():
         try:
-            if sha256_bytes(_disk_path(config, rel).read_bytes()) != digest:
+            if sha256_bytes(output_path(config, rel).read_bytes()) != digest:
                 return False
         except OSError:
             return False
@@ -160,7 +162,7 @@ def _is_current(
 def _stray_files(config: Config, expected: set[str]) -> list[str]:
     stray: list[str] = []
     for rel_dir in GENERATED_DIRS:
-        directory = _disk_path(config, rel_dir)
+        directory = output_path(config, rel_dir)
         if not directory.is_dir():
             continue
         for path in sorted(directory.rglob("*")):
@@ -176,7 +178,7 @@ def _schema_text(
     config: Config, lock: Lock | None, up: Any, version: str, *, refetch: bool
 ) -> tuple[str, str | None, SchemaSource]:
     if not refetch and lock is not None and lock.version == version:
-        snapshot = _disk_path(config, SCHEMA_PATH)
+        snapshot = output_path(config, SCHEMA_PATH)
         try:
             data = snapshot.read_bytes()
         except OSError:
@@ -189,11 +191,14 @@ def _schema_text(
     return fetched.text, fetched.wheel.sha256, "upstream"
 
 
-def _compare(config: Config, outputs: dict[str, bytes]) -> tuple[tuple[FileChange, ...], str]:
+def compare_outputs(
+    config: Config, outputs: dict[str, bytes]
+) -> tuple[tuple[FileChange, ...], str]:
+    """What writing ``outputs`` would change (incl. stale files to delete), and a unified diff."""
     changes: list[FileChange] = []
     diffs: list[str] = []
     for rel, new in outputs.items():
-        path = _disk_path(config, rel)
+        path = output_path(config, rel)
         try:
             old: bytes | None = path.read_bytes()
         except OSError:
@@ -204,7 +209,7 @@ def _compare(config: Config, outputs: dict[str, bytes]) -> tuple[tuple[FileChang
         changes.append(FileChange(shown, "added" if old is None else "modified"))
         diffs.append(_unified(shown, old, new))
     for rel in _stray_files(config, set(outputs)):
-        path = _disk_path(config, rel)
+        path = output_path(config, rel)
         shown = _display(config, path)
         changes.append(FileChange(shown, "deleted"))
         diffs.append(_unified(shown, path.read_bytes(), None))
@@ -226,12 +231,15 @@ def _unified(shown: str, old: bytes | None, new: bytes | None) -> str:
     return text if text.endswith("\n") or not text else text + "\n\\ No newline at end of file\n"
 
 
-def _apply(config: Config, outputs: dict[str, bytes], changes: tuple[FileChange, ...]) -> None:
+def write_outputs(
+    config: Config, outputs: dict[str, bytes], changes: tuple[FileChange, ...]
+) -> None:
+    """Apply ``changes`` (from :func:`compare_outputs`): atomic per file, the lock last."""
     changed = {c.path for c in changes}
     # The lock goes last: an interrupted run leaves a lock that does not match, so the
     # next run re-renders instead of trusting half-written outputs.
     for rel in sorted(outputs, key=lambda r: r == LOCK_PATH):
-        path = _disk_path(config, rel)
+        path = output_path(config, rel)
         if _display(config, path) in changed:
             _write_atomic(path, outputs[rel])
     for change in changes:

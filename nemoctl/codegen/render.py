@@ -22,6 +22,17 @@ JSON_SCHEMA_PATH = "schemas/schema.json"
 PYTHON_DIR = "generated/python/nemoctl_models"
 TYPESCRIPT_PATH = "generated/typescript/index.d.ts"
 
+#: Every path ``render_outputs`` returns, except the lock itself.
+OUTPUT_PATHS = (
+    f"{PYTHON_DIR}/__init__.py",
+    f"{PYTHON_DIR}/_types.py",
+    f"{PYTHON_DIR}/models.py",
+    f"{PYTHON_DIR}/py.typed",
+    TYPESCRIPT_PATH,
+    JSON_SCHEMA_PATH,
+    SCHEMA_PATH,
+)
+
 #: Directories whose every file is generated (a file there not rendered is stale).
 GENERATED_DIRS = (PYTHON_DIR, "generated/typescript")
 
@@ -86,6 +97,8 @@ def render_outputs(
         generators=generators,
         outputs={path: sha256_bytes(data) for path, data in outputs.items()},
     )
+    if sorted(outputs) != sorted(OUTPUT_PATHS):
+        raise python.GeneratedCodeError("rendered paths differ from OUTPUT_PATHS (a bug)")
     outputs[LOCK_PATH] = lock.dumps()
     return dict(sorted(outputs.items()))
 

@@ -181,3 +181,46 @@ def test_cli_bad_input_exit_code(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "no exact pin of litellm" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_check_diff_applies_with_git_apply(project: Path) -> None:
+    pristine = _tree(project)
+    models = project / "generated/python/nemoctl_models/models.py"
+    models.write_text(models.read_text().replace("    spend: float\n", "    spend: int\n", 1))
+    (project / "generated/typescript/index.d.ts").unlink()
+    (project / "generated/typescript/stale.d.ts").write_text("export type Stale = 1;\n")
+    result = generate(load_config(project), check=True)
+    patch = project.parent / "regen.patch"
+    patch.write_text(result.diff)
+    proc = subprocess.run(["git", "apply", str(patch)], cwd=project, capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert _tree(project) == pristine
+
+
+@pytest.mark.slow
+def test_built_wheel_ships_the_generated_models(tmp_path: Path) -> None:
+    import zipfile
+
+    proc = subprocess.run(["uv", "build", "--wheel", "-o", str(tmp_path)], cwd=REPO,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    wheel = next(tmp_path.glob("nemoctl-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for rel in ("__init__.py", "_types.py", "models.py", "py.typed"):
+        assert f"nemoctl_models/{rel}" in names
+        data = zipfile.ZipFile(wheel).read(f"nemoctl_models/{rel}")
+        assert data == (REPO / "generated/python/nemoctl_models" / rel).read_bytes()
+    assert "nemoctl/_node/gen_typescript.js" in names
+
+
+def test_lock_naming_foreign_paths_is_not_trusted(project: Path) -> None:
+    import json as _json
+
+    lock_path = project / "schemas/lock.json"
+    lock = _json.loads(lock_path.read_text())
+    lock["outputs"]["../../outside.txt"] = "0" * 64
+    lock_path.write_text(_json.dumps(lock, indent=2) + "\n")
+    result = generate(load_config(project), check=True)
+    assert not result.noop
+    assert [c.path for c in result.changes] == ["schemas/lock.json"]
