@@ -16,16 +16,11 @@ def to_json(result: GenerateResult) -> str:
 def render_human(result: GenerateResult, console: Console) -> None:
     took = f"{result.duration_s:.2f} s"
     if result.noop:
-        console.print(
-            f"generated code is up to date for {result.version} "
-            f"(schema sha256 {(result.schema_sha256 or '')[:12]}; no-op, {took})",
-            markup=False,
-        )
+        console.print(f"up to date: {result.version} (no-op, {took})", markup=False)
         return
     if not result.changes:
         console.print(
-            f"generated code is up to date for {result.version} (re-rendered from the "
-            f"{result.schema_source}, {took})",
+            f"up to date: {result.version} (re-rendered from the {result.schema_source}, {took})",
             markup=False,
         )
         return

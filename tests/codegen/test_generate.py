@@ -158,7 +158,7 @@ def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_check_exit_codes_and_diff(project: Path) -> None:
     ok = _cli(project, "--check")
     assert ok.returncode == 0, ok.stderr
-    assert "up to date for 1.102.4" in ok.stdout
+    assert "up to date: 1.102.4" in ok.stdout
 
     ts = project / "generated/typescript/index.d.ts"
     ts.write_text(ts.read_text().replace("  budget_id: string\n", "  budget_id: number\n", 1))
