@@ -10,7 +10,7 @@ reviewable diff, and with ``write`` commits the regenerated files to the branch.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -195,8 +195,6 @@ def _verify_one(
     mismatch = _coupled_mismatch(change, report.coupled)
     if mismatch and report.exit_code == ExitCode.OK:
         # The upgrade resolves the upstream alone; the PR must also pin what it needs.
-        from dataclasses import replace
-
         from nemoctl.upgrade.report import UpgradeError
 
         report = replace(
@@ -212,8 +210,6 @@ def _verify_one(
         stale = tuple(_stale_diffs(config, change.name, version, report.stale_files))
     if stale and report.exit_code == ExitCode.OK:
         # Stale generated files are the PR's own fault: fail, showing the fix.
-        from dataclasses import replace
-
         report = replace(report, exit_code=ExitCode.FINDINGS)
     return Verification(change, report, stale=stale)
 

@@ -34,12 +34,11 @@ def to_json(result: CiResult) -> str:
 def to_markdown(result: CiResult) -> str:
     changes = result.changes
     out: list[str] = []
-    moved = [v for v in result.verifications]
-    if moved:
+    if result.verifications:
         title = ", ".join(
             f"{v.change.main.package} {v.change.main.base_version or '—'} → "
             f"{v.change.main.head_version or '—'}"
-            for v in moved
+            for v in result.verifications
         )
     else:
         title = "no upstream pin changed"
