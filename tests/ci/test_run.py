@@ -182,6 +182,38 @@ def test_bump_leaving_uv_lock_behind_fails_and_write_refreshes_it(
     assert 'name = "litellm"\nversion = "1.106.0"' in (project.root / "uv.lock").read_text()
 
 
+def test_bump_to_a_version_with_an_advisory_is_refused(project: ProjectRepo) -> None:
+    import json
+
+    advisory = {"id": "GHSA-test-0002", "summary": "master key logged in spend logs",
+                "affected": [{"package": {"ecosystem": "PyPI", "name": "litellm"},
+                              "versions": ["1.106.0"]}]}
+    project.branch("dependabot/uv/litellm")
+    project.commit(
+        {"pyproject.toml": pyproject("1.106.0", EXTRAS["1.106.0"], extra_toml=CONTRACT).replace(
+            "[tool.nemoctl]\n", '[tool.nemoctl]\nadvisories = "schemas/advisories.json"\n'),
+         "schemas/advisories.json": json.dumps([advisory])},
+        "Bump litellm to 1.106.0",
+    )
+    result = run_ci(load_config(project.root), base="main", write=True)
+    assert result.exit_code == ExitCode.UNRESOLVABLE
+    assert result.commit is None
+    markdown = to_markdown(result)
+    assert "GHSA-test-0002" in markdown
+    assert "| supply-chain | ❌ failed |" in markdown
+
+
+def test_cli_json_output(project: ProjectRepo) -> None:
+    import json
+
+    proc = subprocess.run([NEMOCTL, "ci", "--base", "main", "--format", "json"],
+                          cwd=project.root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["ok"] is True and data["verifications"] == []
+    assert data["notes"] == ["no upstream pin changed: nothing to verify"]
+
+
 def test_unrelated_bump_is_ok_and_says_so(project: ProjectRepo) -> None:
     project.branch("dependabot/uv/httpx")
     project.commit(
