@@ -15,13 +15,15 @@ import copy
 import inspect
 import json
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from nemoctl.codegen.jsonschema import JSON_VALUE
 from nemoctl.errors import NemoctlError
 
 PACKAGE = "nemoctl_models"
+#: The class the generator emits for the document root (then removed); a schema may
+#: not use this name (see ``_safety``), so it never collides with a model.
+ROOT_PLACEHOLDER = "NemoctlSchemaRoot"
 MODULE = "models"
 
 _CUSTOM_TYPES = {
@@ -49,6 +51,7 @@ def python_variant(contract: dict[str, Any]) -> dict[str, Any]:
     # Only the definitions: the generator would turn the root's title into a class name.
     doc: dict[str, Any] = {
         "$schema": contract["$schema"],
+        "title": ROOT_PLACEHOLDER,
         "$defs": copy.deepcopy(contract["$defs"]),
     }
     defs: dict[str, Any] = doc["$defs"]
@@ -116,22 +119,22 @@ def render_models(contract: dict[str, Any], *, header: str) -> str:
     )
     if not isinstance(code, str):
         raise GeneratedCodeError("datamodel-code-generator returned several modules; expected one")
-    code = _drop_root_model(code, contract["$defs"])
+    code = _drop_root_model(code)
     verify_models(code, contract)
     return code
 
 
-_ROOT_MODEL = re.compile(r"\n+class (\w+)\(RootModel\[Any\]\):\n    root: Any\n*")
+_ROOT_MODEL = re.compile(
+    rf"\n+class {ROOT_PLACEHOLDER}\(RootModel\[Any\]\):\n    root: [^\n]*\n*"
+)
 
 
-def _drop_root_model(code: str, defs: Iterable[str]) -> str:
+def _drop_root_model(code: str) -> str:
     # The document root has no type of its own; the generator still emits a
     # placeholder class for it, which is removed here (verify_models re-checks).
-    names = set(defs)
-    for match in _ROOT_MODEL.finditer(code):
-        if match.group(1) not in names:
-            code = code[: match.start()] + "\n\n\n" + code[match.end() :]
-            break
+    match = _ROOT_MODEL.search(code)
+    if match is not None:
+        code = code[: match.start()] + "\n\n\n" + code[match.end() :]
     return code.rstrip("\n") + "\n"
 
 
@@ -143,10 +146,12 @@ def verify_models(code: str, contract: dict[str, Any]) -> None:
         raise GeneratedCodeError(f"generated Python does not parse: {exc}") from None
     defs: dict[str, Any] = {k: v for k, v in contract["$defs"].items() if k != JSON_VALUE}
     seen: list[str] = []
+    imported: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.ImportFrom):
             if node.module not in _ALLOWED_IMPORTS:
                 raise GeneratedCodeError(f"unexpected import from {node.module!r}")
+            imported.update(alias.asname or alias.name for alias in node.names)
             continue
         if isinstance(node, ast.ClassDef) and node.name in defs:
             _verify_class(node, defs[node.name])
@@ -155,6 +160,8 @@ def verify_models(code: str, contract: dict[str, Any]) -> None:
         raise GeneratedCodeError(
             f"unexpected top-level statement at line {node.lineno}: {ast.dump(node)[:80]}"
         )
+    if shadowed := sorted(imported & set(seen)):
+        raise GeneratedCodeError(f"generated classes shadow imported names: {shadowed}")
     if sorted(seen) != sorted(defs) or len(set(seen)) != len(seen):
         missing = sorted(set(defs) - set(seen))
         raise GeneratedCodeError(f"generated classes differ from the schema (missing: {missing})")

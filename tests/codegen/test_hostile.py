@@ -214,3 +214,51 @@ def test_crlf_comments_are_read_as_lines(tmp_path: Path) -> None:
     outputs = render_outputs(text, upstream_version="0.0.1", wheel_sha256=None)
     contract = json.loads(outputs["schemas/schema.json"])
     assert contract["$defs"]["A"]["description"] == "first\nsecond"
+
+
+PYDANTIC_NAMES = HEAD + """
+model Model {
+  id             String @id
+  model_validate String
+  model_fields   Int
+  validate       String
+  dict           String
+  copy           String
+  class          String
+  class_         String
+}
+"""
+
+
+def test_pydantic_attribute_and_clashing_field_names(tmp_path: Path) -> None:
+    outputs = render_outputs(PYDANTIC_NAMES, upstream_version="0.0.1", wheel_sha256=None)
+    root = write_outputs(tmp_path, outputs)
+    check = """
+import warnings
+warnings.simplefilter("ignore")  # pydantic warns about `model_*` names; they still work
+from nemoctl_models import Model
+row = {"id": "1", "model_validate": "v", "model_fields": 2, "validate": "x", "dict": "d",
+       "copy": "c", "class": "k", "class_": "k2"}
+parsed = Model.model_validate(row)
+assert parsed.model_dump(by_alias=True) == row, parsed.model_dump(by_alias=True)
+assert callable(Model.model_validate)  # the field did not replace the method
+print("ok")
+"""
+    proc = run_python(root, check)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip() == "ok"
+    usage = root / "usage.ts"
+    usage.write_text(
+        'import type { Model } from "./generated/typescript/index";\n'
+        'const m: Model = { id: "1", model_validate: "v", model_fields: 2, validate: "x",\n'
+        '  dict: "d", copy: "c", class: "k", class_: "k2" };\n'
+        "export { m };\n"
+    )
+    assert run_tsc(usage).returncode == 0
+
+
+@pytest.mark.parametrize("name", ["Literal", "Optional", "NemoctlSchemaRoot", "BaseModel"])
+def test_names_the_generator_may_import_are_refused(name: str) -> None:
+    with pytest.raises(BadInputError, match=f"model '{name}' would shadow"):
+        render_outputs(HEAD + f"model {name} {{\n  id String @id\n}}\n",
+                       upstream_version="0.0.1", wheel_sha256=None)
