@@ -149,6 +149,10 @@ def _literal_default(f: Field) -> Any:
     """The default a client may apply itself (a literal); database functions are not."""
     if f.default is None or f.default.is_function:
         return _NO_DEFAULT
+    if f.type in ("DateTime", "Decimal", "Bytes"):
+        # Their JSON text is not the Python value (a str is not a datetime): the
+        # database applies these defaults; x-prisma-default still records them.
+        return _NO_DEFAULT
     value = f.default.value
     if f.type == "Json" and isinstance(value, str):
         try:

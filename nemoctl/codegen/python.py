@@ -64,6 +64,12 @@ def python_variant(contract: dict[str, Any]) -> dict[str, Any]:
 
 def _retarget(node: dict[str, Any]) -> None:
     scalar = node.get("x-prisma-type", "").rstrip("?[]")
+    items = node.get("items")
+    if isinstance(items, dict):
+        # Bounded list items would become one RootModel class per field; the bounds
+        # stay in the contract, the Python element type is a plain int.
+        items.pop("minimum", None)
+        items.pop("maximum", None)
     for child in (node.get("items"), *node.get("anyOf", ())):
         if isinstance(child, dict):
             _retarget_leaf(child, scalar)
