@@ -145,3 +145,13 @@ def test_generated_python_passes_mypy_strict(rendered: dict[str, Path]) -> None:
         cwd=root, capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+@pytest.mark.parametrize("version", ["1.80.0", "1.100.0", "1.106.0", "1.108.0"])
+def test_other_real_schemas_render_and_pass_the_output_checks(version: str) -> None:
+    # render_outputs re-reads its own Python (ast) and TypeScript (parser) output and
+    # raises if either differs from the schema; here that is the whole assertion.
+    outputs = render_outputs(schema_text(version), upstream_version=version, wheel_sha256=None)
+    schema = parse_text(schema_text(version))
+    models_py = outputs["generated/python/nemoctl_models/models.py"].decode()
+    assert all(f"class {m.name}(BaseModel):" in models_py for m in schema.models)
