@@ -32,6 +32,7 @@ class Contract:
 def contracts(suite_dir: Path = SUITE_DIR) -> list[Contract]:
     """Every ``test_*`` function in the suite's ``test_*.py`` modules, in file order."""
     found: list[Contract] = []
+
     def rank(path: Path) -> tuple[int, str]:
         order = MODULE_ORDER.index(path.stem) if path.stem in MODULE_ORDER else len(MODULE_ORDER)
         return order, path.stem

@@ -89,11 +89,14 @@ def _accepts_str(annotation: Any) -> bool:
     return False
 
 
-def stored_row(payload: dict[str, Any], model: Any, inserted_at: Any) -> dict[str, Any]:
+def stored_row(
+    payload: dict[str, Any], model: Any, inserted_at: Any, insert_model: Any = None
+) -> dict[str, Any]:
     """The row PostgreSQL would hold after LiteLLM inserts ``payload``.
 
-    LiteLLM sends Json columns as JSON text, which the database stores decoded; the
-    columns the database fills itself (``created_at``/``updated_at``) get the insert time.
+    LiteLLM sends Json columns as JSON text, which the database stores decoded.  Columns
+    the payload leaves out get their schema default, which the generated create shape
+    (``<Model>Input``) carries; ``created_at``/``updated_at`` (``now()``) get the insert time.
     """
     columns = {(info.alias or name): info for name, info in model.model_fields.items()}
     unknown = sorted(set(payload) - set(columns))
@@ -101,19 +104,30 @@ def stored_row(payload: dict[str, Any], model: Any, inserted_at: Any) -> dict[st
     row: dict[str, Any] = {}
     for key, value in payload.items():
         if isinstance(value, str) and value and not _accepts_str(columns[key].annotation):
-            value = json.loads(value)
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise AssertionError(
+                    f"column {key} is Json but LiteLLM sends non-JSON text {value[:80]!r}"
+                ) from None
         row[key] = value
+    if insert_model is not None:
+        row = insert_model.model_validate(row).model_dump(by_alias=True)
     for column in ("created_at", "updated_at"):
-        if column in columns and column not in row:
+        if column in columns and row.get(column) is None:
             row[column] = inserted_at
     return row
 
 
 def test_spend_log_payload_validates(client: Any, capture: _gateway.CallCapture) -> None:
     """Spend-log payload: the ``SpendLogsPayload`` LiteLLM builds (``get_logging_payload``) for a
-    mock call through the gateway validates against the generated ``LiteLLM_SpendLogs`` model."""
+    mock call through the gateway fits the generated insert shape (``LiteLLM_SpendLogsInput``)
+    and, stored as PostgreSQL would store it, the generated ``LiteLLM_SpendLogs`` row model."""
     # Generated per LiteLLM version by `nemoctl generate`; the runner picks the directory.
+    import nemoctl_models
     from nemoctl_models import LiteLLM_SpendLogs  # type: ignore[attr-defined,unused-ignore]
+
+    insert_shape = getattr(nemoctl_models, "LiteLLM_SpendLogsInput", None)
 
     response = client.post(
         f"{_gateway.PREFIX}/v1/chat/completions", json=_gateway.chat_body(), headers=_gateway.auth()
@@ -121,7 +135,8 @@ def test_spend_log_payload_validates(client: Any, capture: _gateway.CallCapture)
     assert response.status_code == 200, response.text[:300]
     kwargs, result, start, end = capture.wait_for(response.headers["x-litellm-call-id"])
     payload = _spend_log_payload(kwargs, result, start, end)
-    row = LiteLLM_SpendLogs.model_validate(stored_row(dict(payload), LiteLLM_SpendLogs, end))
+    stored = stored_row(dict(payload), LiteLLM_SpendLogs, end, insert_shape)
+    row = LiteLLM_SpendLogs.model_validate(stored)
     assert row.model_group == _gateway.CHAT_MODEL
     assert row.prompt_tokens > 0
     assert row.spend > 0
