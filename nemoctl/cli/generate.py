@@ -26,7 +26,8 @@ def generate_command(
     A no-op (no network, no generator run) when schemas/lock.json names the pinned
     version and current generators and every output still hashes as recorded.
     Exit codes: 0 up to date or written; 1 (--check) outputs are stale; 2 bad input
-    (no pin, a schema nemoctl refuses to generate from); 3 the version cannot be fetched.
+    (no pin, a schema nemoctl refuses to generate from); 3 the version cannot be fetched;
+    6 an upgrade is running in this repository.
     """
     from nemoctl.cli._common import console
     from nemoctl.codegen import generate
@@ -34,7 +35,18 @@ def generate_command(
     from nemoctl.errors import ExitCode
     from nemoctl.render import generate as render
 
-    result = generate(load_config(), check=check, refetch=refetch, upstream=upstream_name)
+    config = load_config()
+    if check:
+        result = generate(config, check=True, refetch=refetch, upstream=upstream_name)
+    else:
+        from nemoctl.upgrade.lock import repo_lock
+
+        # Writing while an upgrade rewrites the same files would mix two versions.
+        lock = repo_lock(config.root)
+        try:
+            result = generate(config, refetch=refetch, upstream=upstream_name)
+        finally:
+            lock.release()
     if as_json:
         typer.echo(render.to_json(result))
     else:

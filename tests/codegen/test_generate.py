@@ -224,3 +224,17 @@ def test_lock_naming_foreign_paths_is_not_trusted(project: Path) -> None:
     result = generate(load_config(project), check=True)
     assert not result.noop
     assert [c.path for c in result.changes] == ["schemas/lock.json"]
+
+
+def test_cli_write_refuses_while_an_upgrade_holds_the_repo_lock(project: Path) -> None:
+    from nemoctl.upgrade.lock import repo_lock
+
+    lock = repo_lock(project)
+    try:
+        busy = _cli(project)
+        assert busy.returncode == 6, busy.stderr
+        assert "another nemoctl upgrade" in busy.stderr
+        assert _cli(project, "--check").returncode == 0  # reading needs no lock
+    finally:
+        lock.release()
+    assert _cli(project).returncode == 0
