@@ -243,27 +243,25 @@ def _rendered(snapshot: str, version: str, wheel_sha256: str | None) -> dict[str
 
 
 def _check_generated(state: _State) -> str:
-    from nemoctl.upgrade.steps import output_path, stale_generated
+    from nemoctl.codegen import compare_outputs
 
     snapshot = state.need_snapshot()
     lock = state.need_lock()
     version = str(lock.get("version") or state.pinned or "")
     outputs = _rendered(snapshot, version, lock.get("wheel_sha256"))
-    files = {output_path(state.config, rel): data for rel, data in outputs.items()}
-    problems = []
-    for path, data in sorted(files.items()):
-        if not path.is_file():
-            problems.append(f"{state._rel(path)} is missing")
-        elif path.read_bytes() != data:
-            problems.append(f"{state._rel(path)} differs from what the pinned schema generates")
-    for path in stale_generated(state.config, files):
-        problems.append(f"{state._rel(path)} is no longer generated (a leftover)")
+    changes, _diff = compare_outputs(state.config, outputs)
+    reason = {
+        "added": "is missing",
+        "modified": "differs from what the pinned schema generates",
+        "deleted": "is no longer generated (a leftover)",
+    }
+    problems = [f"{c.path} {reason.get(c.kind, c.kind)}" for c in changes]
     if problems:
         raise _Problems(
             problems,
-            detail=f"{len(problems)} of {len(files)} file(s) out of date; run nemoctl generate",
+            detail=f"{len(problems)} of {len(outputs)} file(s) out of date; run nemoctl generate",
         )
-    return f"{len(files)} file(s) match"
+    return f"{len(outputs)} file(s) match"
 
 
 def _check_sacred(state: _State) -> str:

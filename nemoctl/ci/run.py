@@ -232,8 +232,7 @@ def _stale_diffs(
     config: Config, upstream: str, version: str, paths: tuple[str, ...]
 ) -> list[StaleFile]:
     """Unified diffs between the committed generated files and what ``version`` produces."""
-    from nemoctl.codegen import render_outputs
-    from nemoctl.upgrade.steps import output_path
+    from nemoctl.codegen import output_path, render_outputs
     from nemoctl.upstream import fetch_schema
 
     fetched = fetch_schema(config.upstream(upstream), version)  # cached by verify just before
