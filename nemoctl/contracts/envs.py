@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,7 @@ _PIP_OPTIONS: tuple[tuple[str, str], ...] = (
     ("find-links", "--find-links"),
 )
 _PYPI = "https://pypi.org/simple"
+_CREDENTIALS = re.compile(r"(//)[^/@\s:]+:[^/@\s]+@")
 _PIP_SECTIONS = frozenset({"global", "install", ":env:"})
 
 
@@ -185,7 +187,8 @@ def _run(cmd: list[str], env: dict[str, str], version: str) -> None:
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        tail = "\n".join(detail[-15:])
+        # Index URLs may carry credentials; uv's messages can quote them.
+        tail = _CREDENTIALS.sub(r"\1***@", "\n".join(detail[-15:]))
         raise ResolutionError(
             f"could not build an environment with litellm[proxy]=={version}:\n{tail}",
             hint="check that this version and its pinned extras exist on your configured index",

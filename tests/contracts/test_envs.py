@@ -83,6 +83,7 @@ def test_a_complete_environment_is_reused_and_a_half_built_one_is_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("UV_DEFAULT_INDEX", "http://127.0.0.1:9/simple")  # unreachable on purpose
+    monkeypatch.setenv("UV_HTTP_RETRIES", "0")
     key = envs.env_key("1.2.3", envs.index_args())
     final = tmp_path / "envs" / f"litellm-1.2.3-{key}"
     (final / "bin").mkdir(parents=True)
@@ -95,3 +96,13 @@ def test_a_complete_environment_is_reused_and_a_half_built_one_is_not(
     (final / ".nemoctl-complete").write_text("{}\n")
     ready = envs.ensure_env("1.2.3", root=tmp_path)
     assert ready.reused and ready.path == final
+
+
+def test_index_credentials_never_reach_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UV_DEFAULT_INDEX", "http://alice:hunter2@127.0.0.1:9/simple")
+    monkeypatch.setenv("UV_HTTP_RETRIES", "0")
+    with pytest.raises(ResolutionError) as caught:
+        envs.ensure_env("1.2.3", root=tmp_path)
+    assert "hunter2" not in caught.value.message
