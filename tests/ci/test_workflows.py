@@ -96,7 +96,7 @@ def test_publish_workflow_runs_no_pr_code() -> None:
     runs = " ".join(step.get("run", "") for step in workflow["jobs"]["publish"]["steps"])
     for forbidden in ("uv ", "pip ", "nemoctl ", "python", "npm ", "make"):
         assert forbidden not in runs
-    assert "grep -Ev '^(schemas|generated)/'" in runs
+    assert "grep -Ev '^((schemas|generated)/|uv\\.lock$|poetry\\.lock$)'" in runs
 
 
 def test_dependabot_groups_litellm_with_its_proxy_extras() -> None:
