@@ -115,3 +115,72 @@ def test_pre_commit_hook_runs_nemoctl_check() -> None:
     assert hook["entry"] == "nemoctl check"
     assert hook["pass_filenames"] is False
     assert hook["language"] == "python"
+
+
+#: How GitHub runs a `run:` step on ubuntu runners.
+GITHUB_BASH = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]
+
+
+def _push_step_script() -> str:
+    workflow = yaml.safe_load((REPO / ".github/workflows/nemoctl-ci-publish.yml").read_text())
+    (step,) = [s for s in workflow["jobs"]["publish"]["steps"]
+               if s.get("name") == "Push the regenerated files"]
+    return str(step["run"])
+
+
+def _pr_checkout(tmp_path: Path, patch_files: dict[str, str]) -> tuple[Path, Path, str]:
+    """An origin repo, the publish job's `pr` checkout of it, and `out/regenerated.patch`."""
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "dep", str(origin)], check=True)
+    work = tmp_path / "work"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "clone", "-q", str(origin), str(work)], check=True,
+                   capture_output=True)
+    (work / "schemas").mkdir()
+    (work / "schemas" / "lock.json").write_text("{}\n")
+    subprocess.run([*git, "add", "-A"], cwd=work, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=work, check=True)
+    subprocess.run(["git", "push", "-q", "origin", "HEAD:dep"], cwd=work, check=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=work, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    for rel, text in patch_files.items():
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        (work / rel).write_text(text)
+    subprocess.run([*git, "add", "-A"], cwd=work, check=True)
+    subprocess.run([*git, "commit", "-qm", "regenerate"], cwd=work, check=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    patch = subprocess.run(["git", "format-patch", "-1", "--stdout"], cwd=work, check=True,
+                           capture_output=True, text=True).stdout
+    (out / "regenerated.patch").write_text(patch)
+    subprocess.run(["git", "clone", "-q", "-b", "dep", str(origin), str(tmp_path / "pr")],
+                   check=True, capture_output=True)
+    return origin, tmp_path, head
+
+
+def _origin_head(origin: Path) -> str:
+    return subprocess.run(["git", "rev-parse", "dep"], cwd=origin, check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def test_publish_pushes_a_patch_of_generated_files(tmp_path: Path) -> None:
+    origin, workspace, head = _pr_checkout(
+        tmp_path, {"schemas/lock.json": '{"version": "1.106.0"}\n', "uv.lock": "version = 1\n"}
+    )
+    proc = subprocess.run([*GITHUB_BASH, _push_step_script()], cwd=workspace,
+                          env={**os.environ, "EXPECTED_SHA": head},
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _origin_head(origin) != head
+
+
+def test_publish_refuses_a_patch_touching_code(tmp_path: Path) -> None:
+    origin, workspace, head = _pr_checkout(
+        tmp_path, {"schemas/lock.json": "{}\n\n", ".github/workflows/evil.yml": "on: push\n"}
+    )
+    proc = subprocess.run([*GITHUB_BASH, _push_step_script()], cwd=workspace,
+                          env={**os.environ, "EXPECTED_SHA": head},
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert ".github/workflows/evil.yml" in proc.stdout
+    assert _origin_head(origin) == head  # nothing pushed
