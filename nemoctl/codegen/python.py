@@ -141,7 +141,24 @@ def _drop_root_model(code: str) -> str:
     match = _ROOT_MODEL.search(code)
     if match is not None:
         code = code[: match.start()] + "\n\n\n" + code[match.end() :]
+        code = _drop_unused_imports(code, ("Any", "RootModel"))
     return code.rstrip("\n") + "\n"
+
+
+def _drop_unused_imports(code: str, candidates: tuple[str, ...]) -> str:
+    """Remove ``candidates`` from one-line ``from x import a, b`` lines when unused."""
+    used = {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
+    lines = code.split("\n")
+    for i, line in enumerate(lines):
+        head, sep, names = line.partition(" import ")
+        if not (line.startswith("from ") and sep) or "(" in names:
+            continue
+        kept = [n for n in names.split(", ") if n not in candidates or n in used]
+        if not kept:
+            lines[i] = ""
+        elif len(kept) != len(names.split(", ")):
+            lines[i] = f"{head} import {', '.join(kept)}"
+    return re.sub(r"\n{3,}(?=from |import )", "\n\n", "\n".join(lines))
 
 
 def verify_models(code: str, contract: dict[str, Any]) -> None:

@@ -155,3 +155,16 @@ def test_other_real_schemas_render_and_pass_the_output_checks(version: str) -> N
     schema = parse_text(schema_text(version))
     models_py = outputs["generated/python/nemoctl_models/models.py"].decode()
     assert all(f"class {m.name}(BaseModel):" in models_py for m in schema.models)
+
+
+def test_generated_python_is_ruff_clean(rendered: dict[str, Path]) -> None:
+    import subprocess
+    import sys
+
+    root = rendered["1.109.1"] / "generated" / "python"
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", "F,E9",
+         "nemoctl_models"],
+        cwd=root, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
