@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from nemoctl.codegen.lock import LOCK_PATH, Lock, current_generators, read_lock, sha256_bytes
 from nemoctl.codegen.render import GENERATED_DIRS, OUTPUT_PATHS, SCHEMA_PATH, render_outputs
-from nemoctl.config import Config
+from nemoctl.config import Config, UpstreamConfig
 from nemoctl.pins import pinned_version
 
 ChangeKind = Literal["added", "modified", "deleted"]
@@ -175,7 +175,7 @@ def _stray_files(config: Config, expected: set[str]) -> list[str]:
 
 
 def _schema_text(
-    config: Config, lock: Lock | None, up: Any, version: str, *, refetch: bool
+    config: Config, lock: Lock | None, up: UpstreamConfig, version: str, *, refetch: bool
 ) -> tuple[str, str | None, SchemaSource]:
     if not refetch and lock is not None and lock.version == version:
         snapshot = output_path(config, SCHEMA_PATH)

@@ -24,7 +24,6 @@ PACKAGE = "nemoctl_models"
 #: The class the generator emits for the document root (then removed); a schema may
 #: not use this name (see ``_safety``), so it never collides with a model.
 ROOT_PLACEHOLDER = "NemoctlSchemaRoot"
-MODULE = "models"
 
 _CUSTOM_TYPES = {
     "Json": "pydantic.JsonValue",
@@ -48,7 +47,8 @@ def generator_version() -> str:
 
 def python_variant(contract: dict[str, Any]) -> dict[str, Any]:
     """The contract with Json and Bytes pointed at their Python types."""
-    # Only the definitions: the generator would turn the root's title into a class name.
+    # Only the definitions, under a fixed root title: the generator turns the root's
+    # title into a placeholder class (removed afterwards), so no schema text goes there.
     doc: dict[str, Any] = {
         "$schema": contract["$schema"],
         "title": ROOT_PLACEHOLDER,
