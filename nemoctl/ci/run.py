@@ -84,6 +84,8 @@ class CiResult:
     lockfile_problems: tuple[str, ...] = ()
     #: The lockfile ``write`` refreshed (e.g. ``uv.lock``), if any.
     lockfile_refreshed: str | None = None
+    #: When no pin moved: ``nemoctl check``'s offline problems with the head as it is.
+    consistency_problems: tuple[str, ...] = ()
     exit_code: ExitCode = ExitCode.OK
 
     @property
@@ -103,6 +105,7 @@ class CiResult:
             "notes": list(self.notes),
             "lockfile_problems": list(self.lockfile_problems),
             "lockfile_refreshed": self.lockfile_refreshed,
+            "consistency_problems": list(self.consistency_problems),
         }
 
 
@@ -152,6 +155,15 @@ def run_ci(
 
     if lockfile_problems:
         codes.append(ExitCode.FINDINGS)
+    consistency: tuple[str, ...] = ()
+    if not changes.changed:
+        # Nothing to verify upstream, but a PR touching schemas/ or generated/ by hand
+        # must still leave them consistent with the (unchanged) pin.
+        from nemoctl.check import run_check
+
+        consistency = run_check(config, skip=["supply-chain"]).problems
+        if consistency:
+            codes.append(ExitCode.FINDINGS)
     exit_code = next((c for c in _SEVERITY if c in codes), ExitCode.OK)
     return CiResult(
         changes=changes,
@@ -163,6 +175,7 @@ def run_ci(
         notes=tuple(notes),
         lockfile_problems=lockfile_problems,
         lockfile_refreshed=refreshed,
+        consistency_problems=consistency,
         exit_code=exit_code,
     )
 
@@ -283,7 +296,7 @@ def _evidence_notes(config: Config, changes: ChangeSet) -> list[str]:
     for update in changes.unmanaged_dependabot(managed):
         notes.append(f"dependabot also updates {update.name}: not managed by nemoctl")
     if not changes.changed:
-        notes.append("no upstream pin changed: nothing to verify")
+        notes.append("no upstream pin changed: nothing to verify upstream")
     return notes
 
 

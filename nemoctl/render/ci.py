@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 _VERDICT = {
     ExitCode.OK: "✅ safe to merge",
-    ExitCode.FINDINGS: "❌ generated files or the lockfile are stale",
+    ExitCode.FINDINGS: "❌ generated files or the lockfile are stale or inconsistent",
     ExitCode.BAD_INPUT: "❌ bad input",
     ExitCode.UNRESOLVABLE: "❌ does not resolve / refused by supply-chain policy",
     ExitCode.BLOCKED: "⛔ blocked by schema policy",
@@ -63,6 +63,9 @@ def to_markdown(result: CiResult) -> str:
         out += ["", *_verification(verification, result)]
     if result.lockfile_problems:
         out += ["", "### Project lockfile", "", *[f"- ❌ {p}" for p in result.lockfile_problems]]
+    if result.consistency_problems:
+        out += ["", "### Consistency (`nemoctl check`)", "",
+                *[f"- ❌ {p}" for p in result.consistency_problems]]
     if result.write:
         out += ["", "### Regenerated files", ""]
         if result.commit:
@@ -226,6 +229,7 @@ def annotation(level: str, message: str, *, title: str, file: str | None = None)
 def to_annotations(result: CiResult) -> str:
     lines = [annotation("warning", note, title="nemoctl ci") for note in result.notes]
     lines += [annotation("error", p, title="Stale lockfile") for p in result.lockfile_problems]
+    lines += [annotation("error", p, title="nemoctl check") for p in result.consistency_problems]
     for v in result.verifications:
         label = f"{v.change.main.package} {v.change.main.head_version}"
         if v.report is None:
@@ -274,6 +278,7 @@ def to_text(result: CiResult) -> str:
             lines.append(f"  error: {v.report.error.message}")
         lines += [f"  stale: {s.path}" for s in v.stale]
     lines += [f"  lockfile: {p}" for p in result.lockfile_problems]
+    lines += [f"  check: {p}" for p in result.consistency_problems]
     if result.commit:
         lines.append(f"  committed {len(result.committed_files)} file(s) as {result.commit[:12]}")
     return "\n".join(lines)

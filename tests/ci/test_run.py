@@ -61,7 +61,7 @@ def test_dependabot_bump_without_write_fails_on_stale_generated_files(
 
     markdown = to_markdown(result)
     assert "## nemoctl ci: litellm 1.102.4 → 1.106.0" in markdown
-    assert "❌ generated files or the lockfile are stale" in markdown
+    assert "❌ generated files or the lockfile are stale or inconsistent" in markdown
     assert "| `litellm-proxy-extras` | 0.4.97 | 0.4.105 | changed |" in markdown
     assert "`litellm` 1.106.0 (direct:production, version-update:semver-minor)" in markdown
     assert "#### Sacred fields" in markdown
@@ -203,6 +203,20 @@ def test_bump_to_a_version_with_an_advisory_is_refused(project: ProjectRepo) -> 
     assert "| supply-chain | ❌ failed |" in markdown
 
 
+def test_hand_edit_of_generated_files_without_a_bump_fails(project: ProjectRepo) -> None:
+    project.branch("tweak-models")
+    models = project.root / "generated/python/nemoctl_models/models.py"
+    project.commit({models.relative_to(project.root).as_posix(): models.read_text() + "# x\n"},
+                   "hand-edit a generated file")
+    result = run_ci(load_config(project.root), base="main", contracts=False)
+    assert result.exit_code == ExitCode.FINDINGS
+    assert result.consistency_problems == (
+        "generated: generated/python/nemoctl_models/models.py differs from what the pinned "
+        "schema generates",
+    )
+    assert "### Consistency (`nemoctl check`)" in to_markdown(result)
+
+
 def test_cli_json_output(project: ProjectRepo) -> None:
     import json
 
@@ -211,7 +225,7 @@ def test_cli_json_output(project: ProjectRepo) -> None:
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["ok"] is True and data["verifications"] == []
-    assert data["notes"] == ["no upstream pin changed: nothing to verify"]
+    assert data["notes"] == ["no upstream pin changed: nothing to verify upstream"]
 
 
 def test_unrelated_bump_is_ok_and_says_so(project: ProjectRepo) -> None:
