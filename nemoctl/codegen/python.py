@@ -15,6 +15,8 @@ import copy
 import inspect
 import json
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from nemoctl.codegen.jsonschema import JSON_VALUE
@@ -93,13 +95,37 @@ def _retarget_leaf(node: dict[str, Any], scalar: str) -> None:
 
 def render_models(contract: dict[str, Any], *, header: str) -> str:
     """``models.py``: every enum and model of ``contract`` as pydantic v2 code."""
+    variant = python_variant(contract)
+    with tempfile.TemporaryDirectory(prefix="nemoctl-dcg-") as settings:
+        # The builtin formatter reads line length, quote style and import grouping
+        # from the nearest pyproject.toml (by default the working directory's): point
+        # it at a fixed one so the bytes never depend on where nemoctl runs.
+        (Path(settings) / "pyproject.toml").write_text(_FORMATTER_SETTINGS, encoding="utf-8")
+        code = _run_generator(variant, header, Path(settings))
+    if not isinstance(code, str):
+        raise GeneratedCodeError("datamodel-code-generator returned several modules; expected one")
+    code = _drop_root_model(code)
+    verify_models(code, contract)
+    return code
+
+
+_LINE_LENGTH = 100
+_FORMATTER_SETTINGS = f"""\
+# nemoctl: fixed formatter settings for datamodel-code-generator
+[tool.datamodel-codegen]
+builtin-format-line-length = {_LINE_LENGTH}
+"""
+
+
+def _run_generator(variant: dict[str, Any], header: str, settings: Path) -> object:
     from datamodel_code_generator import generate as dcg_generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import DatetimeClassType, Formatter, PythonVersion
 
-    variant = python_variant(contract)
-    code = dcg_generate(
+    return dcg_generate(
         json.dumps(variant),
+        settings_path=settings,
+        builtin_format_line_length=_LINE_LENGTH,
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
@@ -123,11 +149,6 @@ def render_models(contract: dict[str, Any], *, header: str) -> str:
         # Identity: `LiteLLM_BudgetTable` must stay `LiteLLM_BudgetTable`.
         custom_class_name_generator=lambda name: name,
     )
-    if not isinstance(code, str):
-        raise GeneratedCodeError("datamodel-code-generator returned several modules; expected one")
-    code = _drop_root_model(code)
-    verify_models(code, contract)
-    return code
 
 
 _ROOT_MODEL = re.compile(

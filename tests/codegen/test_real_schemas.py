@@ -168,3 +168,31 @@ def test_generated_python_is_ruff_clean(rendered: dict[str, Path]) -> None:
         cwd=root, capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_output_does_not_depend_on_the_working_directory(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    # A project whose formatter settings differ in every way the generator could read.
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.ruff]\nline-length = 60\n[tool.black]\nline-length = 60\n"
+        "skip-string-normalization = true\n[tool.isort]\nline_length = 60\n"
+        'known_first_party = ["pydantic", "nemoctl_models"]\n'
+        "[tool.datamodel-codegen]\nbuiltin-format-line-length = 60\n"
+    )
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom nemoctl.codegen import render_outputs\n"
+        "text = Path(sys.argv[1]).read_text()\n"
+        "out = render_outputs(text, upstream_version='1.60.0', wheel_sha256=None)\n"
+        "sys.stdout.buffer.write(out['generated/python/nemoctl_models/models.py'])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(REPO / "tests/fixtures/schemas/1.60.0/schema.prisma")],
+        cwd=tmp_path, capture_output=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    expected = (rendered["1.60.0"] / "generated/python/nemoctl_models/models.py").read_bytes()
+    assert proc.stdout == expected
