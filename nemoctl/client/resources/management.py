@@ -13,34 +13,24 @@ if TYPE_CHECKING:
     from nemoctl.client._client import AsyncGateway, Gateway
 
 
-def _key_info(key: str | None, timeout: Timeout | float | None) -> RequestOptions:
-    # The key travels as a query parameter (LiteLLM's API); it is never logged by the SDK.
+def _key_info(key: str | None, timeout: Timeout | float | None, max_retries: int) -> RequestOptions:
+    # The key travels as a query parameter (LiteLLM's API); RawResponse.url masks it.
     params = {"key": key} if key else None
-    return RequestOptions("GET", "/key/info", params=params, timeout=timeout, idempotent=True)
+    return RequestOptions(
+        "GET", "/key/info", params=params, timeout=timeout, max_retries=max_retries, idempotent=True
+    )
 
 
 def _spend_logs(
-    api_key: str | None,
-    request_id: str | None,
-    user_id: str | None,
-    start_date: str | None,
-    end_date: str | None,
-    timeout: Timeout | float | None,
+    filters: dict[str, str | None], timeout: Timeout | float | None, max_retries: int
 ) -> RequestOptions:
-    params = {
-        k: v
-        for k, v in {
-            "api_key": api_key,
-            "request_id": request_id,
-            "user_id": user_id,
-            "start_date": start_date,
-            "end_date": end_date,
-        }.items()
-        if v is not None
-    }
-    if start_date or end_date:
+    params = {k: v for k, v in filters.items() if v is not None}
+    if "start_date" in params or "end_date" in params:
         params["summarize"] = "false"  # rows, not LiteLLM's per-day aggregate
-    return RequestOptions("GET", "/spend/logs", params=params, timeout=timeout, idempotent=True)
+    return RequestOptions(
+        "GET", "/spend/logs", params=params, timeout=timeout, max_retries=max_retries,
+        idempotent=True,
+    )  # fmt: skip
 
 
 class Keys:
@@ -48,12 +38,17 @@ class Keys:
         self._client = client
 
     def info(
-        self, key: str | None = None, *, timeout: Timeout | float | None = NOT_GIVEN
+        self,
+        key: str | None = None,
+        *,
+        timeout: Timeout | float | None = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
     ) -> KeyInfo:
         """The row of ``key`` (default: the client's own key)."""
-        result = self._client._send(_key_info(key, timeout))
+        result = self._client._send(_key_info(key, timeout, max_retries))
         assert isinstance(result, Answer)
-        return KeyInfo.from_body(parse_json(result), result.raw())
+        own = key or self._client.api_key.reveal()
+        return KeyInfo.from_body(parse_json(result), result.raw(), key=own)
 
 
 class AsyncKeys:
@@ -61,11 +56,16 @@ class AsyncKeys:
         self._client = client
 
     async def info(
-        self, key: str | None = None, *, timeout: Timeout | float | None = NOT_GIVEN
+        self,
+        key: str | None = None,
+        *,
+        timeout: Timeout | float | None = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
     ) -> KeyInfo:
-        result = await self._client._send(_key_info(key, timeout))
+        result = await self._client._send(_key_info(key, timeout, max_retries))
         assert isinstance(result, Answer)
-        return KeyInfo.from_body(parse_json(result), result.raw())
+        own = key or self._client.api_key.reveal()
+        return KeyInfo.from_body(parse_json(result), result.raw(), key=own)
 
 
 class Spend:
@@ -81,10 +81,12 @@ class Spend:
         start_date: str | None = None,
         end_date: str | None = None,
         timeout: Timeout | float | None = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
     ) -> SpendLogs:
         """Spend-log rows; ``request_id`` is a call id (``response.call_id``)."""
-        options = _spend_logs(api_key, request_id, user_id, start_date, end_date, timeout)
-        result = self._client._send(options)
+        filters = {"api_key": api_key, "request_id": request_id, "user_id": user_id,
+                   "start_date": start_date, "end_date": end_date}  # fmt: skip
+        result = self._client._send(_spend_logs(filters, timeout, max_retries))
         assert isinstance(result, Answer)
         return SpendLogs.from_body(parse_json(result), result.raw())
 
@@ -102,8 +104,10 @@ class AsyncSpend:
         start_date: str | None = None,
         end_date: str | None = None,
         timeout: Timeout | float | None = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
     ) -> SpendLogs:
-        options = _spend_logs(api_key, request_id, user_id, start_date, end_date, timeout)
-        result = await self._client._send(options)
+        filters = {"api_key": api_key, "request_id": request_id, "user_id": user_id,
+                   "start_date": start_date, "end_date": end_date}  # fmt: skip
+        result = await self._client._send(_spend_logs(filters, timeout, max_retries))
         assert isinstance(result, Answer)
         return SpendLogs.from_body(parse_json(result), result.raw())

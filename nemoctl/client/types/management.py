@@ -8,14 +8,33 @@ budget rows, aliases) are kept in ``extra`` rather than rejected.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
+from nemoctl.client._exceptions import ResponseValidationError
 from nemoctl.client._response import RawResponse
 
 if TYPE_CHECKING:
     from nemoctl_models import LiteLLM_SpendLogs, LiteLLM_VerificationToken
     from pydantic import BaseModel
+
+
+def litellm_key_hash(key: str) -> str:
+    """LiteLLM stores ``sha256(key)`` for ``sk-`` keys and takes anything else as a hash already."""
+    return hashlib.sha256(key.encode()).hexdigest() if key.startswith("sk-") else key
+
+
+def _skew(exc: ValidationError, model: str) -> ResponseValidationError:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return ResponseValidationError(
+        f"the gateway's row does not match {model} generated for the pinned LiteLLM "
+        f"({exc.error_count()} problem(s), first: {where}: {first['msg']}); is the gateway "
+        "running another LiteLLM version than the one pinned?"
+    )
 
 
 def _row(model: type[BaseModel], data: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -33,11 +52,17 @@ class KeyInfo:
     raw: RawResponse | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def from_body(cls, body: dict[str, Any], raw: RawResponse | None) -> KeyInfo:
+    def from_body(cls, body: dict[str, Any], raw: RawResponse | None, *, key: str) -> KeyInfo:
         from nemoctl_models import LiteLLM_VerificationToken
 
-        info = body.get("info") or {}
-        row, extra = _row(LiteLLM_VerificationToken, info)
+        info = dict(body.get("info") or {})
+        # LiteLLM drops the row's ``token`` (and echoes the raw key, which is not kept);
+        # the token is LiteLLM's own hash of the key, the value spend logs carry as api_key.
+        info.setdefault("token", litellm_key_hash(key))
+        try:
+            row, extra = _row(LiteLLM_VerificationToken, info)
+        except ValidationError as exc:
+            raise _skew(exc, "LiteLLM_VerificationToken") from None
         return cls(info=row, extra=extra, raw=raw)
 
 
@@ -56,7 +81,10 @@ class SpendLogs:
         items = body if isinstance(body, list) else (body or {}).get("data", [])
         rows, extras = [], []
         for item in items:
-            row, extra = _row(LiteLLM_SpendLogs, item)
+            try:
+                row, extra = _row(LiteLLM_SpendLogs, item)
+            except ValidationError as exc:
+                raise _skew(exc, "LiteLLM_SpendLogs") from None
             rows.append(row)
             extras.append(extra)
         return cls(rows=rows, extras=extras, raw=raw)
