@@ -10,6 +10,7 @@ import pytest
 from nemoctl import (
     AsyncGateway,
     AuthenticationError,
+    CostUnavailableWarning,
     Gateway,
     GatewayError,
     InternalServerError,
@@ -157,3 +158,23 @@ def test_management_endpoints_without_a_database_raise_typed_errors(gw: Gateway)
         assert caught.value.response.url.endswith("/key/info")
         raw = gw.request("GET", "/v1/models")
     assert raw.status_code == 200 and raw.json()["object"] == "list"
+
+
+def test_stream_cost_needs_no_proxy_setting_on_the_pinned_version(
+    gw: Gateway, litellm_gateway: LiteLLMGateway
+) -> None:
+    """On 1.100.x usage.cost needed `include_cost_in_streaming_usage`; this gateway's config
+    does not set it, and the pinned version still sends the cost (see the stream test).
+    Without the usage chunk there is no cost: None and a warning, never 0."""
+    from tests.sdk.conftest import gateway_config
+
+    assert "litellm_settings" not in gateway_config()
+    with gw:
+        stream = gw.chat.completions.create(
+            model=CHAT_MODEL, messages=MESSAGES, stream=True,
+            stream_options={"include_usage": False},
+        )  # fmt: skip
+        with pytest.warns(CostUnavailableWarning, match="no cost"):
+            stream.until_done()
+    assert stream.text == CHAT_MOCK
+    assert stream.cost is None and stream.usage is None
