@@ -34,7 +34,7 @@ from nemoctl.client._retry import (
     status_is_retryable,
     wait_for_retry,
 )
-from nemoctl.client._secret import Secret
+from nemoctl.client._secret import Secret, install_log_masking
 
 log = logging.getLogger("nemoctl.client")
 
@@ -121,6 +121,7 @@ class BaseClient:
         self.max_retries = max_retries
         self.retry_ambiguous = retry_ambiguous
         self._default_headers = dict(default_headers or {})
+        install_log_masking()
 
     @property
     def api_key(self) -> Secret:

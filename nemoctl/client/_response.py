@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from nemoctl.client._exceptions import CostUnavailableWarning
+from nemoctl.client._secret import public_url
 
 COST_HEADER = "x-litellm-response-cost"
 _BREAKDOWN_PREFIX = COST_HEADER + "-"
@@ -40,7 +41,7 @@ class RawResponse:
             headers=response.headers,
             http_version=response.http_version,
             reason_phrase=response.reason_phrase,
-            url=_public_url(response.request.url),
+            url=public_url(response.request.url),
             content=content,
         )
 
@@ -52,22 +53,6 @@ class RawResponse:
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", errors="replace")
-
-
-_SECRET_PARAMS = ("key", "api_key")
-
-
-def _public_url(url: httpx.URL) -> str:
-    """The URL without credentials (userinfo, and ``/key/info``'s ``key=`` parameter)."""
-    if url.userinfo:
-        url = url.copy_with(username=None, password=None)
-    if url.query and any(p in url.params for p in _SECRET_PARAMS):
-        params = url.params
-        for name in _SECRET_PARAMS:
-            if name in params:
-                params = params.set(name, "***")
-        url = url.copy_with(params=params)
-    return str(url)
 
 
 def parse_cost(

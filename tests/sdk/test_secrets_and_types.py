@@ -48,6 +48,20 @@ def test_retry_logs_name_the_call_not_the_key(
     assert KEY not in caplog.text
 
 
+def test_key_info_for_another_key_keeps_it_out_of_httpx_logs(
+    fault: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    other = "sk-another-key-queried-by-an-admin-123456"
+    fault.serve(error(404, "not_found_error"))
+    caplog.set_level(logging.INFO)
+    with Gateway(base_url=fault.url, api_key=KEY) as gw, pytest.raises(GatewayError) as caught:
+        gw.keys.info(other)
+    assert fault.attempts[0].path == f"/key/info?key={other}"
+    assert "/key/info?key=%2A%2A%2A" in caplog.text or "/key/info?key=***" in caplog.text
+    assert other not in caplog.text and other not in repr(caught.value)
+    assert other not in caught.value.response.url
+
+
 def test_secret_refuses_pickling() -> None:
     with pytest.raises(TypeError):
         pickle.dumps(Secret(KEY))
