@@ -25,6 +25,7 @@ from nemoctl.client._exceptions import (
     APIStatusError,
     APITimeoutError,
     GatewayError,
+    ResponseValidationError,
     make_status_error,
 )
 from nemoctl.client._response import RawResponse
@@ -88,6 +89,12 @@ class Answer:
 
     def raw(self) -> RawResponse:
         return RawResponse.from_httpx(self.response, content=self.content)
+
+
+def _undecodable(exc: httpx.DecodingError, call_id: str) -> ResponseValidationError:
+    return ResponseValidationError(
+        f"the gateway's answer could not be decoded: {exc}", call_id=call_id
+    )
 
 
 def _strip_v1(url: str) -> str:
@@ -296,6 +303,8 @@ class SyncAPIClient(BaseClient):
                 except httpx.TransportError as exc:
                     error = self._transport_error(exc, call_id, deadline)
                     error.maybe_served = True
+                except httpx.DecodingError as exc:
+                    raise _undecodable(exc, call_id) from None
                 else:
                     if response.is_success:
                         return Answer(response, body, call_id, deadline)
@@ -361,6 +370,8 @@ class AsyncAPIClient(BaseClient):
                 # asyncio.timeout makes ``total`` exact (a sync client checks it between reads).
                 async with asyncio.timeout(remaining):
                     response, body = await self._attempt(request, options, deadline)
+            except httpx.DecodingError as exc:
+                raise _undecodable(exc, call_id) from None
             except (httpx.TransportError, TimeoutError) as exc:
                 error = self._transport_error(exc, call_id, deadline)
             else:

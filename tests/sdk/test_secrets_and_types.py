@@ -162,3 +162,10 @@ def test_import_nemoctl_stays_light() -> None:
     code = "import sys, nemoctl; print('httpx' in sys.modules, 'pydantic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_body_that_cannot_be_decoded_is_a_validation_error(fault: FaultServer) -> None:
+    fault.serve(Reply(body=b"not gzip at all", headers={"content-encoding": "gzip"}))
+    with Gateway(base_url=fault.url, api_key=KEY) as gw, pytest.raises(ResponseValidationError):
+        gw.models.list()
+    assert len(fault.attempts) == 1
