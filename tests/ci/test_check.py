@@ -112,11 +112,6 @@ def test_cli_exit_codes_and_no_network_needed_offline(project: ProjectRepo) -> N
     assert "unknown check" in usage.stderr
 
 
-@pytest.mark.xfail(
-    reason="known codegen bug (reported): datamodel-code-generator's builtin formatter reads "
-    "line-length from the cwd's pyproject.toml; remove this marker once codegen pins it",
-    strict=False,
-)
 def test_generated_bytes_do_not_depend_on_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
