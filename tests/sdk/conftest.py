@@ -86,7 +86,9 @@ def litellm_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiteLL
     try:
         litellm_version = version("litellm")
     except PackageNotFoundError:
-        pytest.skip("litellm (dependency group 'upstream') is not installed")
+        pytest.fail(
+            "litellm (dependency group 'upstream') is not installed: run `uv sync --frozen`"
+        )
     directory = tmp_path_factory.mktemp("litellm-gateway")
     config = directory / "config.yaml"
     config.write_text(json.dumps(gateway_config(), indent=2))  # JSON is YAML

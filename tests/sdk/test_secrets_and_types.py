@@ -68,7 +68,7 @@ def test_secret_refuses_pickling() -> None:
 
 
 def test_key_info_is_typed_with_the_generated_row_model(fault: FaultServer) -> None:
-    models = pytest.importorskip("nemoctl_models")
+    import nemoctl_models as models
     # What LiteLLM 1.102.4's /key/info returns: the row minus `token`, the raw key echoed,
     # the joined budget table.
     info: dict[str, object] = {
@@ -94,7 +94,7 @@ def test_key_info_is_typed_with_the_generated_row_model(fault: FaultServer) -> N
 
 
 def test_spend_logs_rows_are_typed_and_skew_is_explained(fault: FaultServer) -> None:
-    models = pytest.importorskip("nemoctl_models")
+    import nemoctl_models as models
     row: dict[str, object] = dict.fromkeys(models.LiteLLM_SpendLogs.model_fields)
     row.update(
         request_id="call-1", call_type="acompletion", api_key="hashed", spend=0.00018,
