@@ -100,15 +100,22 @@ def find_project_root(start: Path | None = None) -> Path:
     raise ConfigError(f"no pyproject.toml found in {here} or any parent directory")
 
 
-def read_pyproject(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; unreadable or malformed files are a ConfigError (exit 2)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
+def read_pyproject(path: Path) -> dict[str, Any]:
+    return read_toml(path)
 
 
 def load_config(root: Path | None = None) -> Config:

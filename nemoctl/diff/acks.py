@@ -14,12 +14,12 @@ change itself is different.  Sacred changes cannot be acknowledged away.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from nemoctl.config import read_toml
 from nemoctl.errors import ConfigError
 
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
@@ -53,13 +53,7 @@ def load_acknowledgements(path: Path) -> Acknowledgements:
     """Read and validate ``acknowledged.toml``; an absent file means none."""
     if not path.is_file():
         return Acknowledgements(source=str(path))
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    return parse_acknowledgements(data, source=str(path))
+    return parse_acknowledgements(read_toml(path), source=str(path))
 
 
 def parse_acknowledgements(data: dict[str, Any], *,

@@ -10,11 +10,11 @@ is matched by model + field + type, never by name alone.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nemoctl.config import read_toml
 from nemoctl.diff.report import SacredStatus
 from nemoctl.diff.rules import default_text
 from nemoctl.errors import ConfigError
@@ -61,13 +61,7 @@ def load_sacred(path: Path) -> SacredFields:
     """Read and validate ``sacred_fields.toml``; an absent file means no sacred fields."""
     if not path.is_file():
         return SacredFields(source=str(path))
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    return parse_sacred(data, source=str(path))
+    return parse_sacred(read_toml(path), source=str(path))
 
 
 def parse_sacred(data: dict[str, Any], *, source: str = "sacred_fields.toml") -> SacredFields:
