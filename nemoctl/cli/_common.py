@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 
 import typer
 from rich.console import Console
 
 from nemoctl.errors import ExitCode, NemoctlError
+
+
+class OutputFormat(StrEnum):
+    """The report formats every reporting command accepts with ``--format``."""
+
+    human = "human"
+    markdown = "markdown"
+    json = "json"
+    github = "github"
+
+
+class Severity(StrEnum):
+    """Choices for ``--fail-on``."""
+
+    ERR = "ERR"
+    WARN = "WARN"
+    INFO = "INFO"
 
 
 def console(*, stderr: bool = False, quiet: bool = False) -> Console:

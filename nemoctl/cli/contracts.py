@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-
-class OutputFormat(StrEnum):
-    human = "human"
-    markdown = "markdown"
-    json = "json"
-    github = "github"
+from nemoctl.cli._common import OutputFormat
 
 
 def register(app: typer.Typer) -> None:

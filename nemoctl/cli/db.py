@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import os
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
+from nemoctl.cli._common import OutputFormat, Severity
+
 #: Where ``--migrations`` creates its throwaway database when no server is given.
 DEFAULT_SERVER_URL = "postgresql://127.0.0.1:5432/postgres"
-
-
-class OutputFormat(StrEnum):
-    human = "human"
-    markdown = "markdown"
-    json = "json"
-    github = "github"
-
-
-class Severity(StrEnum):
-    ERR = "ERR"
-    WARN = "WARN"
-    INFO = "INFO"
 
 
 def register(app: typer.Typer) -> None:

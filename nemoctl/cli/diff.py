@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
+from nemoctl.cli._common import OutputFormat, Severity
+
 if TYPE_CHECKING:
     from nemoctl.config import Config
-
-
-class OutputFormat(StrEnum):
-    human = "human"
-    markdown = "markdown"
-    json = "json"
-    github = "github"
-
-
-class Severity(StrEnum):
-    ERR = "ERR"
-    WARN = "WARN"
-    INFO = "INFO"
 
 
 def register(app: typer.Typer) -> None:
