@@ -1,35 +1,117 @@
 """Project configuration: the ``[tool.nemoctl]`` table of ``pyproject.toml``.
 
 Every command reads its settings through :func:`load_config`, so defaults live in
-exactly one place.  Unknown keys are an error rather than being ignored: a typo in
-a safety setting (``minimum-relase-age``) must not silently disable it.
+exactly one place.  The table is validated against one declared schema (the
+pydantic models below) before any network or disk work: types, enumerations,
+durations, package names (PEP 508) and paths.  Unknown keys are an error at every
+level rather than being ignored: a typo in a safety setting
+(``minimum-relase-age``) must not silently disable it.  Every error is a
+:class:`ConfigError` (exit 2) naming the key and what it expects.
+
+Adding a sub-table owned by another module (e.g. ``[tool.nemoctl.impact]``):
+
+1. declare its pydantic model in *your* module, deriving from :class:`Table`
+   (so unknown keys and wrong types are refused like everywhere else);
+2. add one field to :class:`NemoctlTable` below: ``impact: ImpactTable | None = None``;
+3. add one field to :class:`Config` and fill it in :func:`load_config` in one line.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from nemoctl.errors import ConfigError
 
 DEFAULT_SCHEMA_PATH = "litellm/proxy/schema.prisma"
-
-_TOP_KEYS = {
-    "schemas-dir",
-    "generated-dir",
-    "minimum-release-age",
-    "missing-upload-time",
-    "advisories",
-    "fail-on",
-    "rules",
-    "upstreams",
-    "contracts",
-}
-_UPSTREAM_KEYS = {"package", "extras", "schema-path", "coupled"}
 SEVERITIES = ("ERR", "WARN", "INFO")
+
+# PEP 508's definition of a distribution name (the spec's own pattern, not a parser of code).
+_PEP508_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------
+# value types
+
+
+def _package_name(value: str) -> str:
+    if not _PEP508_NAME.match(value):
+        raise ValueError("a PEP 508 package name (letters, digits, '.', '-', '_')")
+    return value
+
+
+def _project_path(value: str) -> str:
+    """A path inside the project: relative, no ``..``, no NUL."""
+    if not value or "\0" in value:
+        raise ValueError("a non-empty relative path")
+    path = PurePosixPath(value.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", value):
+        raise ValueError("a relative path inside the project (no '..', not absolute)")
+    return value
+
+
+def _duration(value: str) -> str:
+    from nemoctl.supply_chain.policy import parse_age
+
+    try:
+        parse_age(value)
+    except ConfigError:
+        raise ValueError('a duration like "3 days", "12h" or "1 week"') from None
+    return value
+
+
+PackageName = Annotated[str, AfterValidator(_package_name)]
+ProjectPath = Annotated[str, AfterValidator(_project_path)]
+Duration = Annotated[str, AfterValidator(_duration)]
+SeverityName = Literal["ERR", "WARN", "INFO"]
+
+
+class Table(BaseModel):
+    """Base of every ``[tool.nemoctl...]`` table: strict types, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
+
+
+# ---------------------------------------------------------------------------
+# the schema
+
+
+class UpstreamTable(Table):
+    package: PackageName | None = None
+    extras: list[PackageName] = Field(default_factory=lambda: [])
+    schema_path: ProjectPath = Field(DEFAULT_SCHEMA_PATH, alias="schema-path")
+    coupled: list[PackageName] = Field(default_factory=lambda: [])
+
+
+class ContractsTable(Table):
+    """``[tool.nemoctl.contracts]``: the project's own contract suite for ``upgrade``."""
+
+    command: str | Annotated[list[str], Field(min_length=1)] | None = None
+
+
+class NemoctlTable(Table):
+    """``[tool.nemoctl]``."""
+
+    schemas_dir: ProjectPath = Field("schemas", alias="schemas-dir")
+    generated_dir: ProjectPath = Field("generated", alias="generated-dir")
+    minimum_release_age: Duration | None = Field(None, alias="minimum-release-age")
+    missing_upload_time: Literal["warn", "refuse"] = Field("warn", alias="missing-upload-time")
+    advisories: ProjectPath | None = None
+    fail_on: SeverityName = Field("ERR", alias="fail-on")
+    rules: dict[str, SeverityName] = Field(default_factory=lambda: {})
+    upstreams: dict[PackageName, UpstreamTable] | None = None
+    contracts: ContractsTable | None = None
+
+
+# ---------------------------------------------------------------------------
+# the resolved configuration
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,14 +182,23 @@ def find_project_root(start: Path | None = None) -> Path:
     raise ConfigError(f"no pyproject.toml found in {here} or any parent directory")
 
 
+def read_text(path: Path) -> str:
+    """A project file as UTF-8 text; unreadable or non-UTF-8 is a ConfigError (exit 2)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {exc.start}: {exc.reason})"
+        ) from None
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; unreadable or malformed files are a ConfigError (exit 2)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
+    text = read_text(path)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -118,69 +209,133 @@ def read_pyproject(path: Path) -> dict[str, Any]:
     return read_toml(path)
 
 
+def parse_table(raw: Any) -> NemoctlTable:
+    """Validate a raw ``[tool.nemoctl]`` value against the declared schema."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"[tool.nemoctl] must be a table, not {_kind(raw)}")
+    try:
+        table = NemoctlTable.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, "tool.nemoctl")) from None
+    _check_rule_ids(table.rules)
+    return table
+
+
 def load_config(root: Path | None = None) -> Config:
     """Load ``[tool.nemoctl]`` from the project at ``root`` (default: search upwards)."""
     root = find_project_root(root)
     data = read_pyproject(root / "pyproject.toml")
-    table = data.get("tool", {}).get("nemoctl", {})
-    if not isinstance(table, dict):
-        raise ConfigError("[tool.nemoctl] must be a table")
-    unknown = set(table) - _TOP_KEYS
-    if unknown:
-        raise ConfigError(f"unknown key(s) in [tool.nemoctl]: {', '.join(sorted(unknown))}")
-
-    upstreams = _parse_upstreams(table.get("upstreams")) or default_upstreams()
-    rules = table.get("rules", {})
-    if not isinstance(rules, dict):
-        raise ConfigError("[tool.nemoctl.rules] must be a table of RULE-ID = severity")
-    for rule_id, severity in rules.items():
-        if severity not in SEVERITIES:
-            raise ConfigError(
-                f"[tool.nemoctl.rules] {rule_id} = {severity!r}: severity must be one of "
-                + ", ".join(SEVERITIES)
-            )
-    fail_on = table.get("fail-on", "ERR")
-    if fail_on not in SEVERITIES:
-        raise ConfigError(f"fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
-    missing_upload = table.get("missing-upload-time", "warn")
-    if missing_upload not in ("warn", "refuse"):
-        raise ConfigError("missing-upload-time must be 'warn' or 'refuse'")
-    advisories = table.get("advisories")
+    tool = data.get("tool", {})
+    table = parse_table(tool.get("nemoctl", {}) if isinstance(tool, dict) else {})
     return Config(
         root=root,
-        schemas_dir=root / str(table.get("schemas-dir", "schemas")),
-        generated_dir=root / str(table.get("generated-dir", "generated")),
-        upstreams=upstreams,
-        minimum_release_age=table.get("minimum-release-age"),
-        missing_upload_time=missing_upload,
-        advisories=(root / advisories) if advisories else None,
-        fail_on=fail_on,
-        rule_severities=dict(rules),
+        schemas_dir=root / table.schemas_dir,
+        generated_dir=root / table.generated_dir,
+        upstreams=_upstreams(table.upstreams) or default_upstreams(),
+        minimum_release_age=table.minimum_release_age,
+        missing_upload_time=table.missing_upload_time,
+        advisories=(root / table.advisories) if table.advisories else None,
+        fail_on=table.fail_on,
+        rule_severities=dict(table.rules),
     )
 
 
-def _parse_upstreams(raw: Any) -> dict[str, UpstreamConfig]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise ConfigError("[tool.nemoctl.upstreams] must be a table of tables")
-    result: dict[str, UpstreamConfig] = {}
-    for name, spec in raw.items():
-        if not isinstance(spec, dict):
-            raise ConfigError(f"[tool.nemoctl.upstreams.{name}] must be a table")
-        unknown = set(spec) - _UPSTREAM_KEYS
-        if unknown:
-            raise ConfigError(
-                f"unknown key(s) in [tool.nemoctl.upstreams.{name}]: {', '.join(sorted(unknown))}"
-            )
-        result[name] = UpstreamConfig(
+def _upstreams(raw: dict[str, UpstreamTable] | None) -> dict[str, UpstreamConfig]:
+    return {
+        name: UpstreamConfig(
             name=name,
-            package=str(spec.get("package", name)),
-            extras=tuple(spec.get("extras", ())),
-            schema_path=str(spec.get("schema-path", DEFAULT_SCHEMA_PATH)),
-            coupled=tuple(spec.get("coupled", ())),
+            package=spec.package or name,
+            extras=tuple(spec.extras),
+            schema_path=spec.schema_path,
+            coupled=tuple(spec.coupled),
         )
-    return result
+        for name, spec in (raw or {}).items()
+    }
+
+
+def _check_rule_ids(rules: Mapping[str, str]) -> None:
+    # Imported here: the rule registry pulls in the diff engine's modules, which
+    # commands that never diff (db, contracts) need not load.
+    from nemoctl.diff.rules import RULES
+
+    for rule_id in rules:
+        if rule_id not in RULES:
+            raise ConfigError(
+                f"unknown rule {rule_id!r} in [tool.nemoctl.rules] (known: {', '.join(RULES)})"
+            )
+
+
+# ---------------------------------------------------------------------------
+# error messages
+
+
+def describe_validation_error(exc: ValidationError, prefix: str) -> str:
+    """One line naming the first offending key and what it expects."""
+    errors = exc.errors()
+    keys = _keys(errors[0]["loc"])
+    # A union (``str | list[str]``) reports one error per branch at the same key:
+    # a branch that got the right type but a bad value says more than a type mismatch.
+    same = [e for e in errors if _keys(e["loc"]) == keys]
+    specific = [e for e in same if e["type"] not in _EXPECTED]
+    first = specific[0] if specific else same[0]
+    key = _dotted(prefix, keys)
+    kind = first["type"]
+    value = first.get("input")
+    ctx = first.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return f"unknown key {keys[-1]!r} in [{_dotted(prefix, keys[:-1])}]"
+    if keys and keys[-1] == "[key]":
+        key = _dotted(prefix, keys[:-1])
+        return f"{key}: key {_show(value)}: expected {ctx.get('error', first['msg'])}"
+    if kind == "literal_error":
+        return f"{key}: expected one of {ctx.get('expected', '')}, got {_show(value)}"
+    if kind == "value_error":
+        return f"{key}: expected {ctx.get('error', first['msg'])}, got {_show(value)}"
+    if kind == "too_short":
+        return f"{key}: expected a non-empty array, got []"
+    names = sorted({_EXPECTED[e["type"]] for e in same if e["type"] in _EXPECTED})
+    expected = " or ".join(names) if names else first["msg"].lower()
+    return f"{key}: expected {expected}, got {_kind(value)} {_show(value)}"
+
+
+_EXPECTED = {
+    "string_type": "a string",
+    "list_type": "an array",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "bool_type": "true or false",
+    "int_type": "an integer",
+}
+
+
+def _keys(loc: tuple[int | str, ...]) -> list[str]:
+    # pydantic reports a union's branches as location parts ("str", "list[str]"):
+    # they are not keys, so they are dropped from the path.
+    return [str(p) for p in loc if not _is_type_tag(str(p))]
+
+
+def _is_type_tag(part: str) -> bool:
+    return part in ("str", "none") or part.startswith(("function-", "list[", "dict["))
+
+
+def _dotted(prefix: str, keys: list[str]) -> str:
+    parts = [prefix]
+    for k in keys:
+        parts.append(f"[{k}]" if k.isdigit() else ("." + k))
+    return "".join(parts).replace(".[", "[")
+
+
+def _kind(value: Any) -> str:
+    return {
+        str: "string", int: "integer", float: "float", bool: "boolean",
+        list: "array", dict: "table",
+    }.get(type(value), type(value).__name__)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def cache_dir() -> Path:

@@ -20,7 +20,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from nemoctl.config import read_pyproject
+from nemoctl.config import read_pyproject, read_text
 from nemoctl.errors import ConfigError
 
 _POETRY_EXACT = re.compile(r"^(?:==)?\s*(\d[^\s,*<>=!~^]*)$")
@@ -50,9 +50,9 @@ def exact_version(requirement: Requirement) -> str | None:
 def find_pins(root: Path, package: str) -> list[Pin]:
     """Every exact pin of ``package`` in the project at ``root``, in file order."""
     read_pyproject(root / "pyproject.toml")  # a clear error for a missing or broken file
-    texts = {"pyproject.toml": (root / "pyproject.toml").read_text(encoding="utf-8")}
+    texts = {"pyproject.toml": read_text(root / "pyproject.toml")}
     for req_file in sorted(root.glob("requirements*.txt")):
-        texts[req_file.name] = req_file.read_text(encoding="utf-8")
+        texts[req_file.name] = read_text(req_file)
     return find_pins_in_text(texts, package)
 
 
@@ -84,19 +84,22 @@ def find_pins_in_text(texts: Mapping[str, str], package: str) -> list[Pin]:
             if canonicalize_name(req.name) == want and (version := exact_version(req)):
                 pins.append(Pin(package, version, f"pyproject.toml:{where}[{i}]", entry))
 
-    project = data.get("project", {})
+    project = _table(data.get("project"), "project")
     pep508(project.get("dependencies"), "project.dependencies")
-    for extra, entries in (project.get("optional-dependencies") or {}).items():
+    optional = _table(project.get("optional-dependencies"), "project.optional-dependencies")
+    for extra, entries in optional.items():
         pep508(entries, f"project.optional-dependencies.{extra}")
-    for group, entries in (data.get("dependency-groups") or {}).items():
+    for group, entries in _table(data.get("dependency-groups"), "dependency-groups").items():
         pep508(entries, f"dependency-groups.{group}")
 
-    poetry = data.get("tool", {}).get("poetry", {})
+    poetry = _table(_table(data.get("tool"), "tool").get("poetry"), "tool.poetry")
     tables: list[tuple[str, Any]] = [
         ("tool.poetry.dependencies", poetry.get("dependencies")),
         ("tool.poetry.dev-dependencies", poetry.get("dev-dependencies")),
     ]
-    for group, spec in (poetry.get("group") or {}).items():
+    for group, spec in _table(poetry.get("group"), "tool.poetry.group").items():
+        if not isinstance(spec, dict):
+            raise ConfigError(f"pyproject.toml: [tool.poetry.group.{group}] must be a table")
         tables.append((f"tool.poetry.group.{group}.dependencies", spec.get("dependencies")))
     for where, table in tables:
         if not isinstance(table, dict):
@@ -121,6 +124,16 @@ def find_pins_in_text(texts: Mapping[str, str], package: str) -> list[Pin]:
             if canonicalize_name(req.name) == want and (version := exact_version(req)):
                 pins.append(Pin(package, version, f"{req_name}:{lineno}", stripped))
     return pins
+
+
+def _table(value: Any, where: str) -> dict[str, Any]:
+    """A TOML table that the standards require to be one (absent = empty)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        kind = "an array" if isinstance(value, list) else type(value).__name__
+        raise ConfigError(f"pyproject.toml: [{where}] must be a table, not {kind}")
+    return value
 
 
 def pinned_version(root: Path, package: str) -> str:
