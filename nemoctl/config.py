@@ -96,6 +96,17 @@ class ContractsTable(Table):
     command: str | Annotated[list[str], Field(min_length=1)] | None = None
 
 
+class RedactTable(Table):
+    """``[tool.nemoctl.redact]``: more secrets to mask in every output (see redact.md)."""
+
+    #: Extra query-parameter / ``key=value`` names whose values are credentials.
+    params: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=lambda: [])
+    #: Environment variables whose values are secrets (beyond ``*_KEY``/``*_TOKEN``/...).
+    env: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=lambda: [])
+
+
 class NemoctlTable(Table):
     """``[tool.nemoctl]``."""
 
@@ -108,6 +119,7 @@ class NemoctlTable(Table):
     rules: dict[str, SeverityName] = Field(default_factory=lambda: {})
     upstreams: dict[PackageName, UpstreamTable] | None = None
     contracts: ContractsTable | None = None
+    redact: RedactTable | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -227,6 +239,7 @@ def load_config(root: Path | None = None) -> Config:
     data = read_pyproject(root / "pyproject.toml")
     tool = data.get("tool", {})
     table = parse_table(tool.get("nemoctl", {}) if isinstance(tool, dict) else {})
+    _configure_redaction(table.redact)
     return Config(
         root=root,
         schemas_dir=root / table.schemas_dir,
@@ -251,6 +264,15 @@ def _upstreams(raw: dict[str, UpstreamTable] | None) -> dict[str, UpstreamConfig
         )
         for name, spec in (raw or {}).items()
     }
+
+
+def _configure_redaction(table: RedactTable | None) -> None:
+    if table is None:
+        return
+    from nemoctl import redact
+
+    redact.configure(params=table.params)
+    redact.register_secret(*(os.environ.get(name) for name in table.env))
 
 
 def _check_rule_ids(rules: Mapping[str, str]) -> None:

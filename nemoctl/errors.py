@@ -24,9 +24,12 @@ class ExitCode(IntEnum):
     CONTRACTS_FAILED = 5
     #: Another nemoctl run holds the repository lock.
     BUSY = 6
+    #: The machine cannot do what was asked: a read-only or unwritable directory
+    #: (project, cache), a full disk, node/npm missing or the node tools not installable.
+    ENVIRONMENT = 7
     #: Ctrl-C; every file has been restored.
     INTERRUPTED = 130
-    #: A bug in nemoctl, or an environment failure (node, network) it could not classify.
+    #: A bug in nemoctl: nothing else exits 70.
     INTERNAL = 70
 
 
@@ -60,10 +63,14 @@ class SchemaParseError(NemoctlError):
     exit_code = ExitCode.BAD_INPUT
 
 
-class ToolchainError(NemoctlError):
-    """node/npm missing, or the pinned node tools could not be installed."""
+class EnvironmentProblem(NemoctlError):
+    """The file system or toolchain refuses: read-only, unwritable, full disk."""
 
-    exit_code = ExitCode.INTERNAL
+    exit_code = ExitCode.ENVIRONMENT
+
+
+class ToolchainError(EnvironmentProblem):
+    """node/npm missing, or the pinned node tools could not be installed."""
 
 
 class FetchError(NemoctlError):
@@ -92,3 +99,36 @@ class ContractsFailedError(NemoctlError):
 
 class BusyError(NemoctlError):
     exit_code = ExitCode.BUSY
+
+
+class FileSystemInputError(BadInputError):
+    """A path given or configured is the wrong kind: a file where a directory belongs,
+    a name too long for the file system."""
+
+
+_ENVIRONMENT_ERRNOS = {"EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "EMFILE", "ENFILE"}
+_INPUT_ERRNOS = {"ENOTDIR", "EISDIR", "EEXIST", "ENAMETOOLONG", "ENOENT", "ELOOP", "EINVAL"}
+
+
+def from_os_error(exc: OSError) -> NemoctlError | None:
+    """The documented error for an OSError nobody classified, or ``None`` (a bug).
+
+    Commands open files in many places; rather than wrapping each, the CLI boundary
+    maps the file-system's own answer to the exit code its cause deserves.
+    """
+    import errno as _errno
+
+    name = _errno.errorcode.get(exc.errno or 0, "")
+    where = exc.filename if exc.filename is not None else "a path"
+    reason = exc.strerror or type(exc).__name__
+    if exc.filename2 is not None:
+        where = f"{where} -> {exc.filename2}"
+    if name in _ENVIRONMENT_ERRNOS:
+        return EnvironmentProblem(
+            f"cannot write {where}: {reason}",
+            hint="check the directory's permissions and free space "
+            "(the cache root is $NEMOCTL_CACHE_DIR)",
+        )
+    if name in _INPUT_ERRNOS:
+        return FileSystemInputError(f"{where}: {reason}")
+    return None

@@ -150,7 +150,10 @@ def pinned_version(root: Path, package: str) -> str:
         raise ConfigError(f"{package} is pinned to different versions: {where}")
     version = versions.pop()
     try:
+        if len(version) > 128:
+            raise InvalidVersion(version)
         Version(version)
-    except InvalidVersion:
-        raise ConfigError(f"{package} is pinned to an invalid version {version!r}") from None
+    except (InvalidVersion, ValueError):  # ValueError: a number past int's digit limit
+        shown = repr(version) if len(version) <= 60 else repr(version[:40]) + "..."
+        raise ConfigError(f"{package} is pinned to an invalid version {shown}") from None
     return version

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 _DIFF_LINES = 80
 #: When several steps fail, the exit code names the earliest gate that stopped it.
 _SEVERITY = (
-    ExitCode.INTERNAL, ExitCode.BAD_INPUT, ExitCode.UNRESOLVABLE, ExitCode.BLOCKED,
-    ExitCode.CONTRACTS_FAILED, ExitCode.FINDINGS,
+    ExitCode.INTERNAL, ExitCode.ENVIRONMENT, ExitCode.BAD_INPUT, ExitCode.UNRESOLVABLE,
+    ExitCode.BLOCKED, ExitCode.CONTRACTS_FAILED, ExitCode.FINDINGS,
 )
 
 

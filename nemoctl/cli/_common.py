@@ -9,7 +9,8 @@ from enum import StrEnum
 import typer
 from rich.console import Console
 
-from nemoctl.errors import ExitCode, NemoctlError
+from nemoctl import redact
+from nemoctl.errors import ExitCode, NemoctlError, from_os_error
 
 
 class OutputFormat(StrEnum):
@@ -44,39 +45,76 @@ def fail(error: NemoctlError) -> typer.Exit:
     """Print a library error cleanly (no traceback) and return the matching exit."""
     from rich.markup import escape
 
+    from nemoctl.sanitize import escape_controls
+
     err = console(stderr=True)
-    # Messages carry text like ``litellm[proxy]==X``: never let rich read it as markup.
-    err.print(f"[bold red]error:[/] {escape(error.message)}", markup=True, highlight=False)
+
+    def clean(text: str) -> str:
+        # Secrets masked, terminal controls escaped, and text like ``litellm[proxy]==X``
+        # never read as rich markup.
+        return escape(escape_controls(redact.redact(text)))
+
+    err.print(f"[bold red]error:[/] {clean(error.message)}", markup=True, highlight=False)
     if error.hint:
-        err.print(f"[dim]hint:[/] {escape(error.hint)}", markup=True, highlight=False)
+        err.print(f"[dim]hint:[/] {clean(error.hint)}", markup=True, highlight=False)
     return typer.Exit(int(error.exit_code))
 
 
 def run_command(app: typer.Typer) -> None:
-    """Run the app; map library errors, Ctrl-C and usage errors to documented codes."""
+    """Run the app; map library errors, Ctrl-C and usage errors to documented codes.
+
+    Everything the command writes to stdout/stderr passes through the redaction
+    layer (:mod:`nemoctl.redact`): secrets from the environment, pip's configuration
+    and database URLs are masked whichever code path prints them.
+    """
+    redact.register_secrets_from_env()
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = redact.RedactingStream(out), redact.RedactingStream(err)
+    try:
+        code = _run(app)
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        sys.stdout, sys.stderr = out, err
+    sys.exit(code)
+
+
+def _run(app: typer.Typer) -> int:
     try:
         rc = app(standalone_mode=False)
     except NemoctlError as exc:
-        raise SystemExit(fail(exc).exit_code) from None
+        return int(fail(exc).exit_code)
     except KeyboardInterrupt:
         console(stderr=True).print("interrupted", style="yellow")
-        raise SystemExit(int(ExitCode.INTERRUPTED)) from None
+        return int(ExitCode.INTERRUPTED)
     except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
+        return int(exc.exit_code)
+    except OSError as exc:
+        mapped = from_os_error(exc)
+        if mapped is None:
+            return _internal(exc)
+        return int(fail(mapped).exit_code)
     except Exception as exc:
         # Typer vendors click, so its usage errors are matched by shape, not class.
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
-            raise SystemExit(int(ExitCode.BAD_INPUT)) from None
+            return int(ExitCode.BAD_INPUT)
         if type(exc).__name__ == "Abort":
-            raise SystemExit(int(ExitCode.INTERRUPTED)) from None
-        console(stderr=True).print(
-            f"internal error ({type(exc).__name__}): {exc}\n"
-            "This is a bug in nemoctl; rerun with NEMOCTL_DEBUG=1 for a traceback.",
-            style="red",
-            markup=False,
-        )
-        if os.environ.get("NEMOCTL_DEBUG"):
-            raise
-        sys.exit(int(ExitCode.INTERNAL))
-    sys.exit(rc if isinstance(rc, int) else 0)
+            return int(ExitCode.INTERRUPTED)
+        return _internal(exc)
+    return rc if isinstance(rc, int) else 0
+
+
+def _internal(exc: BaseException) -> int:
+    import traceback
+
+    console(stderr=True).print(
+        f"internal error ({type(exc).__name__}): {exc}\n"
+        "This is a bug in nemoctl; rerun with NEMOCTL_DEBUG=1 for a traceback.",
+        style="red",
+        markup=False,
+    )
+    if os.environ.get("NEMOCTL_DEBUG"):
+        # Printed here rather than re-raised, so the traceback is redacted too.
+        sys.stderr.write("".join(traceback.format_exception(exc)))
+    return int(ExitCode.INTERNAL)

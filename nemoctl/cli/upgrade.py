@@ -46,9 +46,8 @@ def upgrade(
     ),
     project: Path | None = typer.Option(None, "--project", help="Project directory (default: .)"),
 ) -> None:
-    from rich.markup import escape
-
     from nemoctl.render.upgrade import ProgressPrinter, render_human, render_recovery, to_json
+    from nemoctl.sanitize import rich_escape as escape
     from nemoctl.upgrade import UpgradeOptions, recover_repo, run_upgrade
     from nemoctl.upgrade.transaction import Terminated
 

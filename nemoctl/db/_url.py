@@ -8,11 +8,11 @@ logs or exception messages.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from nemoctl import redact
 from nemoctl.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -25,8 +25,6 @@ _PRISMA_ONLY_PARAMS = frozenset(
     {"schema", "connection_limit", "pool_timeout", "pgbouncer", "statement_cache_size",
      "socket_timeout", "sslaccept", "sslidentity", "sslpassword", "sslcert_password"}
 )
-_PASSWORD_PAIR = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.IGNORECASE)
-_URL_USERINFO = re.compile(r"(postgres(?:ql)?://[^:/?#@\s]*:)([^@\s]*)(@)", re.IGNORECASE)
 
 
 class DatabaseError(BadInputError):
@@ -75,10 +73,19 @@ def parse_url(url: str) -> DatabaseUrl:
         password = parts.password
     except ValueError:
         raise DatabaseError(f"not a valid database URL: {redact_url(url)}") from None
+    redact.register_secret(unquote(password) if password else None)
     if parts.scheme not in _SCHEMES:
         raise DatabaseError(
             f"not a PostgreSQL URL: {redact_url(url)}",
             hint="use postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
+        )
+    if parts.netloc.count("@") > 1:
+        # libpq splits at the first "@", Python at the last: each would connect to a
+        # different host, and libpq would quote the password's tail as a host name.
+        raise DatabaseError(
+            f"the database URL's user name or password contains an unencoded '@': "
+            f"{redact_url(url)}",
+            hint="percent-encode it as %40",
         )
     query = parse_qsl(parts.query, keep_blank_values=True)
     schema = next((v for k, v in query if k == "schema"), "") or "public"
@@ -90,33 +97,16 @@ def parse_url(url: str) -> DatabaseUrl:
 
 
 def redact_url(url: str) -> str:
-    """The URL with its password (in the user-info or a ``password=`` parameter) masked."""
-    try:
-        parts = urlsplit(url)
-        has_password = parts.password is not None
-    except ValueError:
-        return _redact_patterns(url)
-    netloc = parts.netloc
-    if has_password:
-        userinfo, _, hostport = netloc.rpartition("@")
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:{_MASK}@{hostport}"
-    query = _PASSWORD_PAIR.sub(lambda m: m.group(1) + _MASK, parts.query)
-    return urlunsplit(parts._replace(netloc=netloc, query=query))
+    """The URL (or key/value DSN) with its password masked (see :mod:`nemoctl.redact`)."""
+    return redact.current().text(url)
 
 
 def redact_text(text: str, *secrets: str | None) -> str:
     """Mask passwords in free text: known secrets, ``password=...`` pairs, URL user-info."""
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, _MASK)
-        # libpq may show the percent-encoded form from the URL.
-        text = text.replace(quote(secret, safe=""), _MASK)
-    return _redact_patterns(text)
-
-
-def _redact_patterns(text: str) -> str:
-    text = _PASSWORD_PAIR.sub(lambda m: m.group(1) + _MASK, text)
-    return _URL_USERINFO.sub(lambda m: m.group(1) + _MASK + m.group(3), text)
+    known = [s for s in secrets if s]
+    # libpq reads a password with an unencoded "@" differently and may quote its tail.
+    known += [p for s in known if "@" in s for p in s.split("@") if len(p) >= 3]
+    return redact.current().with_secrets(*known).text(text)
 
 
 def connect(

@@ -22,6 +22,7 @@ _VERDICT = {
     ExitCode.UNRESOLVABLE: "❌ does not resolve / refused by supply-chain policy",
     ExitCode.BLOCKED: "⛔ blocked by schema policy",
     ExitCode.CONTRACTS_FAILED: "❌ contract tests failed",
+    ExitCode.ENVIRONMENT: "❌ environment problem (permissions, disk, node)",
     ExitCode.INTERNAL: "💥 internal error",
 }
 _SEVERITIES = ("ERR", "WARN", "INFO")

@@ -27,7 +27,7 @@ def _observations(result: ContractResult) -> str:
 
 
 def render_human(run: ContractRun, console: Console) -> None:
-    from rich.markup import escape
+    from nemoctl.sanitize import rich_escape as escape
 
     origin = f"isolated env {run.environment}" if run.environment else "installed litellm"
     console.print(f"[bold]contracts[/] against litellm {escape(run.litellm_version)} ({origin})")

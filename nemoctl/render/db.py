@@ -37,7 +37,7 @@ def _origin(report: DbReport) -> str:
 
 
 def render_human(report: DbReport, console: Console) -> None:
-    from rich.markup import escape
+    from nemoctl.sanitize import rich_escape as escape
 
     console.print(f"[bold]db verify[/]: {escape(_origin(report))}")
     broken = [s for s in report.sacred if s.state != "ok"]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from nemoctl.diff.report import Change, DiffReport, SacredStatus
+from nemoctl.sanitize import escape_controls, markdown_cell
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,8 +44,9 @@ def _sacred_line(s: SacredStatus) -> str:
 
 
 def render_human(report: DiffReport, console: Console, *, show_info: bool = True) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from nemoctl.sanitize import rich_escape as escape
 
     console.print(f"[bold]schema diff[/]: {escape(report.old_label)} → {escape(report.new_label)}")
     if report.sacred:
@@ -85,7 +87,7 @@ def render_human(report: DiffReport, console: Console, *, show_info: bool = True
 
 
 def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+    return markdown_cell(text)
 
 
 def _change_rows(changes: Sequence[Change]) -> list[str]:
@@ -112,7 +114,8 @@ def to_markdown(report: DiffReport) -> str:
         if broken:
             lines += ["", "| field | expected | state | detail | owner |", "|---|---|---|---|---|"]
             for s in broken:
-                lines.append(f"| `{s.model}.{s.field}` | `{s.expected_type}` | **{s.state}** | "
+                lines.append(f"| `{_cell(s.model)}.{_cell(s.field)}` | "
+                             f"`{_cell(s.expected_type)}` | **{s.state}** | "
                              f"{_cell(s.message)} | {_cell(s.owner)} |")
     major = [c for c in report.changes if c.severity != "INFO" or c.sacred]
     minor = [c for c in report.changes if c.severity == "INFO" and not c.sacred]
@@ -136,6 +139,7 @@ def to_json(report: DiffReport, *, fail_on: str | None = None) -> str:
 
 
 def _escape_data(text: str) -> str:
+    text = escape_controls(text)  # newlines survive here, as %0A below
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -28,8 +28,9 @@ def _attributes(f: Field) -> str:
 
 
 def render_overview(schema: Schema, label: str, console: Console) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from nemoctl.sanitize import rich_escape as escape
 
     console.print(f"[bold]{escape(label)}[/]: {len(schema.models)} models, "
                   f"{len(schema.enums)} enums (sha256 {schema.sha256[:12]})")
@@ -47,8 +48,9 @@ def render_overview(schema: Schema, label: str, console: Console) -> None:
 
 
 def render_model(model: Model, console: Console) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from nemoctl.sanitize import rich_escape as escape
 
     table_name = f" (table {model.table})" if model.table != model.name else ""
     console.print(f"[bold]model {escape(model.name)}[/]{escape(table_name)}")
@@ -70,8 +72,9 @@ def render_model(model: Model, console: Console) -> None:
 
 
 def render_sacred(statuses: tuple[SacredStatus, ...], label: str, console: Console) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from nemoctl.sanitize import rich_escape as escape
 
     broken = [s for s in statuses if s.blocking]
     style = "bold red" if broken else "green"

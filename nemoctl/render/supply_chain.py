@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 
+from nemoctl.sanitize import rich_escape as escape
 from nemoctl.supply_chain.report import SupplyChainReport
 
 ReportLike = SupplyChainReport | dict[str, Any]

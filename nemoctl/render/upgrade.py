@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 
+from nemoctl.sanitize import rich_escape as escape
 from nemoctl.upgrade.report import StepResult, UpgradeReport
 from nemoctl.upgrade.transaction import RecoveryResult
 

@@ -52,19 +52,31 @@ class UpstreamSchema:
     wheel: FetchedWheel
 
 
+#: Longer is not a release anyone publishes; it would also overflow a file name
+#: (versions name cache entries) and Python's int-conversion limit.
+MAX_VERSION_LENGTH = 128
+
+
 def normalize_version(version: str) -> str:
     """The canonical form of a PEP 440 version; BadInputError if it is not one."""
-    try:
-        return str(Version(version.strip()))
-    except InvalidVersion:
+    text = version.strip()
+    shown = repr(text) if len(text) <= 60 else repr(text[:40]) + f"... ({len(text)} characters)"
+    if len(text) > MAX_VERSION_LENGTH:
         raise BadInputError(
-            f"{version!r} is not a valid version (expected a PEP 440 version like 1.102.4)"
+            f"{shown} is not a valid version: longer than {MAX_VERSION_LENGTH} characters"
+        )
+    try:
+        return str(Version(text))
+    except (InvalidVersion, ValueError):  # ValueError: a number past int's digit limit
+        raise BadInputError(
+            f"{shown} is not a valid version (expected a PEP 440 version like 1.102.4)"
         ) from None
 
 
 def check_package_name(package: str) -> str:
-    if not _NAME.match(package):
-        raise BadInputError(f"{package!r} is not a valid package name")
+    if len(package) > 200 or not _NAME.match(package):
+        shown = repr(package) if len(package) <= 60 else repr(package[:40]) + "..."
+        raise BadInputError(f"{shown} is not a valid package name")
     return str(canonicalize_name(package))
 
 

@@ -13,9 +13,10 @@ import json
 import os
 import sys
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit, urlunsplit
 
+from nemoctl import redact
 from nemoctl.errors import ToolchainError
+from nemoctl.redact import url_secrets
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,9 @@ def pip_settings() -> PipSettings:
     cached = _memo.get(key)
     if cached is None:
         cached = _memo[key] = _read_pip_settings()
+        # Index credentials may come from pip.conf, not only the environment.
+        for url in (*cached.index_urls, *cached.find_links, cached.proxy or ""):
+            redact.register_secret(*url_secrets(url))
     return cached
 
 
@@ -106,30 +110,12 @@ def _read_pip_settings() -> PipSettings:
 
 
 def redact_url(url: str) -> str:
-    """``https://user:secret@host/x`` -> ``https://user:****@host/x`` (tokens fully hidden)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if "@" not in parts.netloc:
-        return url
-    userinfo, host = parts.netloc.rsplit("@", 1)
-    if ":" in userinfo:
-        user = userinfo.split(":", 1)[0]
-        userinfo = f"{user}:****"
-    else:
-        # A lone userinfo is usually a token (https://TOKEN@host): hide it all.
-        userinfo = "****"
-    return urlunsplit((parts.scheme, f"{userinfo}@{host}", parts.path, parts.query,
-                       parts.fragment))
+    """``https://user:secret@host/x?token=t`` -> ``https://user:***@host/x?token=***``."""
+    return redact.current().text(url)
 
 
 def redact_text(text: str, settings: PipSettings) -> str:
-    """Replace every configured URL's credentials in free text (pip's own output)."""
-    for url in (*settings.index_urls, *settings.find_links, settings.proxy or ""):
-        if url and "@" in url:
-            text = text.replace(url, redact_url(url))
-            netloc = urlsplit(url).netloc
-            userinfo = netloc.rsplit("@", 1)[0]
-            text = text.replace(userinfo + "@", "****@")
-    return text
+    """Mask every configured source's credentials in free text (pip's own output)."""
+    secrets = [v for url in (*settings.index_urls, *settings.find_links, settings.proxy or "")
+               for v in url_secrets(url)]
+    return redact.current().with_secrets(*secrets).text(text)

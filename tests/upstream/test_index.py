@@ -99,7 +99,7 @@ def test_settings_come_from_pip(local_index: LocalIndex, monkeypatch: pytest.Mon
     monkeypatch.setenv("PIP_FIND_LINKS", "/nonexistent/links")
     settings = pip_settings()
     assert settings.index_urls[1] == "https://u:tok@mirror.invalid/simple"
-    assert settings.sources()[1] == "https://u:****@mirror.invalid/simple"
+    assert settings.sources()[1] == "https://u:***@mirror.invalid/simple"
     assert "tok" not in str(settings.to_dict())
     monkeypatch.setenv("PIP_NO_INDEX", "1")
     assert pip_settings().index_urls == ()
