@@ -14,9 +14,15 @@ from types import TracebackType
 
 
 class FileLock:
-    def __init__(self, path: Path, *, timeout: float | None = None, poll: float = 0.1) -> None:
-        """``timeout=None`` waits forever; ``0`` fails at once; otherwise waits that long."""
+    def __init__(self, path: Path, *, timeout: float | None = None, poll: float = 0.1,
+                 label: str = "") -> None:
+        """``timeout=None`` waits forever; ``0`` fails at once; otherwise waits that long.
+
+        ``label`` (e.g. the command) is written after the pid, so a refused run can
+        say who holds the lock.
+        """
         self.path = path
+        self.label = label
         self.timeout = timeout
         self.poll = poll
         self._fd: int | None = None
@@ -36,7 +42,7 @@ class FileLock:
                 continue
             self._fd = fd
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            os.write(fd, f"{os.getpid()} {self.label}".rstrip().encode() + b"\n")
             return True
 
     def release(self) -> None:

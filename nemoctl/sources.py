@@ -104,7 +104,10 @@ def _read_prisma(path: Path) -> _Raw:
                             hint="give a LiteLLM version (1.102.4), a .whl or a .prisma path")
     if not path.is_file():
         raise BadInputError(f"{path} is not a file")
+    from nemoctl.schema.parser import check_size
+
     try:
+        check_size(path.stat().st_size, str(path))
         data = path.read_bytes()
     except OSError as exc:
         raise BadInputError(f"cannot read {path}: {exc.strerror}") from None

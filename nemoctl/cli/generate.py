@@ -42,7 +42,7 @@ def generate_command(
         from nemoctl.upgrade.lock import repo_lock
 
         # Writing while an upgrade rewrites the same files would mix two versions.
-        lock = repo_lock(config.root)
+        lock = repo_lock(config.root, command="generate")
         try:
             result = generate(config, refetch=refetch, upstream=upstream_name)
         finally:

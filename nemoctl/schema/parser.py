@@ -3,6 +3,11 @@
 The parser is Prisma's own (the wasm build pinned in ``nemoctl/_node``), run through
 node.  Its datamodel output is cached by the sha256 of the schema text, so a repeat
 parse of the same schema costs a file read and no node start.
+
+A cache entry is not trusted: it records the schema digest it belongs to and the
+sha256 of its own datamodel, and the datamodel is validated structurally
+(:mod:`nemoctl.schema._dmmf`) before use.  An entry that fails any check is
+discarded with a warning and the schema is parsed again.
 """
 
 from __future__ import annotations
@@ -17,19 +22,34 @@ from typing import Any
 
 from nemoctl import _node
 from nemoctl.config import cache_dir
-from nemoctl.errors import SchemaParseError
+from nemoctl.errors import BadInputError, SchemaParseError
+from nemoctl.sanitize import escape_controls
+from nemoctl.schema._dmmf import datamodel_problem
 from nemoctl.schema.model import Default, Enum, EnumValue, Field, Index, Model, Relation, Schema
 
 #: Bump when the cached datamodel's meaning changes (new parser pin, new fields read).
-_CACHE_FORMAT = "dm1"
+_CACHE_FORMAT = "dm2"
+#: The largest schema nemoctl parses (LiteLLM's is ~85 KB): a bigger file is a
+#: mistake or an attack, and Prisma would take many seconds on it.
+MAX_SCHEMA_BYTES = 2 * 1024 * 1024
 
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def check_size(size: int, source: str) -> None:
+    """Refuse a schema over :data:`MAX_SCHEMA_BYTES` (exit 2) before reading or parsing it."""
+    if size > MAX_SCHEMA_BYTES:
+        raise BadInputError(
+            f"{source} is {size / 1048576:.1f} MiB; nemoctl parses schemas up to "
+            f"{MAX_SCHEMA_BYTES // 1048576} MiB"
+        )
+
+
 def parse_file(path: Path) -> Schema:
     try:
+        check_size(path.stat().st_size, str(path))
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise SchemaParseError(f"{path}: not UTF-8 text") from None
@@ -44,6 +64,9 @@ def parse_text(text: str, *, source: str = "schema.prisma") -> Schema:
 
 def parse_many(items: Sequence[tuple[str, str]]) -> list[Schema]:
     """Parse several ``(text, source)`` pairs with at most one node start."""
+    for text, source in items:
+        if len(text) * 4 > MAX_SCHEMA_BYTES:  # cheap bound first: <= 4 bytes per char
+            check_size(len(text.encode("utf-8")), source)
     digests = [sha256_text(text) for text, _ in items]
     datamodels: dict[str, dict[str, Any]] = {}
     missing: list[tuple[str, str, str]] = []
@@ -76,8 +99,10 @@ def _display_name(source: str) -> str:
 
 def _format_error(source: str, error: dict[str, Any]) -> str:
     code = error.get("error_code") or "parse error"
-    message = str(error.get("message", "")).strip()
-    return f"Prisma rejected {source} ({code}):\n{message}"
+    # Prisma quotes the offending source line: a raw ESC in the schema would reach
+    # the terminal through its message.
+    message = escape_controls(str(error.get("message", "")).strip())
+    return f"Prisma rejected {escape_controls(source)} ({escape_controls(str(code))}):\n{message}"
 
 
 def _cache_path(digest: str) -> Path:
@@ -85,22 +110,56 @@ def _cache_path(digest: str) -> Path:
 
 
 def _read_cache(digest: str) -> dict[str, Any] | None:
+    """The cached datamodel for ``digest``, verified; ``None`` if absent or discarded."""
+    from nemoctl.upstream.cache import discard
+
     path = _cache_path(digest)
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if path.is_symlink():
+            raise ValueError("a symbolic link")
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return None
-    return data
+    except (OSError, ValueError) as exc:
+        discard(path, f"unreadable: {exc}")
+        return None
+    problem = _entry_problem(entry, digest)
+    if problem:
+        discard(path, problem)
+        return None
+    datamodel: dict[str, Any] = entry["datamodel"]
+    return datamodel
+
+
+def _entry_problem(entry: Any, digest: str) -> str | None:
+    if not isinstance(entry, dict) or set(entry) != {"schema_sha256", "datamodel_sha256",
+                                                       "datamodel"}:
+        return "not a parsed-schema entry"
+    if entry["schema_sha256"] != digest:
+        return "it belongs to another schema"
+    if entry["datamodel_sha256"] != _datamodel_digest(entry["datamodel"]):
+        return "its datamodel does not match its recorded sha256"
+    return datamodel_problem(entry["datamodel"])
+
+
+def _datamodel_digest(datamodel: Any) -> str:
+    canonical = json.dumps(datamodel, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _write_cache(digest: str, datamodel: dict[str, Any]) -> None:
     path = _cache_path(digest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write-then-rename: a reader never sees a half-written entry.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(datamodel, fh)
-    os.replace(tmp, path)
+    entry = {"schema_sha256": digest, "datamodel_sha256": _datamodel_digest(datamodel),
+             "datamodel": datamodel}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write-then-rename: a reader never sees a half-written entry.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(entry, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs speed: the next run parses again
 
 
 def from_datamodel(dm: dict[str, Any], *, sha256: str, source: str = "") -> Schema:

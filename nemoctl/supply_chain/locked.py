@@ -45,7 +45,7 @@ def verify_locked_wheel(config: Config, *, offline: bool = False) -> list[str]:
     sha = lock.get("wheel_sha256")
     if not version:
         return [f"{rel} records no version"]
-    if not isinstance(sha, str) or len(sha) != 64:
+    if not cache.is_sha256(sha):
         return [f"{rel} records no wheel_sha256 for {package} {version}"]
 
     problems: list[str] = []

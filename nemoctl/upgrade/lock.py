@@ -9,21 +9,21 @@ from nemoctl.errors import BusyError
 from nemoctl.upgrade.transaction import state_dir
 
 
-def repo_lock(root: Path) -> FileLock:
+def repo_lock(root: Path, command: str = "upgrade") -> FileLock:
     """Acquire ``.nemoctl/upgrade.lock`` or raise :class:`BusyError` (exit 6).
 
     The lock is an ``flock`` on an open descriptor: the kernel drops it when the
     holder dies, so a killed run never blocks the next one.
     """
     path = state_dir(root) / "upgrade.lock"
-    lock = FileLock(path, timeout=0)
+    lock = FileLock(path, timeout=0, label=command)
     if not lock.acquire():
         try:
-            holder = path.read_text().strip() or "unknown"
+            pid, _, holder = path.read_text().strip().partition(" ")
         except OSError:
-            holder = "unknown"
+            pid, holder = "", ""
         raise BusyError(
-            f"another nemoctl upgrade (pid {holder}) is running in {root}",
+            f"another nemoctl {holder or 'run'} (pid {pid or 'unknown'}) is running in {root}",
             hint="wait for it to finish; nothing was changed by this run",
         )
     return lock

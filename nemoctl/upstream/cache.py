@@ -4,6 +4,11 @@ A blob's name is its hash, so a stored file is checked by re-hashing it on every
 read; a corrupt or truncated blob is deleted and fetched again, never used.  Which
 blob a ``package==version`` means is a small JSON *reference*, kept per source
 configuration because the same version can be a different file on another index.
+
+Nothing read from the cache is trusted: a reference is validated (a hash is 64 hex
+digits, a file name has no separators, every path it yields resolves inside the
+cache root) and an invalid one is discarded with a warning and rebuilt, never
+followed.
 """
 
 from __future__ import annotations
@@ -11,13 +16,52 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from nemoctl.config import cache_dir
 
 _CHUNK = 1 << 20
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+log = logging.getLogger("nemoctl.cache")
+
+
+def is_sha256(value: object) -> TypeGuard[str]:
+    """A lower-case hex sha256 digest (and nothing that could be a path)."""
+    return isinstance(value, str) and _SHA256.fullmatch(value) is not None
+
+
+def is_safe_filename(value: object) -> TypeGuard[str]:
+    """One path component: no separators, no ``..``, no NUL, a sane length."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 255
+        and value not in (".", "..")
+        and not any(ch in value for ch in "/\\\0")
+        and not value.startswith(".")
+    )
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path`` resolves (symlinks followed) to somewhere under ``root``."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def discard(path: Path, why: str) -> None:
+    """Remove a bad cache entry (only ever inside the cache root) and say so."""
+    log.warning("nemoctl: discarded cache entry %s (%s); it will be rebuilt", path, why)
+    if inside(cache_dir(), path) and not path.is_symlink():
+        with contextlib.suppress(OSError):
+            path.unlink()
+    elif path.is_symlink() and inside(cache_dir(), path.parent):
+        with contextlib.suppress(OSError):
+            path.unlink()  # the link itself, never its target
 
 
 def wheels_root() -> Path:
@@ -33,18 +77,23 @@ def sha256_of(path: Path) -> str:
 
 
 def blob_path(sha256: str, filename: str) -> Path:
+    if not is_sha256(sha256) or not is_safe_filename(filename):
+        raise ValueError(f"not a cache blob name: {sha256!r}/{filename!r}")
     return wheels_root() / "sha256" / sha256 / filename
 
 
 def verified_blob(sha256: str, filename: str) -> Path | None:
     """The stored file if present and still hashing to ``sha256``; a bad one is removed."""
+    if not is_sha256(sha256) or not is_safe_filename(filename):
+        return None
     path = blob_path(sha256, filename)
-    if not path.is_file():
+    if path.is_symlink() or not path.is_file() or not inside(wheels_root(), path):
+        if path.is_symlink():
+            discard(path, "a symbolic link")
         return None
     if sha256_of(path) == sha256:
         return path
-    with contextlib.suppress(OSError):
-        path.unlink()
+    discard(path, "its content no longer matches its sha256")
     return None
 
 
@@ -61,14 +110,38 @@ def ref_path(fingerprint: str, package: str, version: str) -> Path:
 
 
 def read_ref(fingerprint: str, package: str, version: str) -> dict[str, Any] | None:
+    """A validated reference, or ``None`` (missing, or bad and discarded)."""
     path = ref_path(fingerprint, package, version)
     try:
+        if path.is_symlink():
+            raise ValueError("a symbolic link")
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return None
-    if not isinstance(data, dict) or not {"filename", "sha256"} <= set(data):
+    except (OSError, ValueError) as exc:
+        discard(path, f"unreadable: {exc}")
         return None
-    return data
+    problem = _ref_problem(data)
+    if problem:
+        discard(path, problem)
+        return None
+    return dict(data)
+
+
+def _ref_problem(data: object) -> str | None:
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    if not is_sha256(data.get("sha256")):
+        return "sha256 is not 64 hex digits"
+    filename = data.get("filename")
+    if not is_safe_filename(filename) or not str(filename).endswith(".whl"):
+        return "filename is not a plain wheel file name"
+    index_sha = data.get("index_sha256")
+    if index_sha is not None and not is_sha256(index_sha):
+        return "index_sha256 is not 64 hex digits"
+    if not inside(wheels_root(), blob_path(data["sha256"], str(filename))):
+        return "its blob path leaves the cache"
+    return None
 
 
 def write_ref(fingerprint: str, package: str, version: str, data: dict[str, Any]) -> None:
@@ -81,10 +154,12 @@ def write_ref(fingerprint: str, package: str, version: str, data: dict[str, Any]
 
 def find_blob(sha256: str) -> Path | None:
     """Any verified stored file with this hash (used to re-check a locked wheel)."""
+    if not is_sha256(sha256):
+        return None
     directory = wheels_root() / "sha256" / sha256
-    if not directory.is_dir():
+    if not directory.is_dir() or not inside(wheels_root(), directory):
         return None
     for candidate in sorted(directory.iterdir()):
-        if candidate.is_file():
+        if candidate.is_file() and is_safe_filename(candidate.name):
             return verified_blob(sha256, candidate.name)
     return None
