@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nemoctl.config import Config, UpstreamConfig, cache_dir
+from nemoctl.config import Config, UpstreamConfig, cache_dir, read_text
 from nemoctl.errors import ExitCode, NemoctlError
 from nemoctl.pins import pinned_version
 
@@ -36,6 +36,9 @@ class CheckItem:
     status: str
     detail: str = ""
     problems: tuple[str, ...] = ()
+    #: The check could not run on the project's input (a malformed file, pins that
+    #: disagree): ``check`` then exits 2, not 1.
+    bad_input: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +46,7 @@ class CheckItem:
             "status": self.status,
             "detail": self.detail,
             "problems": list(self.problems),
+            "bad_input": self.bad_input,
         }
 
 
@@ -63,6 +67,8 @@ class CheckReport:
 
     @property
     def exit_code(self) -> ExitCode:
+        if any(item.bad_input for item in self.items):
+            return ExitCode.BAD_INPUT
         return ExitCode.OK if self.ok else ExitCode.FINDINGS
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,10 +86,12 @@ class CheckReport:
 class _Problems(Exception):
     """Raised inside a check to fail it with several problems at once."""
 
-    def __init__(self, problems: Iterable[str], detail: str = "") -> None:
+    def __init__(self, problems: Iterable[str], detail: str = "", *,
+                 bad_input: bool = False) -> None:
         super().__init__("; ".join(problems))
         self.problems = tuple(problems)
         self.detail = detail
+        self.bad_input = bad_input
 
 
 class _Skip(Exception):
@@ -117,9 +125,10 @@ def run_check(
         except _Skip as exc:
             items.append(CheckItem(name, "skipped", str(exc)))
         except _Problems as exc:
-            items.append(CheckItem(name, "failed", exc.detail, exc.problems))
+            items.append(CheckItem(name, "failed", exc.detail, exc.problems, exc.bad_input))
         except NemoctlError as exc:
-            items.append(CheckItem(name, "failed", "", (exc.message,)))
+            items.append(CheckItem(name, "failed", "", (exc.message,),
+                                   exc.exit_code == ExitCode.BAD_INPUT))
         else:
             items.append(CheckItem(name, "ok", detail))
     return CheckReport(upstream_name, upstream.package, state.pinned, tuple(items))
@@ -135,15 +144,16 @@ class _State:
         self.lock_version_mismatch = False
         self.pinned: str | None = None
         self.pin_error: str | None = None
+        self.pin_error_is_input = False
         try:
             self.pinned = pinned_version(config.root, upstream.package)
         except NemoctlError as exc:
             self.pin_error = exc.message
+            self.pin_error_is_input = exc.exit_code == ExitCode.BAD_INPUT
         self.snapshot_path = config.schemas_dir / "schema.prisma"
         self.lock_path = config.schemas_dir / "lock.json"
         self.snapshot: str | None = (
-            self.snapshot_path.read_text(encoding="utf-8") if self.snapshot_path.is_file()
-            else None
+            read_text(self.snapshot_path) if self.snapshot_path.is_file() else None
         )
         self.lock: dict[str, Any] | None = None
         self.lock_error: str | None = None
@@ -178,10 +188,11 @@ class _State:
 
 
 def _check_lock(state: _State) -> str:
-    lock = state.need_lock()
-    problems = []
-    if state.pin_error:
-        problems.append(state.pin_error)
+    problems = [state.pin_error] if state.pin_error else []
+    if state.lock is None:
+        raise _Problems([*problems, state.lock_error or "lock.json unreadable"],
+                        bad_input=state.pin_error_is_input)
+    lock = state.lock
     if lock.get("package") != state.upstream.package:
         problems.append(
             f"lock.json is for package {lock.get('package')!r}, not {state.upstream.package!r}"
@@ -198,7 +209,7 @@ def _check_lock(state: _State) -> str:
         if lock.get("schema_sha256") != sha256_text(state.snapshot):
             problems.append("lock.json's schema_sha256 does not match schemas/schema.prisma")
     if problems:
-        raise _Problems(problems)
+        raise _Problems(problems, bad_input=state.pin_error_is_input)
     return f"{state.upstream.package} {state.pinned}"
 
 

@@ -119,10 +119,10 @@ def from_os_error(exc: OSError) -> NemoctlError | None:
     import errno as _errno
 
     name = _errno.errorcode.get(exc.errno or 0, "")
-    where = exc.filename if exc.filename is not None else "a path"
+    where = _short(exc.filename) if exc.filename is not None else "a path"
     reason = exc.strerror or type(exc).__name__
     if exc.filename2 is not None:
-        where = f"{where} -> {exc.filename2}"
+        where = f"{where} -> {_short(exc.filename2)}"
     if name in _ENVIRONMENT_ERRNOS:
         return EnvironmentProblem(
             f"cannot write {where}: {reason}",
@@ -132,3 +132,8 @@ def from_os_error(exc: OSError) -> NemoctlError | None:
     if name in _INPUT_ERRNOS:
         return FileSystemInputError(f"{where}: {reason}")
     return None
+
+
+def _short(name: object, limit: int = 160) -> str:
+    text = str(name)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"

@@ -60,9 +60,16 @@ def spec_kind(spec: str) -> str:
     lowered = spec.strip().lower()
     if lowered.endswith(".whl"):
         return "wheel"
-    if lowered.endswith(".prisma") or "/" in spec or "\\" in spec or Path(spec).is_file():
+    if lowered.endswith(".prisma") or "/" in spec or "\\" in spec or _is_file(spec):
         return "prisma"
     return "version"
+
+
+def _is_file(spec: str) -> bool:
+    try:
+        return Path(spec).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return False
 
 
 def load_schema(spec: str, upstream: UpstreamConfig) -> LoadedSchema:

@@ -99,9 +99,12 @@ def _run(app: typer.Typer) -> int:
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             return int(ExitCode.BAD_INPUT)
-        if type(exc).__name__ == "Abort":
+        if type(exc).__name__ == "Abort":  # click's rewording of Ctrl-C
+            console(stderr=True).print("interrupted", style="yellow")
             return int(ExitCode.INTERRUPTED)
         return _internal(exc)
+    if rc == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a quiet return value
+        console(stderr=True).print("interrupted", style="yellow")
     return rc if isinstance(rc, int) else 0
 
 
