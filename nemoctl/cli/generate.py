@@ -36,6 +36,10 @@ def generate_command(
     from nemoctl.render import generate as render
 
     config = load_config()
+    if not check:
+        from nemoctl.preflight import check_output_paths
+
+        check_output_paths(config)
     if check:
         result = generate(config, check=True, refetch=refetch, upstream=upstream_name)
     else:

@@ -76,13 +76,49 @@ def index(wheels: Path) -> Iterator[LocalIndex]:
         yield idx
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, node_dir: Path,
-          index: LocalIndex) -> Path:
-    """An empty nemoctl cache (node tools linked in) and pip pointed at the local index."""
-    root = tmp_path / "cache"
+@pytest.fixture(scope="session")
+def cache_template(tmp_path_factory: pytest.TempPathFactory, node_dir: Path,
+                   index: LocalIndex, wheels: Path) -> Path:
+    """A cache holding both test wheels and their parsed schemas, built once.
+
+    Each test gets a copy (``cache``), so pip and node start once per session, not
+    once per test, and a test may damage its copy freely.
+    """
+    from nemoctl.schema import parse_many
+    from nemoctl.upstream import cache
+    from nemoctl.upstream._pipconfig import pip_settings
+
+    root = tmp_path_factory.mktemp("hardening-cache") / "cache"
     (root / "node").mkdir(parents=True)
     os.symlink(node_dir, root / "node" / node_dir.name)
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("NEMOCTL_CACHE_DIR", str(root))
+        for key, value in index.pip_env().items():
+            m.setenv(key, value)
+        index_module.clear_memo()
+        # Stored exactly as a download stores it (content-addressed blob + reference);
+        # pip itself is exercised by tests/upstream, and costs ~5 s a wheel here.
+        fingerprint = pip_settings().fingerprint()
+        for version in ("1.2.0", "1.3.0"):
+            wheel = wheels / f"litellm-{version}-py3-none-any.whl"
+            sha = cache.sha256_of(wheel)
+            staged = root / "staging" / wheel.name
+            staged.parent.mkdir(exist_ok=True)
+            shutil.copyfile(wheel, staged)
+            cache.store_blob(staged, sha)
+            cache.write_ref(fingerprint, "litellm", version,
+                            {"filename": wheel.name, "sha256": sha, "index_sha256": sha})
+        parse_many([(SCHEMA, "a.prisma"), (SCHEMA_NEXT, "b.prisma")])
+    index_module.clear_memo()
+    return root
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_template: Path,
+          index: LocalIndex) -> Path:
+    """A private copy of the warm cache, and pip pointed at the local index."""
+    root = tmp_path / "cache"
+    shutil.copytree(cache_template, root, symlinks=True)
     monkeypatch.setenv("NEMOCTL_CACHE_DIR", str(root))
     for key, value in index.pip_env().items():
         monkeypatch.setenv(key, value)
@@ -148,6 +184,20 @@ def nemoctl_process(args: list[str], *, cwd: Path, env: Mapping[str, str] | None
         cwd=cwd, env={**os.environ, "NO_COLOR": "1", **(env or {})},
         capture_output=True, text=True, timeout=timeout, check=False,
     )
+
+
+@pytest.fixture
+def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, node_dir: Path,
+                index: LocalIndex) -> Path:
+    """A cache with nothing in it but the node tools."""
+    root = tmp_path / "empty-cache"
+    (root / "node").mkdir(parents=True)
+    os.symlink(node_dir, root / "node" / node_dir.name)
+    monkeypatch.setenv("NEMOCTL_CACHE_DIR", str(root))
+    for key, value in index.pip_env().items():
+        monkeypatch.setenv(key, value)
+    index_module.clear_memo()
+    return root
 
 
 @pytest.fixture

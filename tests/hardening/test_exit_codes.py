@@ -128,12 +128,13 @@ def test_6_busy_names_the_holder_command(  # type: ignore[no-untyped-def]
 
 
 def test_7_environment_unwritable_cache(  # type: ignore[no-untyped-def]
-    cli, cache: Path, project: Path, readonly
+    cli, empty_cache: Path, project: Path, readonly
 ) -> None:
-    readonly(cache)
+    readonly(empty_cache)
     result = cli(["schema", "show", "1.2.0"], cwd=project)
     assert result.code == ExitCode.ENVIRONMENT, result.text
-    assert result.err.startswith("error: cannot write ") and str(cache) in result.err
+    assert result.err.startswith("error: cannot write ") and str(empty_cache) in result.err
+    assert "NEMOCTL_CACHE_DIR" in result.err
     _no_traceback(result)
 
 
@@ -177,7 +178,7 @@ def test_70_only_for_a_bug(capsys: pytest.CaptureFixture[str],
 
     @app.command()
     def broken() -> None:
-        {}["missing"]  # noqa: B018 - the bug under test
+        {}["missing"]
 
     monkeypatch.setattr(sys, "argv", ["nemoctl"])
     with pytest.raises(SystemExit) as exited:

@@ -1,0 +1,44 @@
+"""Checks made before any slow work, so a doomed run fails in milliseconds, not after
+seconds of resolving or rendering, and leaves nothing half-written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nemoctl.config import Config
+from nemoctl.errors import BadInputError
+
+
+def check_output_paths(config: Config) -> None:
+    """Every generated file's place is usable: its parents are directories, it is not one.
+
+    ``generated/typescript`` being a file used to surface as an OSError only when the
+    outputs were written, after the generators had run.
+    """
+    from nemoctl.codegen.generate import output_path
+    from nemoctl.codegen.lock import LOCK_PATH
+    from nemoctl.codegen.render import OUTPUT_PATHS
+
+    for rel in (*OUTPUT_PATHS, LOCK_PATH):
+        target = output_path(config, rel)
+        for parent in reversed(target.parents):
+            if not parent.is_relative_to(config.root) or parent == config.root:
+                continue
+            if parent.exists() and not parent.is_dir():
+                raise BadInputError(
+                    f"{_rel(config, parent)} is a file, but nemoctl writes "
+                    f"{_rel(config, target)} inside it",
+                    hint="move the file away, or set generated-dir / schemas-dir in "
+                    "[tool.nemoctl]",
+                )
+        if target.is_dir():
+            raise BadInputError(
+                f"{_rel(config, target)} is a directory; nemoctl writes a file there"
+            )
+
+
+def _rel(config: Config, path: Path) -> str:
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return str(path)
