@@ -8,6 +8,7 @@ from pathlib import Path
 
 from nemoctl.ci.run import CiResult
 from nemoctl.errors import BadInputError
+from nemoctl.redact import redact
 from nemoctl.render.ci import to_annotations, to_markdown
 
 
@@ -30,7 +31,8 @@ def publish(
     ``step_summary`` defaults to ``$GITHUB_STEP_SUMMARY`` (set in GitHub Actions jobs);
     the summary is appended to, as GitHub expects, the report file is replaced.
     """
-    markdown = to_markdown(result)
+    # A report file outlives the job log: mask secrets in it the same way.
+    markdown = redact(to_markdown(result))
     written: list[Path] = []
     summary = step_summary
     if summary is None and os.environ.get("GITHUB_STEP_SUMMARY"):
@@ -51,4 +53,5 @@ def publish(
         except OSError as exc:
             raise BadInputError(f"cannot write {report_file}: {exc.strerror}") from None
         written.append(report_file)
-    return Published(markdown=markdown, annotations=to_annotations(result), files=tuple(written))
+    return Published(markdown=markdown, annotations=redact(to_annotations(result)),
+                     files=tuple(written))
