@@ -71,7 +71,7 @@ def parse_many(items: Sequence[tuple[str, str]]) -> list[Schema]:
     datamodels: dict[str, dict[str, Any]] = {}
     missing: list[tuple[str, str, str]] = []
     for (text, source), digest in zip(items, digests, strict=True):
-        cached = _read_cache(digest)
+        cached = cached_datamodel(digest)
         if cached is not None:
             datamodels[digest] = cached
         elif digest not in {d for d, _, _ in missing}:
@@ -105,15 +105,15 @@ def _format_error(source: str, error: dict[str, Any]) -> str:
     return f"Prisma rejected {escape_controls(source)} ({escape_controls(str(code))}):\n{message}"
 
 
-def _cache_path(digest: str) -> Path:
+def cache_entry_path(digest: str) -> Path:
     return cache_dir() / "parsed" / f"{_CACHE_FORMAT}-{_node.lock_digest()}-{digest}.json"
 
 
-def _read_cache(digest: str) -> dict[str, Any] | None:
+def cached_datamodel(digest: str) -> dict[str, Any] | None:
     """The cached datamodel for ``digest``, verified; ``None`` if absent or discarded."""
     from nemoctl.upstream.cache import discard
 
-    path = _cache_path(digest)
+    path = cache_entry_path(digest)
     try:
         if path.is_symlink():
             raise ValueError("a symbolic link")
@@ -148,7 +148,7 @@ def _datamodel_digest(datamodel: Any) -> str:
 
 
 def _write_cache(digest: str, datamodel: dict[str, Any]) -> None:
-    path = _cache_path(digest)
+    path = cache_entry_path(digest)
     entry = {"schema_sha256": digest, "datamodel_sha256": _datamodel_digest(datamodel),
              "datamodel": datamodel}
     try:
