@@ -13,7 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nemoctl import redact
-from nemoctl.redact import MASK, Redactor, RedactingStream
+from nemoctl.redact import MASK, RedactingStream, Redactor
 from tests.hardening.conftest import write_project
 
 #: One distinct secret per channel, so a leak names its channel.
