@@ -54,9 +54,12 @@ def fail(error: NemoctlError) -> typer.Exit:
         # never read as rich markup.
         return escape(escape_controls(redact.redact(text)))
 
-    err.print(f"[bold red]error:[/] {clean(error.message)}", markup=True, highlight=False)
+    # soft_wrap: one error is one line, however narrow the terminal or CI log.
+    err.print(f"[bold red]error:[/] {clean(error.message)}", markup=True, highlight=False,
+              soft_wrap=True)
     if error.hint:
-        err.print(f"[dim]hint:[/] {clean(error.hint)}", markup=True, highlight=False)
+        err.print(f"[dim]hint:[/] {clean(error.hint)}", markup=True, highlight=False,
+                  soft_wrap=True)
     return typer.Exit(int(error.exit_code))
 
 
