@@ -255,10 +255,14 @@ def _rendered(snapshot: str, version: str, wheel_sha256: str | None) -> dict[str
 
 def _check_generated(state: _State) -> str:
     from nemoctl.codegen import compare_outputs
+    from nemoctl.schema.parser import parse_text
 
     snapshot = state.need_snapshot()
     lock = state.need_lock()
     version = str(lock.get("version") or state.pinned or "")
+    # Parsed under its own name first (cached, so free when valid): a schema Prisma
+    # rejects is reported as ``schemas/schema.prisma:65``, not as the upstream's file.
+    parse_text(snapshot, source=state._rel(state.snapshot_path))
     outputs = _rendered(snapshot, version, lock.get("wheel_sha256"))
     changes, _diff = compare_outputs(state.config, outputs)
     reason = {

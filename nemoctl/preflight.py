@@ -37,6 +37,20 @@ def check_output_paths(config: Config) -> None:
             )
 
 
+def check_snapshot_parses(config: Config) -> None:
+    """Parse the committed snapshot under its own path, so Prisma's errors name it.
+
+    The parse is cached by content, so rendering reuses it; without this, an error
+    would be labelled with the upstream version instead of ``schemas/schema.prisma``.
+    """
+    from nemoctl.config import read_text
+    from nemoctl.schema.parser import parse_text
+
+    snapshot = config.schemas_dir / "schema.prisma"
+    if snapshot.is_file():
+        parse_text(read_text(snapshot), source=_rel(config, snapshot))
+
+
 def _rel(config: Config, path: Path) -> str:
     try:
         return path.relative_to(config.root).as_posix()

@@ -36,10 +36,11 @@ def generate_command(
     from nemoctl.render import generate as render
 
     config = load_config()
-    if not check:
-        from nemoctl.preflight import check_output_paths
+    from nemoctl.preflight import check_output_paths, check_snapshot_parses
 
+    if not check:
         check_output_paths(config)
+    check_snapshot_parses(config)
     if check:
         result = generate(config, check=True, refetch=refetch, upstream=upstream_name)
     else:

@@ -233,3 +233,30 @@ def test_130_interrupted(cache: Path, project: Path) -> None:
         server.close()
     assert proc.returncode == ExitCode.INTERRUPTED, (out, err)
     assert "interrupted" in err and "Traceback" not in err
+
+
+def test_2_check_with_disagreeing_pins(cli, cache: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = write_project(tmp_path / "svc")
+    (root / "requirements.txt").write_text("litellm==1.3.0\n")
+    result = cli(["check", "--offline"], cwd=root)
+    assert result.code == ExitCode.BAD_INPUT, result.text
+    assert "pinned to different versions" in result.out
+
+
+def test_2_check_with_malformed_sacred_fields(cli, cache: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = write_project(tmp_path / "svc", sacred="[[field]\nmodel = ", snapshot=SCHEMA)
+    result = cli(["check", "--offline", "--format", "json"], cwd=root)
+    assert result.code == ExitCode.BAD_INPUT, result.text
+    import json
+
+    sacred = next(c for c in json.loads(result.out)["checks"] if c["name"] == "sacred")
+    assert sacred["bad_input"] is True and "sacred_fields.toml" in sacred["problems"][0]
+
+
+def test_2_snapshot_errors_name_the_snapshot_file(cli, cache: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    broken = SCHEMA.replace("  spend       Float   @default(0.0)\n",
+                            "  spend       Flaot   @default(0.0)\n")
+    root = write_project(tmp_path / "svc", snapshot=broken)
+    result = cli(["generate"], cwd=root)
+    assert result.code == ExitCode.BAD_INPUT, result.text
+    assert "schemas/schema.prisma" in result.err and "litellm 1.2.0" not in result.err
