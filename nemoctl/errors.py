@@ -124,8 +124,9 @@ def from_os_error(exc: OSError) -> NemoctlError | None:
     if exc.filename2 is not None:
         where = f"{where} -> {_short(exc.filename2)}"
     if name in _ENVIRONMENT_ERRNOS:
+        verb = "cannot write" if name in ("EROFS", "ENOSPC", "EDQUOT") else "cannot use"
         return EnvironmentProblem(
-            f"cannot write {where}: {reason}",
+            f"{verb} {where}: {reason}",
             hint="check the directory's permissions and free space "
             "(the cache root is $NEMOCTL_CACHE_DIR)",
         )

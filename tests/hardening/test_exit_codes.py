@@ -133,7 +133,8 @@ def test_7_environment_unwritable_cache(  # type: ignore[no-untyped-def]
     readonly(empty_cache)
     result = cli(["schema", "show", "1.2.0"], cwd=project)
     assert result.code == ExitCode.ENVIRONMENT, result.text
-    assert result.err.startswith("error: cannot write ") and str(empty_cache) in result.err
+    assert result.err.startswith("error: cannot use ") and str(empty_cache) in result.err
+    assert "Operation not permitted" in result.err or "Permission denied" in result.err
     assert "NEMOCTL_CACHE_DIR" in result.err
     _no_traceback(result)
 
@@ -148,15 +149,20 @@ def test_7_environment_read_only_project(  # type: ignore[no-untyped-def]
     _no_traceback(result)
 
 
+@pytest.mark.parametrize("where", ["generated", "generated/typescript"])
 def test_2_generated_dir_that_is_a_file(  # type: ignore[no-untyped-def]
-    cli, cache: Path, tmp_path: Path
+    cli, cache: Path, tmp_path: Path, where: str
 ) -> None:
     root = write_project(tmp_path / "svc")
-    (root / "generated").write_text("not a directory\n")
+    (root / where).parent.mkdir(parents=True, exist_ok=True)
+    (root / where).write_text("not a directory\n")
+    before = tree(root)
+    started = time.perf_counter()
     result = cli(["generate"], cwd=root)
     assert result.code == ExitCode.BAD_INPUT, result.text
-    assert "generated" in result.err
-    assert (root / "generated").read_text() == "not a directory\n"
+    assert result.err.startswith(f"error: {where} is a file, but nemoctl writes ")
+    assert time.perf_counter() - started < 5  # refused before rendering
+    assert tree(root) == before
     _no_traceback(result)
 
 
