@@ -11,7 +11,8 @@ client SDK share it.  What is masked, wherever it appears in a text:
   (``host=h password='p w' dbname=d``);
 - ``Authorization`` / ``Proxy-Authorization`` / API-key headers and ``Bearer`` tokens;
 - any string equal to a registered secret (a database password, an index token, a
-  master key), also in its percent-encoded form.
+  master key), also in its percent-encoded form, wherever it stands as a whole token
+  (not inside a longer run of letters and digits).
 
 Two ways to use it: a :class:`Redactor` value (explicit, for libraries), or the
 process-wide :func:`redact` with secrets added by :func:`register_secret` (the CLI
@@ -124,7 +125,10 @@ class Redactor:
         for secret in self.secrets:
             for form in _forms(secret):
                 if form in text:
-                    text = text.replace(form, MASK)
+                    # Whole tokens only: a password "postgres" must not turn every
+                    # "postgresql://" into "***ql://".
+                    text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(form)}(?![A-Za-z0-9])",
+                                  MASK, text)
         text = _USERINFO.sub(_mask_userinfo, text)
         text = _BEARER.sub(lambda m: f"{m['kind']} {MASK}", text)
         for pattern in self._patterns:
@@ -204,7 +208,8 @@ def register_secrets_from_env(environ: Mapping[str, str] | None = None) -> None:
     env = os.environ if environ is None else environ
     values: list[str] = []
     for name, value in env.items():
-        if _SECRET_ENV.search(name.upper()) and value:
+        # Guessed from the name, so short values (flags, "1", "dev") are left alone.
+        if _SECRET_ENV.search(name.upper()) and len(value) >= 6:
             values.append(value)
     for name in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "DATABASE_URL",
                  "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "HTTPS_PROXY", "HTTP_PROXY"):

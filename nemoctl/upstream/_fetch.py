@@ -60,7 +60,8 @@ MAX_VERSION_LENGTH = 128
 def normalize_version(version: str) -> str:
     """The canonical form of a PEP 440 version; BadInputError if it is not one."""
     text = version.strip()
-    shown = repr(text) if len(text) <= 60 else repr(text[:40]) + f"... ({len(text)} characters)"
+    shown = (repr(version) if len(version) <= 60
+             else repr(version[:40]) + f"... ({len(version)} characters)")
     if len(text) > MAX_VERSION_LENGTH:
         raise BadInputError(
             f"{shown} is not a valid version: longer than {MAX_VERSION_LENGTH} characters"

@@ -328,7 +328,14 @@ def test_prisma_ish_schemas_show_or_refuse_with_clean_output(  # type: ignore[no
 ) -> None:
     root = tmp_path_factory.mktemp("prisma")
     (root / "s.prisma").write_text(text)
+    (root / "base.prisma").write_text(SCHEMA)
     result = cli(["schema", "show", "s.prisma"], cwd=root)
     assert result.code in (0, 2), result.text
     assert "Traceback" not in result.text and "This is a bug" not in result.text
     assert not has_controls(result.text, keep_newlines=True), result.text
+    # The same text through diff (its parse is cached now): every format but JSON clean.
+    for fmt in ("human", "markdown", "github"):
+        diffed = cli(["diff", "--from", "base.prisma", "--to", "s.prisma", "--format", fmt],
+                     cwd=root)
+        assert diffed.code in ((0, 1, 4) if result.code == 0 else (2,)), diffed.text
+        assert not has_controls(diffed.text, keep_newlines=True), diffed.text
