@@ -72,5 +72,5 @@ def test_oversized_schema_is_refused_before_parsing(cli, cache: Path, tmp_path: 
 
 def test_escape_rules() -> None:
     assert escape_controls("a\x1b[31mb\x07\n\tc\u202e") == "a\\x1b[31mb\\x07\n\tc\\u202e"
-    assert escape_controls("plain – ünïcode") == "plain – ünïcode"
+    assert escape_controls("plain \u2013 ünïcode") == "plain \u2013 ünïcode"
     assert markdown_cell("a|b\nc\x1b") == "a\\|b c\\x1b"
