@@ -1,0 +1,45 @@
+"""The migration gate: the SQL a LiteLLM upgrade will run on the shared database.
+
+    from nemoctl.migrations import plan, read_live, rehearse
+    report = plan(migrations_for("1.102.4"), migrations_for("1.106.0"))
+    report.findings        # named rules (docs/migrations.md), re-levelable
+    report.blocking        # an unacknowledged ERR, or a sacred field touched
+
+See ``docs/migrations.md``.
+"""
+
+from nemoctl.migrations.live import read_live
+from nemoctl.migrations.plan import DEFAULT_LARGE_TABLES, CrossCheck, Policy, plan, sha256
+from nemoctl.migrations.report import (
+    Finding,
+    LiveState,
+    MigrationReport,
+    PlannedMigration,
+    Rehearsal,
+    RehearsedMigration,
+    TableSize,
+)
+from nemoctl.migrations.rules import RULES, Rule
+from nemoctl.migrations.statements import Action, ParsedMigration, Statement, parse_migration
+
+__all__ = [
+    "DEFAULT_LARGE_TABLES",
+    "RULES",
+    "Action",
+    "CrossCheck",
+    "Finding",
+    "LiveState",
+    "MigrationReport",
+    "ParsedMigration",
+    "PlannedMigration",
+    "Policy",
+    "Rehearsal",
+    "RehearsedMigration",
+    "Rule",
+    "Statement",
+    "TableSize",
+    "parse_migration",
+    "plan",
+    "read_live",
+    "sha256",
+]
