@@ -24,11 +24,14 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from nemoctl.errors import ConfigError
+
+if TYPE_CHECKING:
+    from nemoctl.migrations.config import MigrationsTable, Policy as MigrationsPolicy
 
 DEFAULT_SCHEMA_PATH = "litellm/proxy/schema.prisma"
 SEVERITIES = ("ERR", "WARN", "INFO")
@@ -120,6 +123,8 @@ class NemoctlTable(Table):
     upstreams: dict[PackageName, UpstreamTable] | None = None
     contracts: ContractsTable | None = None
     redact: RedactTable | None = None
+    #: Declared in nemoctl.migrations.config; resolved by _rebuild() on first use.
+    migrations: MigrationsTable | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -150,6 +155,8 @@ class Config:
     advisories: Path | None = None
     fail_on: str = "ERR"
     rule_severities: dict[str, str] = field(default_factory=dict)
+    #: ``[tool.nemoctl.migrations]`` (None: not configured, the defaults apply).
+    migrations: MigrationsPolicy | None = None
 
     @property
     def pyproject(self) -> Path:
@@ -225,6 +232,7 @@ def parse_table(raw: Any) -> NemoctlTable:
     """Validate a raw ``[tool.nemoctl]`` value against the declared schema."""
     if not isinstance(raw, dict):
         raise ConfigError(f"[tool.nemoctl] must be a table, not {_kind(raw)}")
+    _rebuild()
     try:
         table = NemoctlTable.model_validate(raw)
     except ValidationError as exc:
@@ -250,7 +258,23 @@ def load_config(root: Path | None = None) -> Config:
         advisories=(root / table.advisories) if table.advisories else None,
         fail_on=table.fail_on,
         rule_severities=dict(table.rules),
+        migrations=_migrations_policy(table.migrations),
     )
+
+
+def _rebuild() -> None:
+    """Resolve the sub-tables other modules declare (imported late: they import Table)."""
+    if NemoctlTable.__pydantic_complete__:
+        return
+    from nemoctl.migrations.config import MigrationsTable
+
+    NemoctlTable.model_rebuild(_types_namespace={"MigrationsTable": MigrationsTable})
+
+
+def _migrations_policy(table: MigrationsTable | None) -> MigrationsPolicy:
+    from nemoctl.migrations.config import policy_from_table
+
+    return policy_from_table(table)
 
 
 def _upstreams(raw: dict[str, UpstreamTable] | None) -> dict[str, UpstreamConfig]:

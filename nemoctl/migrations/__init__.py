@@ -9,7 +9,8 @@ See ``docs/migrations.md``.
 """
 
 from nemoctl.migrations.live import read_live
-from nemoctl.migrations.plan import DEFAULT_LARGE_TABLES, CrossCheck, Policy, plan, sha256
+from nemoctl.migrations.config import DEFAULT_LARGE_TABLES, Policy, policy_from_table
+from nemoctl.migrations.plan import CrossCheck, plan, sha256
 from nemoctl.migrations.report import (
     Finding,
     LiveState,
@@ -39,6 +40,7 @@ __all__ = [
     "Statement",
     "TableSize",
     "parse_migration",
+    "policy_from_table",
     "plan",
     "read_live",
     "sha256",

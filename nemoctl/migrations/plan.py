@@ -22,6 +22,7 @@ from nemoctl.db.migrations import MigrationSet
 from nemoctl.diff.acks import Acknowledgements
 from nemoctl.diff.report import Severity
 from nemoctl.migrations import drift
+from nemoctl.migrations.config import Policy
 from nemoctl.migrations.report import Finding, LiveState, MigrationReport, PlannedMigration
 from nemoctl.migrations.rules import (
     BREAKING_OPS,
@@ -34,24 +35,6 @@ from nemoctl.migrations.statements import Action, Statement, parse_migration
 
 #: (table, column) database names; column "" means the table itself.
 DbName = tuple[str, str]
-
-#: LiteLLM writes one row per request here: the largest, hottest table in every
-#: deployment, so it is large until a live database says otherwise.
-DEFAULT_LARGE_TABLES = ("LiteLLM_SpendLogs",)
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """``[tool.nemoctl.migrations]``, resolved (see :mod:`nemoctl.migrations.config`)."""
-
-    rules: Mapping[str, str] = field(default_factory=dict)
-    large_tables: tuple[str, ...] = DEFAULT_LARGE_TABLES
-    #: A live table at or over either threshold counts as large.
-    large_rows: int = 1_000_000
-    large_bytes: int = 1 << 30
-    rehearse_rows: int = 20
-    rehearse_table_rows: Mapping[str, int] = field(default_factory=dict)
-
 
 @dataclass(frozen=True, slots=True)
 class CrossCheck:
@@ -132,7 +115,7 @@ def plan(
         old_label=old.origin if old is not None else (live.database if live else ""),
         new_label=new.origin,
         pending=tuple(pending),
-        findings=tuple(sorted(findings, key=_order)),
+        findings=order_findings(findings),
         live=live,
     )
 
@@ -219,3 +202,8 @@ _RANK = {"ERR": 0, "WARN": 1, "INFO": 2}
 
 def _order(f: Finding) -> tuple[int, int, str, int, str, str]:
     return (0 if f.sacred else 1, _RANK[f.severity], f.migration, f.line, f.rule_id, f.table)
+
+
+def order_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Sacred first, then by severity, migration, line: the order every report uses."""
+    return tuple(sorted(findings, key=_order))
