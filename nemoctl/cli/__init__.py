@@ -22,7 +22,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-_COMMAND_MODULES = ("diff", "schema", "generate", "check", "upgrade", "ci", "contracts", "db")
+_COMMAND_MODULES = ("diff", "schema", "generate", "check", "upgrade", "ci", "contracts", "db",
+                    "migrations")
 
 
 def _version(value: bool) -> None:

@@ -93,16 +93,22 @@ def installed_migrations() -> MigrationSet:
 
 def wheel_migrations(wheel: Path, version: str | None = None) -> MigrationSet:
     """The migrations inside a ``litellm-proxy-extras`` wheel, read without extracting."""
-    from nemoctl.upstream import read_member
+    from nemoctl.upstream.wheel import MAX_MEMBER_BYTES
 
+    found: dict[str, str] = {}
     try:
+        # One open for all ~200 members: reopening the zip per member costs seconds.
         with zipfile.ZipFile(wheel) as zf:
-            members = [n for n in zf.namelist() if _migration_name(n) is not None]
+            for info in zf.infolist():
+                name = _migration_name(info.filename)
+                if name is None:
+                    continue
+                if info.file_size > MAX_MEMBER_BYTES:
+                    raise BadInputError(f"{info.filename} in {wheel.name} is "
+                                        f"{info.file_size} bytes; refusing to read it")
+                found[name] = zf.read(info).decode("utf-8")
     except (OSError, zipfile.BadZipFile) as exc:
         raise BadInputError(f"{wheel}: not a readable wheel ({exc})") from None
-    found = {
-        str(_migration_name(m)): read_member(wheel, m).decode("utf-8") for m in members
-    }
     return _ordered(found, wheel.name, version)
 
 

@@ -1,0 +1,132 @@
+"""The migration gate end to end, as ``migrations plan``, ``upgrade`` and ``ci`` run it.
+
+    report = migration_gate(config, "1.102.4", "1.106.0")    # the one call upgrade/ci make
+
+Releases resolve to their ``litellm-proxy-extras`` migrations through the verified
+wheel cache (:func:`nemoctl.db.migrations_for`); a directory of
+``<name>/migration.sql`` folders works too.  Sacred fields are turned into database
+names through the old release's schema (``@@map``/``@map`` honoured).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nemoctl.config import Config
+from nemoctl.db.migrations import MigrationSet, migrations_for, migrations_from_dir
+from nemoctl.migrations.config import Policy
+from nemoctl.migrations.plan import CrossCheck, DbName, plan
+from nemoctl.migrations.report import MigrationReport
+from nemoctl.schema.model import Schema
+
+#: Where ``--rehearse`` creates its throwaway database when no server is given.
+DEFAULT_SERVER_URL = "postgresql://127.0.0.1:5432/postgres"
+
+
+@dataclass(frozen=True, slots=True)
+class GateRequest:
+    from_spec: str = "pinned"
+    to_spec: str = ""
+    database_url: str | None = None
+    rehearse: bool = False
+    server_url: str | None = None
+    rows: int | None = None
+    table_rows: Mapping[str, int] = field(default_factory=dict)
+    #: ``--schema``: the new release's schema to verify the rehearsed database against.
+    new_schema: str | None = None
+    #: Where the project's code uses tables/columns (from the usage-aware gate).
+    used: Mapping[DbName, Sequence[str]] = field(default_factory=dict)
+
+
+def resolve_set(spec: str, config: Config) -> tuple[MigrationSet, str | None]:
+    """``pinned``, ``X.Y.Z`` (a litellm release) or a directory → (migrations, version)."""
+    from nemoctl.pins import pinned_version
+    from nemoctl.upstream import normalize_version
+
+    path = Path(spec)
+    if path.is_dir():
+        return migrations_from_dir(path), None
+    package = config.upstream().package
+    version = pinned_version(config.root, package) if spec == "pinned" else \
+        normalize_version(spec)
+    return migrations_for(version), version
+
+
+def sacred_columns(schema: Schema, keys: Collection[tuple[str, str, str]]) -> frozenset[DbName]:
+    """Sacred (model, field, type) entries as (table, column) database names."""
+    found = set()
+    for model_name, field_name, _type in keys:
+        model = schema.model(model_name)
+        if model is None:
+            continue
+        entry = model.field(field_name)
+        if entry is not None:
+            found.add((model.table, entry.column))
+    return frozenset(found)
+
+
+def run_gate(config: Config, request: GateRequest) -> MigrationReport:
+    from nemoctl.db._sacred import load_sacred_keys
+    from nemoctl.db._url import parse_url
+    from nemoctl.diff.acks import load_acknowledgements
+    from nemoctl.migrations.live import read_live
+
+    policy = config.migrations or Policy()
+    old, old_version = resolve_set(request.from_spec, config)
+    new, new_version = resolve_set(request.to_spec, config)
+    keys = load_sacred_keys(config.sacred_fields_file)
+    sacred = sacred_columns(_old_schema(config, old_version), keys) if keys else frozenset()
+    live = None
+    if request.database_url:
+        live = read_live(parse_url(request.database_url), large_rows=policy.large_rows,
+                         large_bytes=policy.large_bytes)
+    report = plan(old if live is None else None, new, policy=policy, live=live,
+                  cross=CrossCheck(sacred=sacred, used=request.used),
+                  acks=load_acknowledgements(config.acknowledgements_file))
+    if live is not None:
+        report = _only_touched_sizes(report)
+    if not request.rehearse:
+        return report
+    from nemoctl.migrations.rehearse import RehearseOptions, rehearse
+
+    server = parse_url(request.server_url or request.database_url
+                       or os.environ.get("NEMOCTL_TEST_DATABASE_URL") or DEFAULT_SERVER_URL)
+    schema_spec = request.new_schema or new_version
+    new_schema, schema_label = None, ""
+    if schema_spec:
+        from nemoctl.db._schema_source import schema_from_spec
+
+        source = schema_from_spec(schema_spec, config.upstream())
+        new_schema, schema_label = source.schema, source.label
+    options = RehearseOptions(
+        rows=policy.rehearse_rows if request.rows is None else request.rows,
+        table_rows={**policy.rehearse_table_rows, **request.table_rows},
+        rules=policy.rules, sacred=sacred, schema=new_schema, schema_source=schema_label,
+        sacred_keys=keys)
+    return rehearse(server, old, report, new, options)
+
+
+def migration_gate(config: Config, old_version: str, new_version: str) -> MigrationReport:
+    """The static gate ``upgrade`` and ``ci`` run after the schema step (no database)."""
+    return run_gate(config, GateRequest(from_spec=old_version, to_spec=new_version))
+
+
+def _old_schema(config: Config, version: str | None) -> Schema:
+    from nemoctl.db._schema_source import schema_for_version, snapshot_or_installed
+
+    upstream = config.upstream()
+    if version is None:
+        return snapshot_or_installed(config.schemas_dir, upstream, config.root).schema
+    return schema_for_version(upstream, version).schema
+
+
+def _only_touched_sizes(report: MigrationReport) -> MigrationReport:
+    from dataclasses import replace
+
+    assert report.live is not None
+    touched = {t for s in report.statements for t in s.tables}
+    sizes = tuple(s for s in report.live.sizes if s.table in touched)
+    return replace(report, live=replace(report.live, sizes=sizes))
