@@ -201,6 +201,7 @@ def _verify_one(
             base_snapshot_text=changes.base_snapshot,
             write=write,
             contracts=contracts,
+            base_version=change.main.base_version,
         )
     except NemoctlError as exc:
         message = exc.message + (f" ({exc.hint})" if exc.hint else "")

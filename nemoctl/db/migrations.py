@@ -41,6 +41,10 @@ class MigrationError(BlockedError):
     """A migration failed to apply: the release's migrations are broken (exit 4)."""
 
 
+class NoMigrationsError(BadInputError):
+    """The release ships no SQL migrations (no extras pin, or none in the wheel)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     #: The directory name, e.g. ``20250326162113_baseline`` (its order key).
@@ -58,7 +62,7 @@ class MigrationSet:
 
 def _ordered(found: dict[str, str], origin: str, version: str | None) -> MigrationSet:
     if not found:
-        raise BadInputError(f"no migrations found in {origin}")
+        raise NoMigrationsError(f"no migrations found in {origin}")
     return MigrationSet(
         origin=origin,
         migrations=tuple(Migration(name, found[name]) for name in sorted(found)),
@@ -139,7 +143,7 @@ def extras_version_for(litellm_version: str) -> str:
         match = _EXTRAS_PIN.match(requirement.strip())
         if match:
             return match.group(1)
-    raise BadInputError(
+    raise NoMigrationsError(
         f"litellm {litellm_version} does not pin {EXTRAS_PACKAGE} for its proxy extra",
         hint="releases before the migrations moved to litellm-proxy-extras cannot be checked",
     )

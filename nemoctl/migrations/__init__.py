@@ -8,8 +8,8 @@
 See ``docs/migrations.md``.
 """
 
-from nemoctl.migrations.live import read_live
 from nemoctl.migrations.config import DEFAULT_LARGE_TABLES, Policy, policy_from_table
+from nemoctl.migrations.live import read_live
 from nemoctl.migrations.plan import CrossCheck, plan, sha256
 from nemoctl.migrations.report import (
     Finding,

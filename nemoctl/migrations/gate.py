@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nemoctl.config import Config
+from nemoctl.db.verify import SacredKey
 from nemoctl.db.migrations import MigrationSet, migrations_for, migrations_from_dir
 from nemoctl.migrations.config import Policy
 from nemoctl.migrations.plan import CrossCheck, DbName, plan
@@ -55,10 +56,11 @@ def resolve_set(spec: str, config: Config) -> tuple[MigrationSet, str | None]:
     return migrations_for(version), version
 
 
-def sacred_columns(schema: Schema, keys: Collection[tuple[str, str, str]]) -> frozenset[DbName]:
-    """Sacred (model, field, type) entries as (table, column) database names."""
+def sacred_columns(schema: Schema, keys: Collection[SacredKey]) -> frozenset[DbName]:
+    """Sacred (model, field[, type]) entries as (table, column) database names."""
     found = set()
-    for model_name, field_name, _type in keys:
+    for key in keys:
+        model_name, field_name = key[0], key[1]
         model = schema.model(model_name)
         if model is None:
             continue
@@ -109,9 +111,57 @@ def run_gate(config: Config, request: GateRequest) -> MigrationReport:
     return rehearse(server, old, report, new, options)
 
 
-def migration_gate(config: Config, old_version: str, new_version: str) -> MigrationReport:
-    """The static gate ``upgrade`` and ``ci`` run after the schema step (no database)."""
-    return run_gate(config, GateRequest(from_spec=old_version, to_spec=new_version))
+@dataclass(frozen=True, slots=True)
+class GateOutcome:
+    """The ``migrations`` step of ``upgrade``/``ci``: a report, or why there is none."""
+
+    report: MigrationReport | None
+    skipped: str = ""
+
+    @property
+    def detail(self) -> str:
+        return self.skipped if self.report is None else self.report.summary()
+
+    @property
+    def status(self) -> str:
+        return "skipped" if self.report is None else "ok"
+
+    def to_dict(self) -> dict[str, object] | None:
+        return None if self.report is None else self.report.to_dict()
+
+    def raise_if_blocking(self) -> None:
+        """BlockedError (exit 4) naming the blocking findings, as the schema step does."""
+        from nemoctl.errors import BlockedError
+
+        if self.report is None or not self.report.blocking:
+            return
+        blocking = [f for f in self.report.findings if f.blocking]
+        first = blocking[0]
+        raise BlockedError(
+            f"{len(blocking)} blocking migration finding(s): {first.rule_id} {first.message}"
+            + (f" ({first.location})" if first.location else ""),
+            hint="see `nemoctl migrations plan --to VERSION`; acknowledge reviewed findings "
+            "by fingerprint in schemas/acknowledged.toml",
+        )
+
+
+def migration_gate(config: Config, old_version: str | None, new_version: str) -> GateOutcome:
+    """The static gate ``upgrade`` and ``ci`` run after the schema step (no database).
+
+    A release that ships no SQL migrations (no ``litellm-proxy-extras`` pin, or an
+    extras wheel without migrations) has nothing to check: the step is skipped.
+    """
+    from nemoctl.db.migrations import NoMigrationsError
+
+    if old_version is None:
+        return GateOutcome(None, "no base version to compare migrations with")
+    if old_version == new_version:
+        return GateOutcome(None, f"{new_version} → {new_version}: no new migrations")
+    try:
+        report = run_gate(config, GateRequest(from_spec=old_version, to_spec=new_version))
+    except NoMigrationsError as exc:
+        return GateOutcome(None, exc.message)
+    return GateOutcome(report)
 
 
 def _old_schema(config: Config, version: str | None) -> Schema:

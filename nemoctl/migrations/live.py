@@ -53,8 +53,9 @@ def read_live(url: DatabaseUrl, *, large_rows: int, large_bytes: int) -> LiveSta
                 else:
                     failed.add(name)
         sizes = tuple(
-            TableSize(str(name), None if int(rows) < 0 else int(rows), int(size),
-                      large=int(rows) >= large_rows or int(size) >= large_bytes)
+            TableSize(str(name), None if int(str(rows)) < 0 else int(str(rows)),
+                      int(str(size)),
+                      large=int(str(rows)) >= large_rows or int(str(size)) >= large_bytes)
             for name, rows, size in conn.execute(_SIZES, (url.schema,)).fetchall()
         )
     # A migration retried after a failure has both a failed and a finished row.

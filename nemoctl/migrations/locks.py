@@ -64,7 +64,7 @@ def rank(mode: LockMode) -> int:
 
 
 def strongest(modes: list[LockMode] | tuple[LockMode, ...]) -> LockMode | None:
-    return max(modes, key=rank) if modes else None
+    return max(modes, key=LOCK_MODES.index) if modes else None
 
 
 def blocks_reads(mode: LockMode) -> bool:

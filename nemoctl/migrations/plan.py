@@ -1,6 +1,6 @@
 """Plan an upgrade's migrations: which ones run, what each statement does, what it finds.
 
-    report = plan(old_set, new_set, policy=policy)             # static: new − old
+    report = plan(old_set, new_set, policy=policy)             # static: new minus old
     report = plan(old_set, new_set, live=read_live(url, ...))  # pending per the database
 
 The pending set is the new release's migrations minus those already applied: by

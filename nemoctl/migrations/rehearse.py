@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from nemoctl.db._url import DatabaseError, DatabaseUrl, connect, describe_error
 from nemoctl.db.migrations import MigrationSet, apply_migrations, throwaway_database
+from nemoctl.db.verify import SacredKey
 from nemoctl.diff.report import Severity
 from nemoctl.migrations.locks import LockMode, from_pg_locks, rank
 from nemoctl.migrations.report import (
@@ -35,7 +36,8 @@ from nemoctl.migrations.rules import make_finding, resolve_severities
 from nemoctl.migrations.seed import SeedResult, seed, snapshot
 from nemoctl.schema.model import Schema
 
-_PRIVILEGE = "SELECT rolcreatedb OR rolsuper, current_user FROM pg_roles WHERE rolname = current_user"
+_PRIVILEGE = ("SELECT rolcreatedb OR rolsuper, current_user FROM pg_catalog.pg_roles "
+              "WHERE rolname = current_user")
 _OWN_LOCKS = """
 SELECT l.mode, c.relname FROM pg_catalog.pg_locks l
 JOIN pg_catalog.pg_class c ON c.oid = l.relation
@@ -57,7 +59,7 @@ class RehearseOptions:
     #: The new release's schema: the rehearsed database is verified against it.
     schema: Schema | None = None
     schema_source: str = ""
-    sacred_keys: Collection[tuple[str, str, str]] = ()
+    sacred_keys: Collection[SacredKey] = ()
 
 
 def check_createdb(server: DatabaseUrl) -> None:

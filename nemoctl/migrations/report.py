@@ -99,7 +99,8 @@ class TableSize:
 
     @property
     def label(self) -> str:
-        rows = "rows unknown (never analysed)" if self.rows is None else f"~{_count(self.rows)} rows"
+        rows = ("rows unknown (never analysed)" if self.rows is None
+                else f"~{_count(self.rows)} rows")
         return f"{rows}, {_size(self.bytes)}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -201,7 +202,7 @@ class MigrationReport:
         return next((s for s in SEVERITY_ORDER if s in present), None)
 
     def counts(self) -> dict[str, int]:
-        result = {s: 0 for s in SEVERITY_ORDER}
+        result: dict[str, int] = {s: 0 for s in SEVERITY_ORDER}
         for f in self.open_findings:
             result[f.severity] += 1
         result["acknowledged"] = sum(1 for f in self.findings if f.acknowledged and not f.sacred)

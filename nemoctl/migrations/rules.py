@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from nemoctl.diff.report import Severity, fingerprint
-from nemoctl.migrations.report import Finding
 from nemoctl.migrations.locks import blocks_writes
+from nemoctl.migrations.report import Finding
 from nemoctl.migrations.statements import Action, Statement
 
 

@@ -172,8 +172,9 @@ def parse_migration(name: str, text: str) -> ParsedMigration:
         ),), _comments(text))
     statements: list[Statement] = []
     for item in raw:
-        start = _first_token(text, item.stmt_location, item.stmt_len)
-        end = item.stmt_location + item.stmt_len if item.stmt_len else len(text)
+        location, length = item.stmt_location or 0, item.stmt_len or 0
+        start = _first_token(text, location, length)
+        end = location + length if length else len(text)
         statements.extend(_analyse(name, item.stmt, text[start:end], start, lines, "top"))
     return ParsedMigration(name, tuple(statements), _comments(text))
 
@@ -272,8 +273,9 @@ def _sql_body(migration: str, body: str, offset: int, lines: _LineIndex,
                         error=str(exc.args[0]) if exc.args else str(exc))
         return
     for item in raw:
-        start = _first_token(body, item.stmt_location, item.stmt_len)
-        end = item.stmt_location + item.stmt_len if item.stmt_len else len(body)
+        location, length = item.stmt_location or 0, item.stmt_len or 0
+        start = _first_token(body, location, length)
+        end = location + length if length else len(body)
         yield from _analyse(migration, item.stmt, body[start:end], offset + start, lines,
                             context)
 
@@ -491,7 +493,8 @@ def _create_table(node: Any) -> Iterator[Action]:
     for element in node.tableElts or ():
         constraints = element.constraints if isinstance(element, ast.ColumnDef) else (element,)
         for con in constraints or ():
-            if isinstance(con, ast.Constraint) and con.contype == C.CONSTR_FOREIGN:
+            if (isinstance(con, ast.Constraint) and con.contype == C.CONSTR_FOREIGN
+                    and con.pktable is not None and con.pktable.relname):
                 referenced.setdefault(con.pktable.relname, None)
     for other in referenced:
         yield Action("referenced_by_foreign_key", other, table, lock="SHARE ROW EXCLUSIVE")
@@ -608,9 +611,9 @@ def _volatile(expr: Any) -> bool:
 
     found: list[bool] = []
 
-    class _Calls(Visitor):  # type: ignore[misc]
+    class _Calls(Visitor):
         def visit_FuncCall(self, ancestors: Any, node: ast.FuncCall) -> None:
-            name = node.funcname[-1].sval.lower()
+            name = str(getattr((node.funcname or (None,))[-1], "sval", "")).lower()
             if name in VOLATILE_FUNCTIONS or name not in _STABLE_FUNCTIONS:
                 found.append(True)
 

@@ -107,6 +107,10 @@ def _verification(v: Verification, result: CiResult) -> list[str]:
             out.append(f"  hint: {report.error.hint}")
     out += _supply_chain(report.supply_chain)
     out += _schema(report.schema)
+    if report.migration_report is not None:
+        from nemoctl.render.migrations import to_markdown as migrations_markdown
+
+        out += ["", migrations_markdown(report.migration_report, heading="####").rstrip()]
     out += _contracts(report.contracts, result.contracts)
     if v.stale:
         out += ["", "#### Stale generated files", "",

@@ -70,7 +70,7 @@ def render_human(report: MigrationReport, console: Console, *, statements: bool 
             console.print(f"[bold]{escape(migration.name)}[/]"
                           + ("  [dim](no-op: SELECT 1)[/]" if migration.noop else ""))
             for stmt in migration.statements:
-                if stmt.kind == "DO" or not stmt.actions and stmt.error is None:
+                if stmt.kind == "DO" or (not stmt.actions and stmt.error is None):
                     continue
                 tables = ", ".join(stmt.tables)
                 console.print(f"  {stmt.line:>4}{escape(_where(stmt))} {escape(stmt.kind)} "
@@ -130,7 +130,7 @@ def to_markdown(report: MigrationReport, *, heading: str = "##") -> str:
                   "", "| migration | line | statement | tables | lock |", "|---|---|---|---|---|"]
         for migration in report.pending:
             for stmt in migration.statements:
-                if stmt.kind == "DO" or not stmt.actions and stmt.error is None:
+                if stmt.kind == "DO" or (not stmt.actions and stmt.error is None):
                     continue
                 note = _size_note(report, stmt)
                 lines.append(f"| `{migration.name}` | {stmt.line} | {_md(stmt.kind)}"

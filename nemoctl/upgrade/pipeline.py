@@ -26,6 +26,7 @@ from nemoctl.errors import (
     NemoctlError,
     ResolutionError,
 )
+from nemoctl.migrations.gate import migration_gate
 from nemoctl.pins import pinned_version
 from nemoctl.upgrade import _git
 from nemoctl.upgrade._run import ProgressFn, _Run
@@ -175,6 +176,12 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
                     f"chose {coupled[name]}"
                 )
         coupled.update(from_wheel)
+
+    with run.step("migrations") as note:
+        gate = migration_gate(config, current, version)
+        f["migrations"], f["migration_report"] = gate.to_dict(), gate.report
+        note.update(status=gate.status, detail=gate.detail)
+        gate.raise_if_blocking()
 
     targets = {upstream.package: version, **coupled}
     if options.dry_run:

@@ -9,7 +9,7 @@ from nemoctl.errors import ExitCode
 
 #: The steps, in order; ``StepResult.name`` is one of these.
 STEPS = (
-    "preflight", "resolve", "supply-chain", "schema", "bump", "lockfile",
+    "preflight", "resolve", "supply-chain", "schema", "migrations", "bump", "lockfile",
     "regenerate", "contracts", "finish",
 )
 
@@ -65,6 +65,8 @@ class UpgradeReport:
     #: verify mode without --write: generated files that differ from what the version produces.
     stale_files: tuple[str, ...] = ()
     contracts: dict[str, Any] | None = None
+    #: The migration gate's report (``nemoctl.migrations``), None when skipped.
+    migrations: dict[str, Any] | None = None
     commit: str | None = None
     branch: str | None = None
     recovery: dict[str, Any] | None = None
@@ -73,6 +75,8 @@ class UpgradeReport:
     warnings: tuple[str, ...] = ()
     #: The diff report object for human rendering (not serialised twice).
     diff_report: Any = field(default=None, compare=False, repr=False)
+    #: The MigrationReport object, for rendering (not serialised twice).
+    migration_report: Any = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -106,6 +110,7 @@ class UpgradeReport:
             "files_deleted": list(self.files_deleted),
             "stale_files": list(self.stale_files),
             "contracts": self.contracts,
+            "migrations": self.migrations,
             "commit": self.commit,
             "branch": self.branch,
             "recovery": self.recovery,

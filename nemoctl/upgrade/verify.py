@@ -12,6 +12,7 @@ from nemoctl.errors import (
     NemoctlError,
     ResolutionError,
 )
+from nemoctl.migrations.gate import migration_gate
 from nemoctl.pins import pinned_version
 from nemoctl.upgrade._run import ProgressFn, _Run
 from nemoctl.upgrade.contracts_gate import run_gate
@@ -42,13 +43,15 @@ def verify(
     allow_yanked: bool = False,
     contracts: bool = True,
     progress: ProgressFn | None = None,
+    base_version: str | None = None,
 ) -> UpgradeReport:
     """CI's verify mode: the pins already name ``version``; check it like an upgrade would.
 
     No pin moves.  The schema is diffed against ``base_snapshot_text`` (the base
     branch's snapshot; default: the snapshot on disk).  Generated files are compared
     with what ``version`` produces (``stale_files``), or written in place with
-    ``write=True`` (atomically; kept only if every step passed).
+    ``write=True`` (atomically; kept only if every step passed).  ``base_version`` (the
+    base branch's pin) is what the migration gate compares the release's SQL with.
     """
     run = _Run("verify", upstream_name, upstream_name, version, not write, progress)
     try:
@@ -56,7 +59,7 @@ def verify(
         run.package = upstream.package
         with sigterm_as_exception():
             _verify(run, config, upstream, version, base_snapshot_text, write,
-                    allow_yanked, contracts)
+                    allow_yanked, contracts, base_version)
         return run.report(ExitCode.OK)
     except NemoctlError as exc:
         return run.report(exc.exit_code, exc)
@@ -65,6 +68,7 @@ def verify(
 def _verify(
     run: _Run, config: Config, upstream: UpstreamConfig, version: str,
     base_text: str | None, write: bool, allow_yanked: bool, contracts: bool,
+    base_version: str | None = None,
 ) -> None:
     from nemoctl.upstream import normalize_version
 
@@ -107,6 +111,12 @@ def _verify(
         )
         if schema.report.blocking:
             raise blocked_error(schema.report, "base", version)
+
+    with run.step("migrations") as note:
+        gate = migration_gate(config, base_version, version)
+        f["migrations"], f["migration_report"] = gate.to_dict(), gate.report
+        note.update(status=gate.status, detail=gate.detail)
+        gate.raise_if_blocking()
 
     outputs = render_generated(config, schema, version)
     stale = [p for p in stale_generated(config, outputs)]
