@@ -109,6 +109,7 @@ def plan(
             for action in stmt.actions:
                 raw.extend(_check(stmt, action, ctx, severities, created_by, cross))
                 _track(action, stmt, new_tables, created_by)
+                cross = _follow_renames(cross, action, stmt)
 
     findings = _apply_acks(_dedupe(raw), acks or Acknowledgements(), today or date.today())
     return MigrationReport(
@@ -157,6 +158,19 @@ def _check(stmt: Statement, action: Action, ctx: Context, severities: dict[str, 
                     f"{action.op.replace('_', ' ')} of {name}, which this project uses "
                     f"({len(uses)} place(s))", table=key[0], column=key[1], detail=action.op),
                     used_at=tuple(sorted(uses)))
+
+
+def _follow_renames(cross: CrossCheck, action: Action, stmt: Statement) -> CrossCheck:
+    """A sacred field keeps being sacred under its new name after a rename."""
+    if stmt.deferred or action.op not in ("rename_table", "rename_column"):
+        return cross
+    added: set[DbName] = set()
+    for table, column in cross.sacred:
+        if action.op == "rename_table" and table == action.table:
+            added.add((action.new_name, column))
+        elif action.op == "rename_column" and (table, column) == (action.table, action.column):
+            added.add((table, action.new_name))
+    return replace(cross, sacred=cross.sacred | added) if added else cross
 
 
 def _touched(action: Action) -> list[DbName]:

@@ -14,6 +14,7 @@ lock PostgreSQL documents for it (:mod:`nemoctl.migrations.locks`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -156,6 +157,7 @@ class ParsedMigration:
         )
 
 
+@functools.lru_cache(maxsize=2048)
 def parse_migration(name: str, text: str) -> ParsedMigration:
     """Every statement of one ``migration.sql``; a syntax error becomes a statement with
     ``error`` set (file and line), never an exception."""

@@ -50,7 +50,7 @@ def test_dependabot_bump_without_write_fails_on_stale_generated_files(
     report = verification.report
     assert report is not None
     assert [s.name for s in report.steps] == [
-        "preflight", "resolve", "supply-chain", "schema", "regenerate", "contracts",
+        "preflight", "resolve", "supply-chain", "schema", "migrations", "regenerate", "contracts",
     ]
     assert report.coupled == {"litellm-proxy-extras": "0.4.105"}
     assert report.contracts is not None and report.contracts["passed"] is True

@@ -275,8 +275,8 @@ def test_happy_path_commits(tmp_path: Path, index_env: dict[str, str], style: st
         assert (consumer.root / "requirements.txt").read_text() == (
             "# pinned by hand\nlitellm[proxy]==1.1.0\nlitellm-proxy-extras==0.1.1\n")
     steps = [s["name"] for s in data["steps"]]
-    assert steps == ["preflight", "resolve", "supply-chain", "schema", "bump", "lockfile",
-                     "regenerate", "contracts", "finish"]
+    assert steps == ["preflight", "resolve", "supply-chain", "schema", "migrations", "bump",
+                     "lockfile", "regenerate", "contracts", "finish"]
 
 
 def test_commit_on_a_new_branch(consumer: Consumer) -> None:
