@@ -77,25 +77,32 @@ def run_gate(config: Config, request: GateRequest) -> MigrationReport:
     from nemoctl.migrations.live import read_live
 
     policy = config.migrations or Policy()
-    old, old_version = resolve_set(request.from_spec, config)
-    new, new_version = resolve_set(request.to_spec, config)
-    keys = load_sacred_keys(config.sacred_fields_file)
-    sacred = sacred_columns(_old_schema(config, old_version), keys) if keys else frozenset()
+    # Database problems first (unreachable, no CREATEDB): before any wheel is fetched.
     live = None
     if request.database_url:
         live = read_live(parse_url(request.database_url), large_rows=policy.large_rows,
                          large_bytes=policy.large_bytes)
+    server = None
+    if request.rehearse:
+        from nemoctl.migrations.rehearse import check_createdb
+
+        server = parse_url(request.server_url or request.database_url
+                           or os.environ.get("NEMOCTL_TEST_DATABASE_URL")
+                           or DEFAULT_SERVER_URL)
+        check_createdb(server)
+    old, old_version = resolve_set(request.from_spec, config)
+    new, new_version = resolve_set(request.to_spec, config)
+    keys = load_sacred_keys(config.sacred_fields_file)
+    sacred = sacred_columns(_old_schema(config, old_version), keys) if keys else frozenset()
     report = plan(old if live is None else None, new, policy=policy, live=live,
                   cross=CrossCheck(sacred=sacred, used=request.used),
                   acks=load_acknowledgements(config.acknowledgements_file))
     if live is not None:
         report = _only_touched_sizes(report)
-    if not request.rehearse:
+    if server is None:
         return report
     from nemoctl.migrations.rehearse import RehearseOptions, rehearse
 
-    server = parse_url(request.server_url or request.database_url
-                       or os.environ.get("NEMOCTL_TEST_DATABASE_URL") or DEFAULT_SERVER_URL)
     schema_spec = request.new_schema or new_version
     new_schema, schema_label = None, ""
     if schema_spec:

@@ -200,12 +200,32 @@ def _modes(rows: list[tuple[object, ...]]) -> list[tuple[LockMode, str]]:
 
 def _sample(url: DatabaseUrl, pid: int, stop: threading.Event, ready: threading.Event,
             into: list[tuple[LockMode, str]]) -> None:
+    """Poll ``pg_locks`` for ``pid``'s table locks until ``stop``.
+
+    A build CONCURRENTLY waits for every transaction holding an older snapshot before
+    it finishes, so the watcher starts with a REPEATABLE READ snapshot of its own: the
+    build cannot end before the watcher has seen its lock (then the snapshot goes).
+    That makes the observation certain rather than a race with a fast build.
+    """
+    import psycopg
+
     query = _OWN_LOCKS.format(pid="%s")
-    with connect(url) as watcher:
-        watcher.execute(query, (pid, url.schema))
+    with connect(url, autocommit=False) as watcher:
+        watcher.execute(b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        watcher.execute(b"SELECT 1")  # takes the snapshot
         ready.set()
+        holding = True
+        release_at = time.monotonic() + 5.0
         while True:
-            into.extend(_modes(watcher.execute(query, (pid, url.schema)).fetchall()))
+            try:
+                found = _modes(watcher.execute(query, (pid, url.schema)).fetchall())
+            except psycopg.Error:
+                found = []
+            into.extend(found)
+            if holding and (found or time.monotonic() > release_at):
+                watcher.commit()
+                watcher.autocommit = True
+                holding = False
             if stop.wait(0.005):
                 break
 
