@@ -99,7 +99,8 @@ def plan(
             raw.append(make_finding("UNPARSABLE_SQL", severities, stmt.migration, stmt.line,
                                 f"cannot parse: {stmt.error}", detail=stmt.sql))
         if parsed.is_noop:
-            why = next((c for c in parsed.comments), "")
+            # The comment is the only place that says where the work went.
+            why = " ".join(parsed.comments)
             raw.append(make_finding("WORK_OUTSIDE_MIGRATION", severities, source.name,
                                 top_level[0].line if top_level else 0,
                                 f"{source.name} runs only SELECT 1"

@@ -42,6 +42,18 @@ NON_TABLE_OPS = frozenset({
     "rename_enum_value", "create_function", "comment", "noop", "select", "other",
     "dynamic_sql", "rename_other",
 })
+_QUIET_OPS = frozenset({"noop", "other", "select", "comment"})
+_DESCRIBE = {
+    "add_column": "ADD COLUMN", "drop_column": "DROP COLUMN", "alter_type": "ALTER COLUMN TYPE",
+    "set_not_null": "SET NOT NULL", "drop_not_null": "DROP NOT NULL",
+    "set_default": "SET DEFAULT", "drop_default": "DROP DEFAULT",
+    "add_foreign_key": "ADD FOREIGN KEY", "referenced_by_foreign_key": "referenced by FK",
+    "add_check": "ADD CHECK", "add_unique": "ADD UNIQUE", "create_index": "CREATE INDEX",
+    "drop_index": "DROP INDEX", "rename_table": "RENAME", "rename_column": "RENAME COLUMN",
+    "rename_index": "RENAME INDEX", "create_table": "CREATE TABLE", "drop_table": "DROP TABLE",
+    "create_trigger": "CREATE TRIGGER", "drop_trigger": "DROP TRIGGER",
+    "create_function": "CREATE FUNCTION", "dynamic_sql": "dynamic SQL",
+}
 _SERIAL_TYPES = frozenset({"serial", "bigserial", "smallserial", "serial4", "serial8",
                            "serial2"})
 
@@ -67,6 +79,21 @@ class Action:
     flags: frozenset[str] = frozenset()
     #: A foreign key's referenced table.
     references: str = ""
+
+    def describe(self) -> str:
+        words = _DESCRIBE.get(self.op, self.op.replace("_", " ").upper())
+        parts = [words]
+        if self.op in ("rename_table", "rename_index"):
+            parts = [words, self.table, "→", self.new_name]
+        elif self.op in ("rename_column", "rename_constraint"):
+            parts = [words, self.column, "→", self.new_name]
+        elif self.op == "referenced_by_foreign_key":
+            parts = [words, self.column]
+        else:
+            parts += [self.column, self.new_name]
+        if "concurrent" in self.flags:
+            parts.insert(1, "CONCURRENTLY")
+        return " ".join(p for p in parts if p)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +139,11 @@ class Statement:
         return tuple(seen)
 
     @property
+    def summary(self) -> str:
+        """What it does, in words: ``ADD COLUMN litellm_call_id text``."""
+        return "; ".join(a.describe() for a in self.actions if a.op not in _QUIET_OPS)
+
+    @property
     def lock(self) -> LockMode | None:
         if self.deferred:
             return None
@@ -127,6 +159,7 @@ class Statement:
             "line": self.line,
             "context": self.context,
             "kind": self.kind,
+            "summary": self.summary,
             "sql": self.sql,
             "tables": list(self.tables),
             "lock": self.lock,

@@ -72,9 +72,11 @@ def render_human(report: MigrationReport, console: Console, *, statements: bool 
             for stmt in migration.statements:
                 if stmt.kind == "DO" or (not stmt.actions and stmt.error is None):
                     continue
-                tables = ", ".join(stmt.tables)
-                console.print(f"  {stmt.line:>4}{escape(_where(stmt))} {escape(stmt.kind)} "
-                              f"{escape(tables)} — {escape(_lock_text(stmt))}", highlight=False)
+                what = stmt.summary or stmt.kind
+                if stmt.tables:
+                    what = f"{', '.join(stmt.tables)}: {what}"
+                console.print(f"  {stmt.line:>4}{escape(_where(stmt))} {escape(what)} — "
+                              f"{escape(_lock_text(stmt))}", highlight=False)
                 note = _size_note(report, stmt)
                 if note:
                     console.print(f"        {escape(note)}", style="dim")
@@ -100,7 +102,7 @@ def _human_finding(f: Finding, console: Console) -> None:
     ack = " [dim](acknowledged)[/]" if f.acknowledged and not f.sacred else ""
     where = f"  {escape(f.location)}" if f.location else ""
     console.print(f"{mark}[{_STYLE[f.severity]}]{f.severity:<4}[/] {f.rule_id}{ack}  "
-                  f"{escape(f.message)}{where}  [dim][{f.fingerprint}][/]")
+                  f"{escape(f.message)}{where}  [dim]{escape(f'[{f.fingerprint}]')}[/]")
     if f.relevelled:
         console.print(f"       {escape(f.relevelled)}", style="dim")
     for use in f.used_at:
@@ -128,12 +130,14 @@ def to_markdown(report: MigrationReport, *, heading: str = "##") -> str:
     if report.pending:
         lines += ["", "<details><summary>Statements, in the order Prisma runs them</summary>",
                   "", "| migration | line | statement | tables | lock |", "|---|---|---|---|---|"]
+        # One row per statement; the summary says what it does.
         for migration in report.pending:
             for stmt in migration.statements:
                 if stmt.kind == "DO" or (not stmt.actions and stmt.error is None):
                     continue
                 note = _size_note(report, stmt)
-                lines.append(f"| `{migration.name}` | {stmt.line} | {_md(stmt.kind)}"
+                lines.append(f"| `{migration.name}` | {stmt.line} | "
+                             f"{_md(stmt.summary or stmt.kind)}"
                              f"{_md(_where(stmt))} | {_md(', '.join(stmt.tables))} | "
                              f"{_md(_lock_text(stmt))}{_md(' — ' + note if note else '')} |")
         lines += ["", "</details>"]
