@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from psycopg import sql
 
-from nemoctl.db import DatabaseUrl, Migration, MigrationSet, connect
-from nemoctl.db.migrations import NoMigrationsError  # noqa: F401  (public: documented)
+from nemoctl.config import load_config
+from nemoctl.db import DatabaseError, DatabaseUrl, Migration, MigrationSet, connect
 from nemoctl.migrations import MigrationReport, plan
+from nemoctl.migrations.gate import GateRequest, run_gate
 from nemoctl.migrations.rehearse import RehearseOptions, rehearse
 from nemoctl.schema import parse_file
-from tests.db.conftest import leftover_databases, run_cli, server  # noqa: F401
+from tests.db.conftest import leftover_databases, server  # noqa: F401
 from tests.migrations.conftest import write_dir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +49,7 @@ def test_seeded_sacred_fields_survive_the_real_upgrade(rehearsed: MigrationRepor
     r = rehearsed.rehearsal
     assert r is not None
     assert r.seeded_tables >= 77 and r.skipped_tables == ()
-    # Three sacred SpendLogs columns × 300 rows, plus DailyTeamSpend.spend is gone (not checked).
+    # Three sacred SpendLogs columns, 300 rows each, plus DailyTeamSpend.spend is gone (not checked).
     assert r.sacred_values_checked == 3 * SPEND_ROWS
     spend_logs = [f for f in rehearsed.findings if f.table == "LiteLLM_SpendLogs"
                   and f.rule_id.startswith("REHEARSAL_")]
@@ -115,11 +116,13 @@ def test_rehearse_without_createdb_says_so(tmp_path: Path, role_without_createdb
     project.mkdir()
     (project / "pyproject.toml").write_text('[project]\nname = "consumer"\nversion = "0"\n')
     new_dir = write_dir(tmp_path / "new", new_set)
-    result = run_cli("migrations", "plan", "--from", "1.102.4", "--to", str(new_dir),
-                     "--rehearse", "--server",
-                     f"postgresql://{role_without_createdb}:pw-n0cdb@127.0.0.1:5432/postgres",
-                     cwd=project)
-    assert result.returncode == 2, result.stderr
-    assert "--rehearse needs the CREATEDB privilege" in result.stderr
-    assert role_without_createdb in result.stderr
-    assert "pw-n0cdb" not in result.stderr + result.stdout
+    server_url = f"postgresql://{role_without_createdb}:pw-n0cdb@127.0.0.1:5432/postgres"
+    with pytest.raises(DatabaseError) as caught:
+        run_gate(load_config(project), GateRequest(from_spec="1.102.4", to_spec=str(new_dir),
+                                                   rehearse=True, server_url=server_url))
+    error = caught.value
+    assert error.exit_code == 2
+    assert error.message.startswith("--rehearse needs the CREATEDB privilege: role "
+                                    f"'{role_without_createdb}' on postgresql://"
+                                    f"{role_without_createdb}:***@127.0.0.1:5432/postgres")
+    assert "pw-n0cdb" not in f"{error.message} {error.hint}"
