@@ -49,7 +49,7 @@ def test_seeded_sacred_fields_survive_the_real_upgrade(rehearsed: MigrationRepor
     r = rehearsed.rehearsal
     assert r is not None
     assert r.seeded_tables >= 77 and r.skipped_tables == ()
-    # Three sacred SpendLogs columns, 300 rows each, plus DailyTeamSpend.spend is gone (not checked).
+    # Three sacred SpendLogs columns, 300 rows each (DailyTeamSpend.spend is gone: not checked).
     assert r.sacred_values_checked == 3 * SPEND_ROWS
     spend_logs = [f for f in rehearsed.findings if f.table == "LiteLLM_SpendLogs"
                   and f.rule_id.startswith("REHEARSAL_")]

@@ -71,7 +71,8 @@ def test_lock_table_matches_the_documentation() -> None:
 
 def test_do_block_statements_with_file_lines() -> None:
     sql = ('-- rename\nDO $$\nBEGIN\n  IF true THEN\n'
-           '    ALTER TABLE "a" RENAME COLUMN "x" TO "y";\n  END IF;\n  EXECUTE \'DROP TABLE \' || quote_ident(\'b\');\nEND $$;\n')
+           '    ALTER TABLE "a" RENAME COLUMN "x" TO "y";\n  END IF;\n'
+           "  EXECUTE 'DROP TABLE ' || quote_ident('b');\nEND $$;\n")
     statements = parse_migration("m", sql).statements
     assert [(s.line, s.context, s.kind) for s in statements] == [
         (2, "top", "DO"), (5, "do", "ALTER … RENAME"), (7, "do", "EXECUTE")]
