@@ -55,6 +55,10 @@ def render_human(report: UpgradeReport, console: Console) -> None:
         broken = [f"{s['model']}.{s['field']}" for s in sacred if s.get("blocking")]
         state = f"[red]broken: {escape(', '.join(broken))}[/]" if broken else "[green]intact[/]"
         console.print(f"  sacred fields: {len(sacred) - len(broken)}/{len(sacred)} {state}")
+    if report.migration_report is not None:
+        from nemoctl.render.migrations import render_human as render_migrations
+
+        render_migrations(report.migration_report, console, statements=False)
     for edit in report.pin_edits:
         console.print(
             f"  pin {escape(edit['location'])}: {escape(edit['old_text'])} → "
