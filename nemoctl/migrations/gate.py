@@ -90,8 +90,10 @@ def run_gate(config: Config, request: GateRequest) -> MigrationReport:
                            or os.environ.get("NEMOCTL_TEST_DATABASE_URL")
                            or DEFAULT_SERVER_URL)
         check_createdb(server)
-    old, old_version = resolve_set(request.from_spec, config)
+    # The target first: a target without migrations ends the gate before the old
+    # release is even fetched.
     new, new_version = resolve_set(request.to_spec, config)
+    old, old_version = resolve_set(request.from_spec, config)
     keys = load_sacred_keys(config.sacred_fields_file)
     sacred = sacred_columns(_old_schema(config, old_version), keys) if keys else frozenset()
     report = plan(old if live is None else None, new, policy=policy, live=live,
