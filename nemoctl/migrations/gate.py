@@ -71,8 +71,7 @@ def sacred_columns(schema: Schema, keys: Collection[SacredKey]) -> frozenset[DbN
 
 
 def run_gate(config: Config, request: GateRequest) -> MigrationReport:
-    from nemoctl.db._sacred import load_sacred_keys
-    from nemoctl.db._url import parse_url
+    from nemoctl.db import load_sacred_keys, parse_url
     from nemoctl.diff.acks import load_acknowledgements
     from nemoctl.migrations.live import read_live
 
@@ -108,7 +107,7 @@ def run_gate(config: Config, request: GateRequest) -> MigrationReport:
     schema_spec = request.new_schema or new_version
     new_schema, schema_label = None, ""
     if schema_spec:
-        from nemoctl.db._schema_source import schema_from_spec
+        from nemoctl.db import schema_from_spec
 
         source = schema_from_spec(schema_spec, config.upstream())
         new_schema, schema_label = source.schema, source.label
@@ -174,7 +173,7 @@ def migration_gate(config: Config, old_version: str | None, new_version: str) ->
 
 
 def _old_schema(config: Config, version: str | None) -> Schema:
-    from nemoctl.db._schema_source import schema_for_version, snapshot_or_installed
+    from nemoctl.db import schema_for_version, snapshot_or_installed
 
     upstream = config.upstream()
     if version is None:

@@ -10,7 +10,7 @@ migration (Prisma refuses to deploy over it).  Sizes come from the catalog:
 
 from __future__ import annotations
 
-from nemoctl.db._url import DatabaseUrl, connect
+from nemoctl.db import DatabaseUrl, connect
 from nemoctl.migrations.report import LiveState, TableSize
 
 _HISTORY_EXISTS = """

@@ -20,7 +20,7 @@ import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
-from nemoctl.db._url import DatabaseError, DatabaseUrl, connect, describe_error
+from nemoctl.db import DatabaseError, DatabaseUrl, connect, describe_error
 from nemoctl.db.migrations import MigrationSet, apply_migrations, throwaway_database
 from nemoctl.db.verify import SacredKey
 from nemoctl.diff.report import Severity

@@ -169,6 +169,8 @@ def seed(conn: psycopg.Connection[tuple[object, ...]], schema: str, *, rows: int
     """Insert deterministic rows into every table of ``schema``, parents first."""
     import psycopg
 
+    from nemoctl.db import redact_text
+
     specs = read_specs(conn, schema)
     counts = {t: int(table_rows.get(t, rows)) for t in specs}
     seeded: dict[str, int] = {}
@@ -190,7 +192,7 @@ def seed(conn: psycopg.Connection[tuple[object, ...]], schema: str, *, rows: int
         try:
             conn.execute(statement.encode("utf-8"))
         except psycopg.Error as exc:
-            skipped[table] = " ".join(str(exc).split())[:200]
+            skipped[table] = redact_text(" ".join(str(exc).split())[:200])
             continue
         seeded[table] = n
         exprs[table] = values
