@@ -84,8 +84,10 @@ def plan(
                                       [m.name for m in pending_sources], severities))
 
     large = set(policy.large_tables)
+    sizes: dict[str, str] = {}
     if live is not None:
         large |= {s.table for s in live.sizes if s.large}
+        sizes = {s.table: s.label for s in live.sizes}
 
     pending: list[PlannedMigration] = []
     new_tables: set[str] = set()
@@ -106,7 +108,7 @@ def plan(
                                 f"{source.name} runs only SELECT 1"
                                 + (f": {why}" if why else "")))
         for stmt in parsed.statements:
-            ctx = Context(frozenset(new_tables), frozenset(large), len(top_level) > 1)
+            ctx = Context(frozenset(new_tables), frozenset(large), len(top_level) > 1, sizes)
             for action in stmt.actions:
                 raw.extend(_check(stmt, action, ctx, severities, created_by, cross))
                 _track(action, stmt, new_tables, created_by)

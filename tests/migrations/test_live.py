@@ -91,6 +91,9 @@ def test_sizes_make_a_lock_on_a_live_table_large(partial_db: DatabaseUrl,
     report = plan(None, new_set, live=live, policy=Policy(large_tables=()))
     hits = {(f.rule_id, f.severity, f.line) for f in report.findings if f.migration == JWT}
     assert ("LONG_LOCK_ON_LARGE_TABLE", "ERR", 15) in hits
+    (long_lock, *_) = [f for f in report.rules_fired("LONG_LOCK_ON_LARGE_TABLE")]
+    assert long_lock.message.startswith(
+        f"SHARE on large table LiteLLM_JWTKeyMapping ({size.label}) for a full scan: ")
     assert ("LOCK_ON_LARGE_TABLE", "WARN", 12) in hits
     assert not any(f.table == "LiteLLM_SpendLogs" for f in report.findings)
 
