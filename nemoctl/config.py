@@ -31,7 +31,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from nemoctl.errors import ConfigError
 
 if TYPE_CHECKING:
-    from nemoctl.migrations.config import MigrationsTable, Policy as MigrationsPolicy
+    from nemoctl.migrations.config import MigrationsTable
+    from nemoctl.migrations.config import Policy as MigrationsPolicy
 
 DEFAULT_SCHEMA_PATH = "litellm/proxy/schema.prisma"
 SEVERITIES = ("ERR", "WARN", "INFO")

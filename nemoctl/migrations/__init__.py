@@ -40,8 +40,8 @@ __all__ = [
     "Statement",
     "TableSize",
     "parse_migration",
-    "policy_from_table",
     "plan",
+    "policy_from_table",
     "read_live",
     "sha256",
 ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from nemoctl.migrations.locks import effect
 from nemoctl.migrations.report import Finding, MigrationReport
 from nemoctl.migrations.statements import Statement
+from nemoctl.sanitize import escape_controls, markdown_cell
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -62,7 +63,7 @@ def _size_note(report: MigrationReport, stmt: Statement) -> str:
 
 
 def render_human(report: MigrationReport, console: Console, *, statements: bool = True) -> None:
-    from rich.markup import escape
+    from nemoctl.sanitize import rich_escape as escape
 
     console.print(f"[bold]migrations plan[/]: {escape(_origin(report))}")
     if statements:
@@ -96,7 +97,7 @@ def render_human(report: MigrationReport, console: Console, *, statements: bool 
 
 
 def _human_finding(f: Finding, console: Console) -> None:
-    from rich.markup import escape
+    from nemoctl.sanitize import rich_escape as escape
 
     mark = "[bold red]SACRED[/] " if f.sacred else ""
     ack = " [dim](acknowledged)[/]" if f.acknowledged and not f.sacred else ""
@@ -112,7 +113,8 @@ def _human_finding(f: Finding, console: Console) -> None:
 
 
 def _md(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+    # Migration SQL and its comments are upstream data: controls escaped, cells kept flat.
+    return markdown_cell(text)
 
 
 def to_markdown(report: MigrationReport, *, heading: str = "##") -> str:
@@ -157,6 +159,7 @@ def to_json(report: MigrationReport, *, fail_on: str | None = None) -> str:
 
 
 def _gh(text: str) -> str:
+    text = escape_controls(text)  # newlines survive here, as %0A below
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -102,3 +102,19 @@ def test_any_text_is_analysed_without_raising(text: str) -> None:
     for stmt in parsed.statements:
         assert stmt.line >= 1
         assert (stmt.error is None) or stmt.kind == "unparsable"
+
+
+def test_control_characters_from_upstream_sql_are_escaped_in_every_renderer() -> None:
+    import io
+
+    from rich.console import Console
+
+    from nemoctl.render import migrations as render
+
+    sql = '-- moved \x1b[2J elsewhere\nSELECT 1;\nALTER TABLE "t\x1b]0;x\x07" RENAME TO "u";\n'
+    report = plan(MigrationSet("old", ()), MigrationSet("new", (Migration("m", sql),)))
+    buffer = io.StringIO()
+    render.render_human(report, Console(file=buffer, width=200, no_color=True))
+    for text in (render.to_markdown(report), render.to_github(report), buffer.getvalue()):
+        assert "\x1b" not in text and "\x07" not in text
+        assert "\\x1b" in text
