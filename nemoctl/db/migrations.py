@@ -151,13 +151,18 @@ def extras_version_for(litellm_version: str) -> str:
 
 def migrations_for(litellm_version: str) -> MigrationSet:
     """The migrations that ship with ``litellm[proxy]==litellm_version``."""
-    extras = extras_version_for(litellm_version)
-    if _installed_version(EXTRAS_PACKAGE) == extras:
+    return extras_migrations(extras_version_for(litellm_version))
+
+
+def extras_migrations(extras_version: str) -> MigrationSet:
+    """The migrations of ``litellm-proxy-extras==extras_version`` (installed, or the
+    verified wheel cache)."""
+    if _installed_version(EXTRAS_PACKAGE) == extras_version:
         return installed_migrations()
     from nemoctl.upstream import fetch_wheel
 
-    wheel = fetch_wheel(EXTRAS_PACKAGE, extras)
-    return wheel_migrations(wheel.path, extras)
+    wheel = fetch_wheel(EXTRAS_PACKAGE, extras_version)
+    return wheel_migrations(wheel.path, extras_version)
 
 
 def _installed_version(package: str) -> str | None:

@@ -40,10 +40,21 @@ class GateRequest:
     new_schema: str | None = None
     #: Where the project's code uses tables/columns (from the usage-aware gate).
     used: Mapping[DbName, Sequence[str]] = field(default_factory=dict)
+    #: The ``litellm-proxy-extras`` versions, when already known (the resolver's
+    #: coupled pins): saves reading the litellm wheel's METADATA.
+    from_extras: str | None = None
+    to_extras: str | None = None
 
 
-def resolve_set(spec: str, config: Config) -> tuple[MigrationSet, str | None]:
-    """``pinned``, ``X.Y.Z`` (a litellm release) or a directory → (migrations, version)."""
+def resolve_set(spec: str, config: Config,
+                extras: str | None = None) -> tuple[MigrationSet, str | None]:
+    """``pinned``, ``X.Y.Z`` (a litellm release) or a directory → (migrations, version).
+
+    ``extras`` is the release's ``litellm-proxy-extras`` version when known.  For the
+    project's own pin it is read from the project's exact pin of the extras, if any.
+    """
+    from nemoctl.db.migrations import EXTRAS_PACKAGE, extras_migrations
+    from nemoctl.errors import ConfigError
     from nemoctl.pins import pinned_version
     from nemoctl.upstream import normalize_version
 
@@ -51,8 +62,15 @@ def resolve_set(spec: str, config: Config) -> tuple[MigrationSet, str | None]:
     if path.is_dir():
         return migrations_from_dir(path), None
     package = config.upstream().package
-    version = pinned_version(config.root, package) if spec == "pinned" else \
-        normalize_version(spec)
+    pinned = pinned_version(config.root, package) if spec == "pinned" else None
+    version = pinned or normalize_version(spec)
+    if extras is None and spec == "pinned":
+        try:
+            extras = pinned_version(config.root, EXTRAS_PACKAGE)
+        except ConfigError:
+            extras = None  # not pinned by the project: read it from the wheel
+    if extras is not None:
+        return extras_migrations(extras), version
     return migrations_for(version), version
 
 
@@ -91,8 +109,8 @@ def run_gate(config: Config, request: GateRequest) -> MigrationReport:
         check_createdb(server)
     # The target first: a target without migrations ends the gate before the old
     # release is even fetched.
-    new, new_version = resolve_set(request.to_spec, config)
-    old, old_version = resolve_set(request.from_spec, config)
+    new, new_version = resolve_set(request.to_spec, config, request.to_extras)
+    old, old_version = resolve_set(request.from_spec, config, request.from_extras)
     keys = load_sacred_keys(config.sacred_fields_file)
     sacred = sacred_columns(_old_schema(config, old_version), keys) if keys else frozenset()
     report = plan(old if live is None else None, new, policy=policy, live=live,
@@ -153,20 +171,27 @@ class GateOutcome:
         )
 
 
-def migration_gate(config: Config, old_version: str | None, new_version: str) -> GateOutcome:
+def migration_gate(config: Config, old_version: str | None, new_version: str,
+                   coupled: Mapping[str, str] | None = None) -> GateOutcome:
     """The static gate ``upgrade`` and ``ci`` run after the schema step (no database).
 
-    A release that ships no SQL migrations (no ``litellm-proxy-extras`` pin, or an
+    ``coupled`` is the resolver's coupled pins for ``new_version`` (it names the
+    extras version).  A release that ships no SQL migrations (no extras pin, or an
     extras wheel without migrations) has nothing to check: the step is skipped.
     """
-    from nemoctl.db.migrations import NoMigrationsError
+    from nemoctl.db.migrations import EXTRAS_PACKAGE, NoMigrationsError
+    from nemoctl.pins import pinned_version
 
     if old_version is None:
         return GateOutcome(None, "no base version to compare migrations with")
     if old_version == new_version:
         return GateOutcome(None, f"{new_version} → {new_version}: no new migrations")
+    # The project's own pin: its exact extras pin (if any) names the old extras.
+    is_pinned = pinned_version(config.root, config.upstream().package) == old_version
     try:
-        report = run_gate(config, GateRequest(from_spec=old_version, to_spec=new_version))
+        report = run_gate(config, GateRequest(
+            from_spec="pinned" if is_pinned else old_version, to_spec=new_version,
+            to_extras=(coupled or {}).get(EXTRAS_PACKAGE)))
     except NoMigrationsError as exc:
         return GateOutcome(None, exc.message)
     return GateOutcome(report)

@@ -178,7 +178,7 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
         coupled.update(from_wheel)
 
     with run.step("migrations") as note:
-        gate = migration_gate(config, current, version)
+        gate = migration_gate(config, current, version, coupled)
         f["migrations"], f["migration_report"] = gate.to_dict(), gate.report
         note.update(status=gate.status, detail=gate.detail)
         gate.raise_if_blocking()

@@ -113,7 +113,7 @@ def _verify(
             raise blocked_error(schema.report, "base", version)
 
     with run.step("migrations") as note:
-        gate = migration_gate(config, base_version, version)
+        gate = migration_gate(config, base_version, version, coupled)
         f["migrations"], f["migration_report"] = gate.to_dict(), gate.report
         note.update(status=gate.status, detail=gate.detail)
         gate.raise_if_blocking()
