@@ -81,3 +81,23 @@ def test_target_without_migrations_skips_the_step(project: Path) -> None:
     outcome = migration_gate(load_config(project), "2.0.0", "2.2.0")
     assert outcome.report is None and outcome.status == "skipped"
     assert outcome.detail == "no migrations found in litellm_proxy_extras-9.2.0-py3-none-any.whl"
+
+
+def test_upgrade_gate_uses_the_coupled_and_project_extras_pins(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "c"\nversion = "0"\n'
+        'dependencies = ["litellm[proxy]==2.0.0", "litellm-proxy-extras==9.0.0"]\n')
+    import nemoctl.upstream._fetch as fetch
+
+    real = fetch.fetch_wheel
+
+    def only_extras(package: str, version: str) -> object:
+        assert package == "litellm-proxy-extras", f"fetched {package} {version}"
+        return real(package, version)
+
+    monkeypatch.setattr(fetch, "fetch_wheel", only_extras)
+    monkeypatch.setattr("nemoctl.upstream.fetch_wheel", only_extras)
+    outcome = migration_gate(load_config(project), "2.0.0", "2.1.0",
+                             {"litellm-proxy-extras": "9.1.0"})
+    assert outcome.report is not None and len(outcome.report.pending) == 42
