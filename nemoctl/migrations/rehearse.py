@@ -72,7 +72,7 @@ def check_createdb(server: DatabaseUrl) -> None:
             f"--rehearse needs the CREATEDB privilege: role {user!r} on {server.redacted} "
             "can neither create databases nor is superuser",
             hint=f"ALTER ROLE \"{user}\" CREATEDB; or rehearse on a server where it can "
-            "(--database-url)",
+            "(--server URL)",
         )
 
 
