@@ -85,9 +85,10 @@ def rehearse(server: DatabaseUrl, old: MigrationSet, report: MigrationReport,
     findings: list[Finding] = []
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    base = applied_base(old, new, report)
     with throwaway_database(server) as url:
         with connect(url) as conn:
-            apply_migrations(conn, old)
+            apply_migrations(conn, base)
             timings["old_migrations_s"] = time.perf_counter() - started
             mark = time.perf_counter()
             seeded = seed(conn, url.schema, rows=options.rows,
@@ -133,6 +134,21 @@ def rehearse(server: DatabaseUrl, old: MigrationSet, report: MigrationReport,
 
     return replace(report, rehearsal=rehearsal,
                    findings=order_findings([*report.findings, *findings]))
+
+
+def applied_base(old: MigrationSet, new: MigrationSet, report: MigrationReport) -> MigrationSet:
+    """What the database has before the upgrade: the live history's applied migrations
+    when the plan was made against a database, else the old release's; the old file's
+    content where it has one (that is what was applied)."""
+    pending = {m.name for m in report.pending}
+    content = {**{m.name: m for m in new.migrations}, **{m.name: m for m in old.migrations}}
+    if report.live is not None and report.live.has_history:
+        names = set(report.live.applied)
+    else:
+        names = {m.name for m in old.migrations} | (set(content) - pending)
+    names -= pending
+    chosen = tuple(content[n] for n in sorted(names) if n in content)
+    return MigrationSet(f"{old.origin} (as applied)", chosen, old.extras_version)
 
 
 def _data_columns(seeded: SeedResult, table: str) -> tuple[str, ...]:

@@ -126,3 +126,20 @@ def test_rehearse_without_createdb_says_so(tmp_path: Path, role_without_createdb
                                     f"'{role_without_createdb}' on postgresql://"
                                     f"{role_without_createdb}:***@127.0.0.1:5432/postgres")
     assert "pw-n0cdb" not in f"{error.message} {error.hint}"
+
+
+def test_rehearsal_base_follows_the_live_history(old_set: MigrationSet,
+                                                 new_set: MigrationSet) -> None:
+    from nemoctl.migrations import LiveState
+    from nemoctl.migrations.rehearse import applied_base
+
+    static = plan(old_set, new_set)
+    assert [m.name for m in applied_base(old_set, new_set, static).migrations] == [
+        m.name for m in old_set.migrations]
+    added = [m.name for m in new_set.migrations if m not in old_set.migrations]
+    applied = (*[m.name for m in old_set.migrations], *added[:5])
+    live = LiveState("db", True, tuple(sorted(applied)))
+    partial = plan(None, new_set, live=live)
+    base = applied_base(old_set, new_set, partial)
+    assert [m.name for m in base.migrations] == sorted(applied)
+    assert {m.name for m in base.migrations}.isdisjoint(m.name for m in partial.pending)
