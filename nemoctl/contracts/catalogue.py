@@ -13,7 +13,9 @@ MODULE_ORDER = (
     "test_cost",
     "test_streaming",
     "test_metadata",
+    "test_model",
     "test_auth",
+    "test_errors",
     "test_payloads",
     "test_sdk",
 )

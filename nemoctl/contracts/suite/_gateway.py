@@ -53,9 +53,33 @@ def config() -> dict[str, Any]:
             },
         ],
         "general_settings": {"master_key": MASTER_KEY},
-        # Older versions only put usage.cost on streams with this set; newer default to it.
-        "litellm_settings": {"include_cost_in_streaming_usage": True},
     }
+
+
+#: Set by the runner: the effective proxy config (JSON) the suite must run under.  Unset
+#: (``python -m pytest --pyargs nemoctl.contracts.suite``), the suite runs under
+#: :func:`config`: its two mock models, its master key, and LiteLLM's defaults otherwise.
+CONFIG_ENV = "NEMOCTL_CONTRACTS_CONFIG"
+#: Set by the runner: where the suite leaves what the parent reads back (the spend-log row).
+ARTIFACTS_ENV = "NEMOCTL_CONTRACTS_ARTIFACTS"
+#: Set by the runner: the generated models' package name (``nemoctl_models`` by default).
+MODELS_PACKAGE_ENV = "NEMOCTL_MODELS_PACKAGE"
+
+_loaded: dict[str, Any] = {}
+
+
+def loaded_config() -> dict[str, Any]:
+    """The proxy config this session runs under (after :func:`prepare_environment`)."""
+    return _loaded
+
+
+def master_key() -> str:
+    key = (loaded_config().get("general_settings") or {}).get("master_key")
+    return str(key) if key else MASTER_KEY
+
+
+def litellm_setting(name: str) -> Any:
+    return (loaded_config().get("litellm_settings") or {}).get(name)
 
 
 def prepare_environment() -> Path:
@@ -64,12 +88,29 @@ def prepare_environment() -> Path:
     os.environ.setdefault("LITELLM_LOG", "ERROR")
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("LITELLM_MASTER_KEY", None)
-    directory = Path(tempfile.mkdtemp(prefix="nemoctl-contracts-"))
-    path = directory / "config.yaml"
-    # JSON is YAML, and keeps the suite free of a YAML writer.
-    path.write_text(json.dumps(config(), indent=2))
+    given = os.environ.get(CONFIG_ENV)
+    if given:
+        path = Path(given)
+        _loaded.update(json.loads(path.read_text(encoding="utf-8")))
+    else:
+        directory = Path(tempfile.mkdtemp(prefix="nemoctl-contracts-"))
+        path = directory / "config.yaml"
+        _loaded.update(config())
+        # JSON is YAML, and keeps the suite free of a YAML writer.
+        path.write_text(json.dumps(_loaded, indent=2))
     os.environ["CONFIG_FILE_PATH"] = str(path)
     return path
+
+
+def write_artifact(name: str, data: Any) -> None:
+    """Leave ``data`` (JSON) for the runner, when it asked for artifacts."""
+    directory = os.environ.get(ARTIFACTS_ENV)
+    if directory:
+        Path(directory, name).write_text(json.dumps(data, sort_keys=True, default=str))
+
+
+def models_package() -> str:
+    return os.environ.get(MODELS_PACKAGE_ENV) or "nemoctl_models"
 
 
 def build_app() -> Any:
@@ -92,7 +133,7 @@ def build_app() -> Any:
 
 
 def auth() -> dict[str, str]:
-    return {"Authorization": f"Bearer {MASTER_KEY}"}
+    return {"Authorization": f"Bearer {master_key()}"}
 
 
 def chat_body(**extra: Any) -> dict[str, Any]:

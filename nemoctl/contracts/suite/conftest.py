@@ -56,3 +56,9 @@ def embedding_response(client: Any) -> Any:
 def stream_response(client: Any) -> Any:
     body = _gateway.chat_body(stream=True, stream_options={"include_usage": True})
     return client.post(f"{_gateway.PREFIX}/v1/chat/completions", json=body, headers=_gateway.auth())
+
+
+@pytest.fixture(scope="session")
+def unknown_model_response(client: Any) -> Any:
+    body = _gateway.chat_body(model="nemoctl-contracts-no-such-model")
+    return client.post(f"{_gateway.PREFIX}/v1/chat/completions", json=body, headers=_gateway.auth())

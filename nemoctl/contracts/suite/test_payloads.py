@@ -119,15 +119,19 @@ def stored_row(
     return row
 
 
-def test_spend_log_payload_validates(client: Any, capture: _gateway.CallCapture) -> None:
+def test_spend_log_payload_validates(
+    client: Any, capture: _gateway.CallCapture, record_property: Any
+) -> None:
     """Spend-log payload: the ``SpendLogsPayload`` LiteLLM builds (``get_logging_payload``) for a
     mock call through the gateway fits the generated insert shape (``LiteLLM_SpendLogsInput``)
     and, stored as PostgreSQL would store it, the generated ``LiteLLM_SpendLogs`` row model."""
-    # Generated per LiteLLM version by `nemoctl generate`; the runner picks the directory.
-    import nemoctl_models
-    from nemoctl_models import LiteLLM_SpendLogs  # type: ignore[attr-defined,unused-ignore]
+    # Generated per LiteLLM version by `nemoctl generate`; the runner picks the directory
+    # (for `--version X`, models rendered for X) and the package name.
+    import importlib
 
-    insert_shape = getattr(nemoctl_models, "LiteLLM_SpendLogsInput", None)
+    models = importlib.import_module(_gateway.models_package())
+    LiteLLM_SpendLogs = models.LiteLLM_SpendLogs  # noqa: N806 - the generated class's name
+    insert_shape = getattr(models, "LiteLLM_SpendLogsInput", None)
 
     response = client.post(
         f"{_gateway.PREFIX}/v1/chat/completions", json=_gateway.chat_body(), headers=_gateway.auth()
@@ -135,6 +139,9 @@ def test_spend_log_payload_validates(client: Any, capture: _gateway.CallCapture)
     assert response.status_code == 200, response.text[:300]
     kwargs, result, start, end = capture.wait_for(response.headers["x-litellm-call-id"])
     payload = _spend_log_payload(kwargs, result, start, end)
+    record_property("payload_keys", ",".join(sorted(payload)))
+    # The parent checks the committed models against this row too (stale or not).
+    _gateway.write_artifact("spend_log_payload.json", dict(payload))
     stored = stored_row(dict(payload), LiteLLM_SpendLogs, end, insert_shape)
     row = LiteLLM_SpendLogs.model_validate(stored)
     assert row.model_group == _gateway.CHAT_MODEL
