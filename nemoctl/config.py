@@ -31,6 +31,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from nemoctl.errors import ConfigError
 
 if TYPE_CHECKING:
+    from nemoctl.contracts.settings import ContractsSettings
     from nemoctl.migrations.config import MigrationsTable
     from nemoctl.migrations.config import Policy as MigrationsPolicy
 
@@ -98,6 +99,10 @@ class ContractsTable(Table):
     """``[tool.nemoctl.contracts]``: the project's own contract suite for ``upgrade``."""
 
     command: str | Annotated[list[str], Field(min_length=1)] | None = None
+    #: The gateway's LiteLLM proxy config the built-in suite runs under (contracts.md).
+    proxy_config: ProjectPath | None = Field(None, alias="proxy-config")
+    #: What ``os.environ/NAME`` resolves to in that config: test values only.
+    test_env: dict[str, str] = Field(default_factory=lambda: {}, alias="test-env")
 
 
 class RedactTable(Table):
@@ -158,6 +163,8 @@ class Config:
     rule_severities: dict[str, str] = field(default_factory=dict)
     #: ``[tool.nemoctl.migrations]`` (None: not configured, the defaults apply).
     migrations: MigrationsPolicy | None = None
+    #: ``[tool.nemoctl.contracts]`` as the built-in suite uses it.
+    contracts: ContractsSettings | None = None
 
     @property
     def pyproject(self) -> Path:
@@ -260,6 +267,7 @@ def load_config(root: Path | None = None) -> Config:
         fail_on=table.fail_on,
         rule_severities=dict(table.rules),
         migrations=_migrations_policy(table.migrations),
+        contracts=_contracts_settings(table.contracts, root),
     )
 
 
@@ -270,6 +278,12 @@ def _rebuild() -> None:
     from nemoctl.migrations.config import MigrationsTable
 
     NemoctlTable.model_rebuild(_types_namespace={"MigrationsTable": MigrationsTable})
+
+
+def _contracts_settings(table: ContractsTable | None, root: Path) -> ContractsSettings:
+    from nemoctl.contracts.settings import from_table  # lazy: contracts imports config
+
+    return from_table(table, root)
 
 
 def _migrations_policy(table: MigrationsTable | None) -> MigrationsPolicy:

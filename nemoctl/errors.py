@@ -97,6 +97,12 @@ class ContractsFailedError(NemoctlError):
     exit_code = ExitCode.CONTRACTS_FAILED
 
 
+class ModelsStaleError(NemoctlError):
+    """The committed generated models no longer describe a version (contracts held)."""
+
+    exit_code = ExitCode.FINDINGS
+
+
 class BusyError(NemoctlError):
     exit_code = ExitCode.BUSY
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from nemoctl.cli._common import OutputFormat
+
+if TYPE_CHECKING:
+    from nemoctl.contracts.settings import ContractsSettings
 
 
 def register(app: typer.Typer) -> None:
@@ -16,8 +20,39 @@ def register(app: typer.Typer) -> None:
         no_args_is_help=True,
     )
     contracts_app.command("run")(run_command)
+    contracts_app.command("matrix")(matrix_command)
     contracts_app.command("list")(list_command)
     app.add_typer(contracts_app)
+
+
+_PROXY_CONFIG = typer.Option(
+    None,
+    "--proxy-config",
+    metavar="FILE",
+    help="Run under this LiteLLM proxy config (default: [tool.nemoctl.contracts] proxy-config, "
+    "else LiteLLM's defaults).",
+)
+
+
+def _settings(proxy_config: Path | None) -> ContractsSettings:
+    """The project's ``[tool.nemoctl.contracts]`` (none outside a project), CLI flag first."""
+    from dataclasses import replace
+
+    from nemoctl.config import find_project_root, load_config
+    from nemoctl.contracts.settings import ContractsSettings
+    from nemoctl.errors import BadInputError, ConfigError
+
+    try:
+        root = find_project_root()
+    except ConfigError:
+        settings = ContractsSettings()
+    else:
+        settings = load_config(root).contracts or ContractsSettings()
+    if proxy_config is not None:
+        settings = replace(settings, proxy_config=proxy_config.resolve())
+    if settings.proxy_config is not None and not settings.proxy_config.is_file():
+        raise BadInputError(f"proxy config {settings.proxy_config} does not exist")
+    return settings
 
 
 def run_command(
@@ -32,25 +67,38 @@ def run_command(
         None,
         "--models-dir",
         metavar="DIR",
-        help="Directory holding the generated nemoctl_models package to validate spend logs "
-        "against (default: the one importable here).",
+        help="Directory holding your generated nemoctl_models package (default: the one "
+        "importable here). Without --version the payload contracts validate against it; with "
+        "--version they use models generated for that version and DIR is checked for staleness.",
     ),
+    proxy_config: Path | None = _PROXY_CONFIG,
     as_json: bool = typer.Option(False, "--json", help="Print the run as JSON."),
     output: OutputFormat = typer.Option(OutputFormat.human, "--format", help="Output format."),
 ) -> None:
     """Run every contract and print each by name with pass/fail.
 
-    Exit codes: 0 all contracts hold, 5 a contract failed (or the suite could not run),
+    Exit codes: 0 all contracts hold (a note says when your committed models are stale
+    but only additively), 1 contracts hold but your committed models are stale for the
+    version in a breaking way, 5 a contract failed (or the suite could not run),
     2 bad input, 3 the version cannot be installed from the configured indexes.
     """
     from nemoctl.cli._common import console
     from nemoctl.contracts import run_contracts
-    from nemoctl.errors import BadInputError, ContractsFailedError
+    from nemoctl.errors import BadInputError, ContractsFailedError, ModelsStaleError
     from nemoctl.render import contracts as render
 
     if models_dir is not None and not (models_dir / "nemoctl_models").is_dir():
         raise BadInputError(f"{models_dir} holds no nemoctl_models package")
-    run = run_contracts(version, models_dir=models_dir)
+    settings = _settings(proxy_config)
+    run = run_contracts(
+        version,
+        # With a version, payloads validate against models generated for it, and the
+        # user's models are only checked for staleness.
+        models_dir=models_dir if version is None else None,
+        committed_models=models_dir if version is not None else None,
+        proxy_config=settings.proxy_config,
+        test_env=settings.test_env,
+    )
     fmt = OutputFormat.json if as_json else output
     if fmt is OutputFormat.json:
         typer.echo(render.to_json(run), nl=False)
@@ -65,6 +113,53 @@ def run_command(
         raise ContractsFailedError(
             f"{len(run.failures)} contract(s) broken on litellm {run.litellm_version}: {names}"
         )
+    if run.models is not None and run.models.status == "stale":
+        raise ModelsStaleError(
+            run.models.note, hint="every contract holds against models generated for the version"
+        )
+
+
+def matrix_command(
+    versions: list[str] = typer.Argument(..., metavar="VERSION...", help="LiteLLM versions."),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", min=1, help="Runs in parallel (default: 2, or 1 on one core)."
+    ),
+    proxy_config: Path | None = _PROXY_CONFIG,
+    as_json: bool = typer.Option(False, "--json", help="Print the matrix as JSON."),
+    output: OutputFormat = typer.Option(OutputFormat.human, "--format", help="Output format."),
+) -> None:
+    """Run the suite on each version and tabulate what each one was seen to do.
+
+    One isolated environment and one run per version; rows whose value changes between
+    versions are marked. Exit codes: 0 the matrix was produced (broken contracts are
+    cells, not errors), 2 bad input, 3 a version cannot be installed.
+    """
+    from nemoctl.cli._common import console
+    from nemoctl.contracts.matrix import DEFAULT_JOBS, run_matrix
+    from nemoctl.contracts.result import ContractRun
+    from nemoctl.render import contracts_matrix as render
+    from nemoctl.render.contracts import summary
+
+    settings = _settings(proxy_config)
+    fmt = OutputFormat.json if as_json else output
+    progress = console(stderr=True, quiet=fmt is not OutputFormat.human)
+
+    def done(run: ContractRun) -> None:
+        progress.print(f"[dim]{summary(run)} in {run.duration_s:.1f} s[/]")
+
+    matrix = run_matrix(
+        versions,
+        jobs=jobs or DEFAULT_JOBS,
+        proxy_config=settings.proxy_config,
+        test_env=settings.test_env,
+        on_done=done,
+    )
+    if fmt is OutputFormat.json:
+        typer.echo(render.to_json(matrix), nl=False)
+    elif fmt in (OutputFormat.markdown, OutputFormat.github):
+        typer.echo(render.to_markdown(matrix), nl=False)
+    else:
+        render.render_human(matrix, console())
 
 
 def list_command() -> None:

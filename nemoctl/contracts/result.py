@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nemoctl.contracts.models import ModelsStatus
+    from nemoctl.contracts.proxy_config import SuiteSetting
 
 #: Outcomes that count as a broken contract.
 FAILING = frozenset({"failed", "error", "not run"})
@@ -46,10 +50,22 @@ class ContractRun:
     #: The isolated environment used, when a version was requested.
     environment: str | None = None
     environment_reused: bool | None = None
+    #: Every setting the suite added, replaced or removed in the proxy config it ran under.
+    settings: tuple[SuiteSetting, ...] = ()
+    #: The consumer's proxy config the suite ran under (``None``: LiteLLM's defaults).
+    proxy_config: str | None = None
+    #: For a version: whether the committed models are stale for it (not a contract).
+    models: ModelsStatus | None = None
+    #: The generated models the payload contracts validated against.
+    models_dir: str | None = None
 
     @property
     def passed(self) -> bool:
         return bool(self.results) and all(r.passed for r in self.results)
+
+    def observations(self) -> dict[str, str]:
+        """Every recorded observation as ``<contract>.<key>`` (what the matrix compares)."""
+        return {f"{r.name}.{k}": v for r in self.results for k, v in r.observations}
 
     @property
     def failures(self) -> tuple[ContractResult, ...]:
@@ -70,5 +86,9 @@ class ContractRun:
             "duration_s": self.duration_s,
             "environment": self.environment,
             "environment_reused": self.environment_reused,
+            "proxy_config": self.proxy_config,
+            "settings": [s.to_dict() for s in self.settings],
+            "models_dir": self.models_dir,
+            "models": self.models.to_dict() if self.models else None,
             "results": [r.to_dict() for r in self.results],
         }

@@ -8,6 +8,7 @@ a crash or a hang in it is contained.  Results come back through pytest's JUnit 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -15,12 +16,22 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from pathlib import Path
 
 import nemoctl
 from nemoctl.contracts.catalogue import Contract, contracts
 from nemoctl.contracts.envs import ensure_env
+from nemoctl.contracts.models import (
+    DEFAULT_PACKAGE,
+    ModelsStatus,
+    compare,
+    models_for_version,
+    schema_in_env,
+)
+from nemoctl.contracts.proxy_config import EffectiveConfig, effective_config
 from nemoctl.contracts.result import ContractResult, ContractRun
+from nemoctl.contracts.suite import _gateway
 from nemoctl.errors import ContractsFailedError
 
 SUITE_PACKAGE = "nemoctl.contracts.suite"
@@ -38,13 +49,13 @@ filterwarnings = ignore::DeprecationWarning
 """
 
 
-def default_models_dir() -> Path | None:
-    """The directory holding the ``nemoctl_models`` this interpreter imports, if any."""
-    spec = importlib.util.find_spec("nemoctl_models")
+def default_models_dir(package: str = DEFAULT_PACKAGE) -> Path | None:
+    """The directory holding the ``package`` (generated models) this interpreter imports."""
+    spec = importlib.util.find_spec(package)
     if spec is not None and spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations))).parent
     repo_models = Path(nemoctl.__file__).resolve().parent.parent / "generated" / "python"
-    return repo_models if (repo_models / "nemoctl_models").is_dir() else None
+    return repo_models if (repo_models / package).is_dir() else None
 
 
 def run_contracts(
@@ -52,27 +63,54 @@ def run_contracts(
     *,
     models_dir: Path | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
+    committed_models: Path | None = None,
+    proxy_config: Path | None = None,
+    test_env: Mapping[str, str] | None = None,
+    models_package: str = DEFAULT_PACKAGE,
 ) -> ContractRun:
     """Run every contract; ``version=None`` uses the LiteLLM installed next to nemoctl.
 
     A version runs in an isolated cached environment (built on first use) and never
-    touches the active one.  The generated models under ``models_dir`` (default: the
-    ``nemoctl_models`` importable here) are what the spend-log contract validates against.
+    touches the active one.  The spend-log contract validates against ``models_dir``
+    when given (the upgrade gate passes the models it just regenerated); for a version
+    without one, against models rendered for that version from the schema it ships, and
+    ``committed_models`` (default: the ``models_package`` importable here) is then checked
+    for staleness separately (:attr:`ContractRun.models`), never as a contract failure.
+    The proxy runs under ``proxy_config`` (see :mod:`nemoctl.contracts.proxy_config`) or,
+    without one, under LiteLLM's defaults.
     """
     started = time.monotonic()
+    config = effective_config(proxy_config, test_env)
     env_path: Path | None = None
     reused: bool | None = None
+    staleness: ModelsStatus | None = None
+    models: Path | None
     if version is None:
         python = Path(sys.executable)
+        models = models_dir if models_dir is not None else default_models_dir(models_package)
     else:
         env = ensure_env(version)
         python, env_path, reused = env.python, env.path, env.reused
-    models = models_dir if models_dir is not None else default_models_dir()
+        if models_dir is not None:
+            models = models_dir
+        else:
+            models = models_for_version(schema_in_env(env.path), version, package=models_package)
+            committed_models = committed_models or default_models_dir(models_package)
+        if committed_models is not None and (committed_models / models_package).is_dir():
+            assert models is not None
+            staleness = compare(committed_models, models, version, models_package)
     with tempfile.TemporaryDirectory(prefix="nemoctl-contracts-") as tmp:
         stage = Path(tmp)
         xml_path = stage / "junit.xml"
         proc = _run_pytest(
-            python, stage, xml_path, models, isolated=version is not None, timeout=timeout
+            python,
+            stage,
+            xml_path,
+            models,
+            isolated=version is not None,
+            timeout=timeout,
+            config=config,
+            package=models_package,
         )
         if not xml_path.is_file():
             raise ContractsFailedError(
@@ -94,6 +132,10 @@ def run_contracts(
         requested_version=version,
         environment=str(env_path) if env_path else None,
         environment_reused=reused,
+        settings=config.settings,
+        proxy_config=str(config.source) if config.source else None,
+        models=staleness,
+        models_dir=str(models) if models else None,
     )
 
 
@@ -105,15 +147,26 @@ def _run_pytest(
     *,
     isolated: bool,
     timeout: float,
+    config: EffectiveConfig,
+    package: str = DEFAULT_PACKAGE,
 ) -> subprocess.CompletedProcess[str]:
     # The stage puts exactly nemoctl and the chosen models on the child's path: an
     # installed nemoctl's parent is site-packages, which must not leak into the env.
     (stage / "nemoctl").symlink_to(Path(nemoctl.__file__).resolve().parent, True)
-    if models is not None and (models / "nemoctl_models").is_dir():
-        (stage / "nemoctl_models").symlink_to((models / "nemoctl_models").resolve(), True)
+    if models is not None and (models / package).is_dir():
+        (stage / package).symlink_to((models / package).resolve(), True)
     (stage / "pytest.ini").write_text(_PYTEST_INI)
+    # JSON is YAML: LiteLLM reads it as its config file.  It may hold test secrets, so it
+    # lives only in this private temporary directory.
+    config_path = stage / "proxy_config.json"
+    config_path.write_text(json.dumps(config.config, indent=2, sort_keys=True))
+    config_path.chmod(0o600)
+    (stage / "artifacts").mkdir()
     env = dict(os.environ)
     env.pop("VIRTUAL_ENV", None)
+    env[_gateway.CONFIG_ENV] = str(config_path)
+    env[_gateway.ARTIFACTS_ENV] = str(stage / "artifacts")
+    env[_gateway.MODELS_PACKAGE_ENV] = package
     env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     env["PYTHONDONTWRITEBYTECODE"] = env.get("PYTHONDONTWRITEBYTECODE", "")
     if isolated:

@@ -22,8 +22,23 @@ def summary(run: ContractRun) -> str:
     return f"litellm {run.litellm_version}: {total - failed}/{total} passed, {verdict}"
 
 
-def _observations(result: ContractResult) -> str:
-    return ", ".join(f"{key}={value}" for key, value in result.observations)
+_VALUE_LIMIT = 72
+
+
+def _observations(result: ContractResult, limit: int | None = _VALUE_LIMIT) -> str:
+    def short(value: str) -> str:
+        return value if limit is None or len(value) <= limit else value[: limit - 1] + "…"
+
+    return ", ".join(f"{key}={short(value)}" for key, value in result.observations)
+
+
+def settings_lines(run: ContractRun) -> list[str]:
+    """What the suite set in the proxy config it ran under, one line each (no values)."""
+    origin = f"proxy config {run.proxy_config}" if run.proxy_config else "LiteLLM defaults"
+    lines = [f"ran under {origin}; the suite changed:"]
+    lines += [f"  {s.action:<11} {s.path}" + (f": {s.detail}" if s.detail else "")
+              for s in run.settings]
+    return lines
 
 
 def render_human(run: ContractRun, console: Console) -> None:
@@ -41,6 +56,11 @@ def render_human(run: ContractRun, console: Console) -> None:
         console.print(line, soft_wrap=True)
         if not result.passed and result.message:
             console.print(f"        {escape(result.message)}", style="red")
+    for line in settings_lines(run):
+        console.print(f"[dim]{escape(line)}[/]", soft_wrap=True)
+    if run.models is not None:
+        style = "yellow" if run.models.stale else "green"
+        console.print(f"[{style}]note:[/] {escape(run.models.note)}", soft_wrap=True)
     console.print(f"{escape(summary(run))} in {run.duration_s:.1f} s")
 
 
@@ -57,7 +77,12 @@ def to_markdown(run: ContractRun) -> str:
         lines.append(
             f"| `{result.name}` | {_MARK.get(result.outcome, result.outcome)} | {detail} |"
         )
-    lines += ["", summary(run), ""]
+    lines += ["", "<details><summary>proxy config</summary>", ""]
+    lines += [f"    {line}" for line in settings_lines(run)]
+    lines += ["", "</details>", ""]
+    if run.models is not None:
+        lines += [f"**models:** {run.models.note}", ""]
+    lines += [summary(run), ""]
     return "\n".join(lines)
 
 
@@ -73,5 +98,8 @@ def to_github(run: ContractRun) -> str:
         lines.append(
             f"::error title=contract {result.name} (litellm {run.litellm_version})::{message}"
         )
+    if run.models is not None and run.models.stale:
+        kind = "warning" if run.models.status == "stale" else "notice"
+        lines.append(f"::{kind} title=generated models::{run.models.note}")
     lines.append(f"::notice title=contracts::{summary(run)}")
     return "\n".join(lines) + "\n"

@@ -130,7 +130,7 @@ def test_spend_log_payload_validates(
     import importlib
 
     models = importlib.import_module(_gateway.models_package())
-    LiteLLM_SpendLogs = models.LiteLLM_SpendLogs  # noqa: N806 - the generated class's name
+    LiteLLM_SpendLogs = models.LiteLLM_SpendLogs
     insert_shape = getattr(models, "LiteLLM_SpendLogsInput", None)
 
     response = client.post(
