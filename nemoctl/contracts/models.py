@@ -10,12 +10,11 @@ describe X is a separate question with its own status: ``current``, ``stale-addi
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,23 +24,6 @@ from nemoctl.errors import BadInputError, ContractsFailedError
 
 DEFAULT_PACKAGE = "nemoctl_models"
 _PYTHON_PREFIX = "generated/python/"
-
-#: Run in a child with the models' directory on the path: one line of JSON per class.
-_DESCRIBE = """
-import importlib, json, sys
-from pydantic import BaseModel
-module = importlib.import_module(sys.argv[1])
-out = {"version": str(getattr(module, "UPSTREAM_VERSION", "") or ""), "classes": {}}
-for name in sorted(dir(module)):
-    value = getattr(module, name)
-    if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel:
-        out["classes"][name] = {
-            (info.alias or field): [repr(info.annotation), info.is_required()]
-            for field, info in value.model_fields.items()
-        }
-print(json.dumps(out, sort_keys=True))
-"""
-
 
 @dataclass(frozen=True)
 class ModelsStatus:
@@ -63,7 +45,9 @@ class ModelsStatus:
     def note(self) -> str:
         if self.status == "current":
             return f"committed models are current for litellm {self.target_version}"
-        what = ", ".join([*self.removed, *self.changed, *self.added][:8])
+        # Fields first: a new column says more than a new table's pair of classes.
+        added = sorted(self.added, key=lambda name: ("." not in name, name))
+        what = ", ".join([*self.removed, *self.changed, *added][:8])
         more = len(self.added) + len(self.changed) + len(self.removed) - 8
         what += f" and {more} more" if more > 0 else ""
         kind = "additive only" if self.status == "stale-additive" else "breaking"
@@ -132,21 +116,36 @@ def models_for_version(
 
 
 def describe(models_dir: Path, package: str = DEFAULT_PACKAGE) -> dict[str, Any]:
-    """Every generated class's fields (alias -> [annotation, required]), read in a child."""
-    env = {**os.environ, "PYTHONPATH": str(models_dir), "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-c", _DESCRIBE, package],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=models_dir,
-        check=False,
-    )
-    if proc.returncode != 0:
-        tail = " ".join(proc.stderr.strip().splitlines()[-1:])
-        raise ContractsFailedError(f"cannot import {package} from {models_dir}: {tail}")
-    result: dict[str, Any] = json.loads(proc.stdout)
-    return result
+    """Every generated class's fields (name -> [annotation source, required]).
+
+    Read from the source with ``ast``, never imported: two packages of the same name
+    cannot be compared in one process, and an annotation's ``repr`` carries addresses.
+    """
+    root = models_dir / package
+    try:
+        models = ast.parse((root / "models.py").read_text(encoding="utf-8"))
+        init = ast.parse((root / "__init__.py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"cannot read the generated models in {root}: {exc}") from None
+    classes: dict[str, dict[str, list[Any]]] = {}
+    for node in models.body:
+        if isinstance(node, ast.ClassDef) and any(
+            isinstance(b, ast.Name) and b.id == "BaseModel" for b in node.bases
+        ):
+            classes[node.name] = {
+                stmt.target.id: [ast.unparse(stmt.annotation), stmt.value is None]
+                for stmt in node.body
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+            }
+    version = ""
+    for stmt in init.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "UPSTREAM_VERSION" for t in stmt.targets)
+            and isinstance(stmt.value, ast.Constant)
+        ):
+            version = str(stmt.value.value)
+    return {"version": version, "classes": classes}
 
 
 def compare(

@@ -158,7 +158,7 @@ def _run_pytest(
     (stage / "pytest.ini").write_text(_PYTEST_INI)
     # JSON is YAML: LiteLLM reads it as its config file.  It may hold test secrets, so it
     # lives only in this private temporary directory.
-    config_path = stage / "proxy_config.json"
+    config_path = stage / "proxy_config.yaml"
     config_path.write_text(json.dumps(config.config, indent=2, sort_keys=True))
     config_path.chmod(0o600)
     (stage / "artifacts").mkdir()

@@ -16,10 +16,14 @@ from nemoctl.contracts import contracts, run_contracts
 #: behaviour removed -> the contracts that must fail, and only those.
 BREAKS = {
     "cost_header": {"test_cost_header_chat", "test_cost_header_embedding"},
-    "auth": {"test_auth_missing_key_401"},
+    "auth": {"test_auth_missing_key_401", "test_auth_bad_key_refused"},
     "stream_usage": {"test_streaming_usage_cost"},
     "org_id": {"test_spend_log_payload_fields", "test_spend_log_organization_id"},
     "sdk_cost": {"test_sdk_mock_completion_usage_cost"},
+    "stream_headers": {"test_metadata_headers_stream"},
+    "body_model": {"test_body_model_is_model_group"},
+    "stream_cost_default": {"test_streaming_usage_cost"},
+    "error_type": {"test_error_unknown_model", "test_error_budget_exceeded"},
 }
 
 

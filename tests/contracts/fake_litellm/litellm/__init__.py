@@ -17,6 +17,9 @@ from litellm._fake import PROMPT_TOKENS, broken, completion_tokens
 callbacks: list[Any] = []
 success_callback = callbacks
 __version__ = "0.0.1"
+#: LiteLLM's SDK budget (``litellm_settings.max_budget``) and what has been spent.
+max_budget = 0.0
+_current_cost = 0.0
 
 
 def completion(
