@@ -154,7 +154,14 @@ def run_gate(
     from nemoctl.contracts import run_contracts
 
     started = time.perf_counter()
-    run = run_contracts(version, models_dir=models_dir)
+    settings = config.contracts
+    run = run_contracts(
+        version,
+        models_dir=models_dir,
+        # The gateway's own proxy config ([tool.nemoctl.contracts] proxy-config), if any.
+        proxy_config=settings.proxy_config if settings else None,
+        test_env=settings.test_env if settings else None,
+    )
     results = tuple(
         {"name": r.name, "outcome": r.outcome, "message": r.message} for r in run.results
     )
