@@ -94,21 +94,32 @@ def test_renderers() -> None:
 
 def test_renderers_list_the_suites_settings_and_the_models_status() -> None:
     stale = ModelsStatus(
-        "stale-additive", "1.106.0", "1.102.4", "generated/python",
+        "stale-additive",
+        "1.106.0",
+        "1.102.4",
+        "generated/python",
         added=("+LiteLLM_SpendLogs.litellm_call_id",),
     )
     run = ContractRun(
-        results=(ContractResult("test_in_process_mount", "passed",
-                                observations=(("payload_keys", "k" * 200),)),),
-        litellm_version="1.106.0", duration_s=1.0, requested_version="1.106.0",
-        settings=RUNNER_SETTINGS, models=stale,
+        results=(
+            ContractResult(
+                "test_in_process_mount", "passed", observations=(("payload_keys", "k" * 200),)
+            ),
+        ),
+        litellm_version="1.106.0",
+        duration_s=1.0,
+        requested_version="1.106.0",
+        settings=RUNNER_SETTINGS,
+        models=stale,
     )
     console = Console(record=True, width=300, no_color=True)
     render.render_human(run, console)
     text = console.export_text()
     assert "ran under LiteLLM defaults; the suite changed:" in text
     assert "set         env LITELLM_LOCAL_MODEL_COST_MAP" in text
-    assert "note: committed models (litellm 1.102.4) are stale for litellm 1.106.0 (additive" in text
+    assert (
+        "note: committed models (litellm 1.102.4) are stale for litellm 1.106.0 (additive" in text
+    )
     assert "k" * 200 not in text and "k" * 70 + "…" in text  # long observations are cut
     assert "k" * 200 in render.to_json(run)  # but kept whole in JSON
     assert "**models:** committed models (litellm 1.102.4) are stale" in render.to_markdown(run)

@@ -1,4 +1,4 @@
-"""The suite under a gateway's own proxy config (the fake LiteLLM; real runs: test_real_versions)."""
+"""The suite under a gateway's own proxy config, on the fake LiteLLM (real: test_real_versions)."""
 
 from __future__ import annotations
 

@@ -14,29 +14,49 @@ from nemoctl.errors import BadInputError
 from nemoctl.render import contracts_matrix as render
 
 
-def _run(version: str, outcome: str, observed: dict[str, tuple[tuple[str, str], ...]],
-         models: str | None = None) -> ContractRun:
-    names = ["test_streaming_usage_cost", "test_error_unknown_model",
-             "test_spend_log_payload_validates"]
+def _run(
+    version: str,
+    outcome: str,
+    observed: dict[str, tuple[tuple[str, str], ...]],
+    models: str | None = None,
+) -> ContractRun:
+    names = [
+        "test_streaming_usage_cost",
+        "test_error_unknown_model",
+        "test_spend_log_payload_validates",
+    ]
     results = tuple(
-        ContractResult(name, outcome if name == "test_streaming_usage_cost" else "passed",
-                       observations=observed.get(name, ()))
+        ContractResult(
+            name,
+            outcome if name == "test_streaming_usage_cost" else "passed",
+            observations=observed.get(name, ()),
+        )
         for name in names
     )
-    status = (ModelsStatus(models, version, "1.102.4", "generated/python") if models else None)
+    status = ModelsStatus(models, version, "1.102.4", "generated/python") if models else None
     return ContractRun(results, version, 1.0, version, models=status)
 
 
-OLD = _run("1.100.5", "failed", {
-    "test_streaming_usage_cost": (("usage_cost", "absent"),),
-    "test_error_unknown_model": (("status", "400"), ("type", "None")),
-    "test_spend_log_payload_validates": (("payload_keys", "a,b,c"),),
-}, models="stale")
-NEW = _run("1.102.4", "passed", {
-    "test_streaming_usage_cost": (("usage_cost", "present"),),
-    "test_error_unknown_model": (("status", "400"), ("type", "invalid_request_error")),
-    "test_spend_log_payload_validates": (("payload_keys", "a,b,d,e"),),
-}, models="current")
+OLD = _run(
+    "1.100.5",
+    "failed",
+    {
+        "test_streaming_usage_cost": (("usage_cost", "absent"),),
+        "test_error_unknown_model": (("status", "400"), ("type", "None")),
+        "test_spend_log_payload_validates": (("payload_keys", "a,b,c"),),
+    },
+    models="stale",
+)
+NEW = _run(
+    "1.102.4",
+    "passed",
+    {
+        "test_streaming_usage_cost": (("usage_cost", "present"),),
+        "test_error_unknown_model": (("status", "400"), ("type", "invalid_request_error")),
+        "test_spend_log_payload_validates": (("payload_keys", "a,b,d,e"),),
+    },
+    models="current",
+)
 
 
 def test_rows_hold_each_versions_observation_and_mark_changes() -> None:
@@ -54,7 +74,9 @@ def test_rows_hold_each_versions_observation_and_mark_changes() -> None:
 
 def test_versions_are_validated_deduplicated_and_ordered() -> None:
     assert parse_versions(["1.108.7", "1.80.0", "1.100.5", "1.80.0"]) == (
-        "1.80.0", "1.100.5", "1.108.7"
+        "1.80.0",
+        "1.100.5",
+        "1.108.7",
     )
     with pytest.raises(BadInputError, match="not a version"):
         parse_versions(["1.80.0", "latest"])

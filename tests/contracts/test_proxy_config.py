@@ -39,7 +39,11 @@ def test_consumer_models_become_mocks_that_keep_groups_prices_and_settings() -> 
     effective = effective_config(CONSUMER, TEST_ENV)
     groups = _groups(effective.config)
     assert list(groups) == [
-        "gpt-4o", "claude-sonnet", "text-embed", _gateway.CHAT_MODEL, _gateway.EMBED_MODEL
+        "gpt-4o",
+        "claude-sonnet",
+        "text-embed",
+        _gateway.CHAT_MODEL,
+        _gateway.EMBED_MODEL,
     ]
     gpt = groups["gpt-4o"]
     assert gpt["model"] == "openai/gpt-4o" and gpt["rpm"] == 600
@@ -96,15 +100,18 @@ _leaf = st.one_of(st.integers(), st.booleans(), st.text(max_size=8), _names.map(
 _tree = st.recursive(
     _leaf,
     lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(st.text(min_size=1, max_size=6), inner, max_size=3)
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.text(min_size=1, max_size=6), inner, max_size=3),
     ),
     max_leaves=12,
 )
 
 
 @settings(max_examples=60, deadline=None)
-@given(settings_tree=st.dictionaries(st.text(min_size=1, max_size=6), _tree, max_size=4),
-       env=st.dictionaries(_names, st.text(min_size=4, max_size=12).map("secret-".__add__)))
+@given(
+    settings_tree=st.dictionaries(st.text(min_size=1, max_size=6), _tree, max_size=4),
+    env=st.dictionaries(_names, st.text(min_size=4, max_size=12).map("secret-".__add__)),
+)
 def test_no_environment_reference_survives_and_no_value_is_reported(
     tmp_path_factory: pytest.TempPathFactory, settings_tree: dict[str, Any], env: dict[str, str]
 ) -> None:
@@ -118,7 +125,8 @@ def test_no_environment_reference_survives_and_no_value_is_reported(
 
 def test_contracts_table_is_validated(tmp_path: Path) -> None:
     settings = parse_contracts(
-        {"proxy-config": "deploy/litellm.yaml", "test-env": {"KEY": "s3cr3t-value", "N": 3}}, tmp_path
+        {"proxy-config": "deploy/litellm.yaml", "test-env": {"KEY": "s3cr3t-value", "N": 3}},
+        tmp_path,
     )
     assert settings.proxy_config == tmp_path / "deploy" / "litellm.yaml"
     assert settings.test_env == {"KEY": "s3cr3t-value", "N": "3"}

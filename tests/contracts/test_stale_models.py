@@ -44,9 +44,15 @@ ROW_INPUT = "class RowInput(BaseModel):\n    a: str\n    b: int | None = None\n"
     ("fresh", "status", "listed"),
     [
         (ROW + ROW_INPUT, "current", []),
-        (ROW + "    c: str | None\n" + ROW_INPUT + "    c: str | None = None\n"
-         + "class New(BaseModel):\n    x: int\n", "stale-additive",
-         ["+New", "+Row.c", "+RowInput.c"]),
+        (
+            ROW
+            + "    c: str | None\n"
+            + ROW_INPUT
+            + "    c: str | None = None\n"
+            + "class New(BaseModel):\n    x: int\n",
+            "stale-additive",
+            ["+New", "+Row.c", "+RowInput.c"],
+        ),
         (ROW + ROW_INPUT + "    c: str\n", "stale", ["+RowInput.c"]),  # writers must set it
         ("class Row(BaseModel):\n    a: str\n    b: str | None\n" + ROW_INPUT, "stale", ["~Row.b"]),
         ("class Row(BaseModel):\n    a: str\n" + ROW_INPUT, "stale", ["-Row.b"]),
@@ -89,7 +95,11 @@ def _cli_json(cache: Path, *args: str) -> tuple[int, dict[str, object], str]:
     env.pop("PYTHONPATH", None)
     proc = subprocess.run(
         [sys.executable, "-c", "from nemoctl.cli import main; main()", "contracts", "run", *args],
-        capture_output=True, text=True, env=env, cwd=cache, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cache,
+        check=False,
     )
     return proc.returncode, json.loads(proc.stdout or "{}"), proc.stderr
 
@@ -107,8 +117,10 @@ def test_an_additive_version_exits_0_with_a_stale_models_note(tmp_path: Path) ->
     models = report["models"]
     assert isinstance(models, dict)
     assert models["status"] == "stale-additive"
-    assert models["added"] == ["+LiteLLM_SpendLogs.nemoctl_added_column",
-                               "+LiteLLM_SpendLogsInput.nemoctl_added_column"]
+    assert models["added"] == [
+        "+LiteLLM_SpendLogs.nemoctl_added_column",
+        "+LiteLLM_SpendLogsInput.nemoctl_added_column",
+    ]
     assert "are stale for litellm 0.0.2 (additive only" in str(models["note"])
     # The payload contract validated against models generated for 0.0.2, not the committed ones.
     assert "contract-models/litellm-0.0.2-" in str(report["models_dir"])
@@ -117,7 +129,9 @@ def test_an_additive_version_exits_0_with_a_stale_models_note(tmp_path: Path) ->
 @pytest.mark.slow
 def test_a_breaking_schema_change_exits_1_with_its_own_status(tmp_path: Path) -> None:
     # A column the committed models describe changes type.
-    text = SCHEMA.read_text().replace("  request_duration_ms Int?\n", "  request_duration_ms String?\n", 1)
+    text = SCHEMA.read_text().replace(
+        "  request_duration_ms Int?\n", "  request_duration_ms String?\n", 1
+    )
     _fake_env(tmp_path, "0.0.3", text)
     code, report, stderr = _cli_json(tmp_path, "--version", "0.0.3", "--json")
     assert code == ExitCode.FINDINGS, stderr[-2000:]

@@ -61,7 +61,9 @@ def _error(request: Request, status: int, kind: str, message: str) -> Response:
     if broken("error_type"):
         error.update(type="None", message=repr({"error": message}))
     call_id = request.headers.get("x-litellm-call-id") or str(uuid.uuid4())
-    return JSONResponse({"error": error}, status_code=status, headers={"x-litellm-call-id": call_id})
+    return JSONResponse(
+        {"error": error}, status_code=status, headers={"x-litellm-call-id": call_id}
+    )
 
 
 def _routed(request: Request, group: str) -> Response | None:
