@@ -34,25 +34,30 @@ _PROXY_CONFIG = typer.Option(
 )
 
 
-def _settings(proxy_config: Path | None) -> ContractsSettings:
-    """The project's ``[tool.nemoctl.contracts]`` (none outside a project), CLI flag first."""
+def _settings(proxy_config: Path | None) -> tuple[ContractsSettings, Path | None]:
+    """The project's ``[tool.nemoctl.contracts]`` and generated models (none outside a
+    project), the CLI flag first."""
     from dataclasses import replace
 
     from nemoctl.config import find_project_root, load_config
     from nemoctl.contracts.settings import ContractsSettings
     from nemoctl.errors import BadInputError, ConfigError
 
+    models: Path | None = None
     try:
         root = find_project_root()
     except ConfigError:
         settings = ContractsSettings()
     else:
-        settings = load_config(root).contracts or ContractsSettings()
+        config = load_config(root)
+        settings = config.contracts or ContractsSettings()
+        if (config.generated_dir / "python" / "nemoctl_models").is_dir():
+            models = config.generated_dir / "python"
     if proxy_config is not None:
         settings = replace(settings, proxy_config=proxy_config.resolve())
     if settings.proxy_config is not None and not settings.proxy_config.is_file():
         raise BadInputError(f"proxy config {settings.proxy_config} does not exist")
-    return settings
+    return settings, models
 
 
 def run_command(
@@ -67,9 +72,10 @@ def run_command(
         None,
         "--models-dir",
         metavar="DIR",
-        help="Directory holding your generated nemoctl_models package (default: the one "
-        "importable here). Without --version the payload contracts validate against it; with "
-        "--version they use models generated for that version and DIR is checked for staleness.",
+        help="Directory holding your generated nemoctl_models package (default: the project's "
+        "generated/python, else the one importable here). Without --version the payload "
+        "contracts validate against it; with --version they use models generated for that "
+        "version and DIR is checked for staleness.",
     ),
     proxy_config: Path | None = _PROXY_CONFIG,
     as_json: bool = typer.Option(False, "--json", help="Print the run as JSON."),
@@ -89,7 +95,8 @@ def run_command(
 
     if models_dir is not None and not (models_dir / "nemoctl_models").is_dir():
         raise BadInputError(f"{models_dir} holds no nemoctl_models package")
-    settings = _settings(proxy_config)
+    settings, project_models = _settings(proxy_config)
+    models_dir = models_dir or project_models
     run = run_contracts(
         version,
         # With a version, payloads validate against models generated for it, and the
@@ -140,7 +147,7 @@ def matrix_command(
     from nemoctl.render import contracts_matrix as render
     from nemoctl.render.contracts import summary
 
-    settings = _settings(proxy_config)
+    settings, project_models = _settings(proxy_config)
     fmt = OutputFormat.json if as_json else output
     progress = console(stderr=True, quiet=fmt is not OutputFormat.human)
 
@@ -152,6 +159,7 @@ def matrix_command(
         jobs=jobs or DEFAULT_JOBS,
         proxy_config=settings.proxy_config,
         test_env=settings.test_env,
+        committed_models=project_models,
         on_done=done,
     )
     if fmt is OutputFormat.json:
