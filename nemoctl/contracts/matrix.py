@@ -36,8 +36,11 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
     ("body model: embedding", "test_body_model_is_model_group", "embedding_model"),
     ("stream usage.cost", "test_streaming_usage_cost", "usage_cost"),
     ("stream cost header", "test_streaming_usage_cost", "stream_cost_header"),
-    ("include_cost_in_streaming_usage", "test_streaming_usage_cost",
-     "include_cost_in_streaming_usage"),
+    (
+        "include_cost_in_streaming_usage",
+        "test_streaming_usage_cost",
+        "include_cost_in_streaming_usage",
+    ),
     ("no key: status type", "test_auth_missing_key_401", "status+type"),
     ("bad key: status type", "test_auth_bad_key_refused", "status+type"),
     ("unknown model: status type", "test_error_unknown_model", "status+type"),
@@ -54,14 +57,28 @@ class MatrixRow:
     label: str
     kind: str  # behaviour | contract | models
     cells: tuple[str, ...]
+    #: Per cell: does this version's value differ from the previous version's?
+    steps: tuple[bool, ...] = ()
 
     @property
     def changed(self) -> bool:
-        return len(set(self.cells)) > 1
+        return any(self.steps)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "kind": self.kind, "cells": list(self.cells),
-                "changed": self.changed}
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "cells": list(self.cells),
+            "changed": self.changed,
+            "changed_from_previous": list(self.steps),
+        }
+
+
+def _row(label: str, kind: str, cells: tuple[str, ...], values: tuple[Any, ...] = ()) -> MatrixRow:
+    """``values`` (default: the cells) decide what changed; a cell may describe a delta."""
+    compared = values or cells
+    steps = tuple(i > 0 and compared[i] != compared[i - 1] for i in range(len(compared)))
+    return MatrixRow(label, kind, cells, steps)
 
 
 @dataclass(frozen=True)
@@ -149,26 +166,29 @@ def build_rows(runs: Sequence[ContractRun]) -> tuple[MatrixRow, ...]:
     rows: list[MatrixRow] = []
     observed = [run.observations() for run in runs]
     for label, contract, key in BEHAVIOURS:
+        values: tuple[Any, ...] = ()
         if key == "status+type":
             cells = tuple(
                 _status_type(o.get(f"{contract}.status"), o.get(f"{contract}.type"))
                 for o in observed
             )
         elif key == "payload_keys":
-            cells = _key_sets([o.get(f"{contract}.{key}") for o in observed])
+            raw = [o.get(f"{contract}.{key}") for o in observed]
+            cells = _key_sets(raw)
+            values = tuple(frozenset(v.split(",")) if v else None for v in raw)
         else:
             cells = tuple(o.get(f"{contract}.{key}", "-") for o in observed)
         if any(cell != "-" for cell in cells):
-            rows.append(MatrixRow(label, "behaviour", cells))
+            rows.append(_row(label, "behaviour", cells, values))
     models = tuple(run.models.status if run.models else "-" for run in runs)
     if any(cell != "-" for cell in models):
-        rows.append(MatrixRow("committed models", "models", models))
+        rows.append(_row("committed models", "models", models))
     names: list[str] = []
     for run in runs:
         names += [r.name for r in run.results if r.name not in names]
     for name in names:
         cells = tuple(_outcome(run, name) for run in runs)
-        rows.append(MatrixRow(name, "contract", cells))
+        rows.append(_row(name, "contract", cells))
     return tuple(rows)
 
 
@@ -179,16 +199,20 @@ def _status_type(status: str | None, kind: str | None) -> str:
 
 
 def _key_sets(values: list[str | None]) -> tuple[str, ...]:
-    """The first version's key count, then each version's keys added/removed against it."""
-    sets = [set(v.split(",")) if v else None for v in values]
-    base = next((s for s in sets if s is not None), None)
+    """Each version's key count, and the keys added/removed since the previous version."""
     cells: list[str] = []
-    for keys in sets:
-        if keys is None or base is None:
+    previous: set[str] | None = None
+    for value in values:
+        if not value:
             cells.append("-")
             continue
-        delta = [f"+{k}" for k in sorted(keys - base)] + [f"-{k}" for k in sorted(base - keys)]
+        keys = set(value.split(","))
+        delta: list[str] = []
+        if previous is not None:
+            delta = [f"+{k}" for k in sorted(keys - previous)]
+            delta += [f"-{k}" for k in sorted(previous - keys)]
         cells.append(f"{len(keys)}" + (f" ({' '.join(delta)})" if delta else ""))
+        previous = keys
     return tuple(cells)
 
 

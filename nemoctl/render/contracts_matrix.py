@@ -1,7 +1,8 @@
 """Render a :class:`~nemoctl.contracts.matrix.ContractMatrix`: text (rich), Markdown, JSON.
 
-Rows whose value changes between versions are marked (bold yellow in text, ``**bold**``
-with a ``Δ`` in Markdown, ``"changed": true`` in JSON).
+Rows whose value changes between versions are marked with ``Δ``, and each cell that differs
+from the previous version's is highlighted (bold yellow in text, ``**bold**`` in Markdown;
+``"changed"`` and ``"changed_from_previous"`` in JSON).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ def summary(matrix: ContractMatrix) -> str:
     verdicts = []
     for run in matrix.runs:
         failed = len(run.failures)
-        verdicts.append(f"{run.litellm_version} {len(run.results) - failed}/{len(run.results)}")
+        verdicts.append(
+            f"{run.litellm_version} {len(run.results) - failed}/{len(run.results)}"
+            f" in {run.duration_s:.0f} s"
+        )
     return (
         f"{len(matrix.versions)} versions ({', '.join(verdicts)}), {changed} of "
         f"{len(matrix.rows)} rows change, {matrix.duration_s:.1f} s with {matrix.jobs} parallel"
@@ -41,9 +45,11 @@ def render_human(matrix: ContractMatrix, console: Console) -> None:
             table.add_section()
         kind = row.kind
         label = f"{'Δ ' if row.changed else '  '}{row.label}"
-        style = "bold yellow" if row.changed else None
-        cells = [escape(cell) for cell in row.cells]
-        table.add_row(escape(label), *cells, style=style)
+        cells = [
+            f"[bold yellow]{escape(cell)}[/]" if step else escape(cell)
+            for cell, step in zip(row.cells, row.steps, strict=True)
+        ]
+        table.add_row(f"[bold]{escape(label)}[/]" if row.changed else escape(label), *cells)
     console.print(table)
     console.print(escape(summary(matrix)))
 
@@ -60,12 +66,12 @@ def to_markdown(matrix: ContractMatrix) -> str:
     ]
     for row in matrix.rows:
         label = f"`{row.label}`" if row.kind == "contract" else row.label
-        if row.changed:
-            lines.append(
-                f"| **Δ {label}** | " + " | ".join(f"**{cell(c)}**" for c in row.cells) + " |"
-            )
-        else:
-            lines.append(f"| {label} | " + " | ".join(cell(c) for c in row.cells) + " |")
+        cells = [
+            f"**{cell(c)}**" if step else cell(c)
+            for c, step in zip(row.cells, row.steps, strict=True)
+        ]
+        head = f"**Δ {label}**" if row.changed else label
+        lines.append(f"| {head} | " + " | ".join(cells) + " |")
     lines += ["", summary(matrix), ""]
     return "\n".join(lines)
 

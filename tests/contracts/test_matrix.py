@@ -65,6 +65,7 @@ def test_rows_hold_each_versions_observation_and_mark_changes() -> None:
     assert rows["stream usage.cost"].changed
     assert rows["unknown model: status type"].cells == ("400 None", "400 invalid_request_error")
     assert rows["spend-log payload keys"].cells == ("3", "4 (+d +e -c)")
+    assert rows["stream usage.cost"].steps == (False, True)
     assert rows["committed models"].cells == ("stale", "current")
     assert rows["test_streaming_usage_cost"].cells == ("FAIL", "pass")
     assert not rows["test_error_unknown_model"].changed
@@ -87,7 +88,8 @@ def test_versions_are_validated_deduplicated_and_ordered() -> None:
 def test_renderers_mark_the_changing_rows() -> None:
     matrix = ContractMatrix(("1.100.5", "1.102.4"), build_rows([OLD, NEW]), (OLD, NEW), 12.0, 2)
     markdown = render.to_markdown(matrix)
-    assert "| **Δ stream usage.cost** | **absent** | **present** |" in markdown
+    # The row is marked; only the cell that differs from the previous version is bold.
+    assert "| **Δ stream usage.cost** | absent | **present** |" in markdown
     assert "| `test_error_unknown_model` | pass | pass |" in markdown
     data = json.loads(render.to_json(matrix))
     changed = {row["label"]: row["changed"] for row in data["rows"]}
@@ -97,4 +99,14 @@ def test_renderers_mark_the_changing_rows() -> None:
     render.render_human(matrix, console)
     text = console.export_text()
     assert "Δ stream usage.cost" in text and "invalid_request_error" in text
-    assert "2 versions (1.100.5 2/3, 1.102.4 3/3)" in text
+    assert "2 versions (1.100.5 2/3 in 1 s, 1.102.4 3/3 in 1 s)" in text
+
+
+def test_a_key_set_seen_again_is_not_a_change() -> None:
+    runs = [
+        _run(v, "passed", {"test_spend_log_payload_validates": (("payload_keys", k),)})
+        for v, k in (("1", "a"), ("2", "a,b"), ("3", "b,a"))
+    ]
+    row = {r.label: r for r in build_rows(runs)}["spend-log payload keys"]
+    assert row.cells == ("1", "2 (+b)", "2")
+    assert row.steps == (False, True, False)
