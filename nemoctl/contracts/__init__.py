@@ -1,11 +1,30 @@
 """The upstream contract suite: what the gateway relies on in LiteLLM, checked per version.
 
 ``run_contracts()`` runs it against the installed LiteLLM; ``run_contracts("1.106.0")``
-against that version in an isolated cached environment.  See ``docs/contracts.md``.
+against that version in an isolated cached environment; ``run_matrix([...])`` once per
+version, tabulated.  See ``docs/contracts.md``.
 """
 
 from nemoctl.contracts.catalogue import Contract, contracts
+from nemoctl.contracts.matrix import ContractMatrix, MatrixRow, run_matrix
+from nemoctl.contracts.models import ModelsStatus
+from nemoctl.contracts.proxy_config import EffectiveConfig, SuiteSetting, effective_config
 from nemoctl.contracts.result import ContractResult, ContractRun
 from nemoctl.contracts.runner import run_contracts
+from nemoctl.contracts.settings import ContractsSettings
 
-__all__ = ["Contract", "ContractResult", "ContractRun", "contracts", "run_contracts"]
+__all__ = [
+    "Contract",
+    "ContractMatrix",
+    "ContractResult",
+    "ContractRun",
+    "ContractsSettings",
+    "EffectiveConfig",
+    "MatrixRow",
+    "ModelsStatus",
+    "SuiteSetting",
+    "contracts",
+    "effective_config",
+    "run_contracts",
+    "run_matrix",
+]

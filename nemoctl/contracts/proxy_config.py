@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nemoctl.contracts.suite import _gateway
+from nemoctl.contracts.suite import gateway
 from nemoctl.errors import BadInputError
 
 ENV_PREFIX = "os.environ/"
@@ -103,8 +103,8 @@ RUNNER_SETTINGS = (
 
 #: The suite's own mock models, added to every config (their prices make costs exact).
 SUITE_MODELS = (
-    SuiteSetting(f"model_list[{_gateway.CHAT_MODEL}]", "added", "mock chat deployment"),
-    SuiteSetting(f"model_list[{_gateway.EMBED_MODEL}]", "added", "mock embedding deployment"),
+    SuiteSetting(f"model_list[{gateway.CHAT_MODEL}]", "added", "mock chat deployment"),
+    SuiteSetting(f"model_list[{gateway.EMBED_MODEL}]", "added", "mock embedding deployment"),
 )
 
 
@@ -118,7 +118,7 @@ def effective_config(
 ) -> EffectiveConfig:
     """The config the suite runs under: the suite's own (LiteLLM defaults) or ``source``'s."""
     if source is None:
-        base = _gateway.config()
+        base = gateway.config()
         settings = [
             *SUITE_MODELS,
             SuiteSetting("general_settings.master_key", "added", "the suite's master key"),
@@ -166,7 +166,7 @@ class _Builder:
             for name in sorted(env_vars):
                 env_vars[name] = self._lookup(name, f"environment_variables.{name}")
         models = [self._mock(entry, i) for i, entry in enumerate(config.get("model_list") or [])]
-        models += _gateway.config()["model_list"]
+        models += gateway.config()["model_list"]
         self.settings += SUITE_MODELS
         config["model_list"] = models
         litellm_settings = config.get("litellm_settings")
@@ -187,7 +187,7 @@ class _Builder:
                     SuiteSetting(f"general_settings.{key}", "removed", "no database, no alerting")
                 )
         if not general.get("master_key"):
-            general["master_key"] = _gateway.MASTER_KEY
+            general["master_key"] = gateway.MASTER_KEY
             self.settings.append(
                 SuiteSetting("general_settings.master_key", "added", "the suite's master key")
             )
@@ -221,7 +221,7 @@ class _Builder:
             del params[key]
         mode = str((entry.get("model_info") or {}).get("mode") or "")
         embedding = mode in _EMBEDDING_MODES or "embed" in str(params.get("model", ""))
-        params["mock_response"] = _gateway.EMBED_MOCK if embedding else _gateway.CHAT_MOCK
+        params["mock_response"] = gateway.EMBED_MOCK if embedding else gateway.CHAT_MOCK
         params["api_key"] = "fake-key-never-sent"
         detail = "mock deployment, keeps model, prices and settings"
         if dropped:

@@ -31,7 +31,7 @@ from nemoctl.contracts.models import (
 )
 from nemoctl.contracts.proxy_config import EffectiveConfig, effective_config
 from nemoctl.contracts.result import ContractResult, ContractRun
-from nemoctl.contracts.suite import _gateway
+from nemoctl.contracts.suite import gateway
 from nemoctl.errors import ContractsFailedError
 
 SUITE_PACKAGE = "nemoctl.contracts.suite"
@@ -164,9 +164,9 @@ def _run_pytest(
     (stage / "artifacts").mkdir()
     env = dict(os.environ)
     env.pop("VIRTUAL_ENV", None)
-    env[_gateway.CONFIG_ENV] = str(config_path)
-    env[_gateway.ARTIFACTS_ENV] = str(stage / "artifacts")
-    env[_gateway.MODELS_PACKAGE_ENV] = package
+    env[gateway.CONFIG_ENV] = str(config_path)
+    env[gateway.ARTIFACTS_ENV] = str(stage / "artifacts")
+    env[gateway.MODELS_PACKAGE_ENV] = package
     env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     env["PYTHONDONTWRITEBYTECODE"] = env.get("PYTHONDONTWRITEBYTECODE", "")
     if isolated:

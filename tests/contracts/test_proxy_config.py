@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from nemoctl.config import load_config
 from nemoctl.contracts.proxy_config import ENV_PREFIX, effective_config, placeholder
 from nemoctl.contracts.settings import parse_contracts
-from nemoctl.contracts.suite import _gateway
+from nemoctl.contracts.suite import gateway
 from nemoctl.errors import BadInputError, ConfigError
 
 CONSUMER = Path(__file__).resolve().parent / "fixtures" / "litellm_config.yaml"
@@ -29,7 +29,7 @@ def test_without_a_consumer_config_only_the_suites_own_settings_apply() -> None:
     assert effective.source is None
     # LiteLLM's defaults: the suite sets nothing in litellm_settings (no hidden flag).
     assert "litellm_settings" not in effective.config
-    assert set(_groups(effective.config)) == {_gateway.CHAT_MODEL, _gateway.EMBED_MODEL}
+    assert set(_groups(effective.config)) == {gateway.CHAT_MODEL, gateway.EMBED_MODEL}
     listed = {(s.path, s.action) for s in effective.settings}
     assert ("general_settings.master_key", "added") in listed
     assert ("env LITELLM_LOCAL_MODEL_COST_MAP", "set") in listed
@@ -42,15 +42,15 @@ def test_consumer_models_become_mocks_that_keep_groups_prices_and_settings() -> 
         "gpt-4o",
         "claude-sonnet",
         "text-embed",
-        _gateway.CHAT_MODEL,
-        _gateway.EMBED_MODEL,
+        gateway.CHAT_MODEL,
+        gateway.EMBED_MODEL,
     ]
     gpt = groups["gpt-4o"]
     assert gpt["model"] == "openai/gpt-4o" and gpt["rpm"] == 600
     assert (gpt["input_cost_per_token"], gpt["output_cost_per_token"]) == (0.0000025, 0.00001)
-    assert gpt["mock_response"] == _gateway.CHAT_MOCK
+    assert gpt["mock_response"] == gateway.CHAT_MOCK
     assert groups["claude-sonnet"]["timeout"] == 30 and "api_base" not in groups["claude-sonnet"]
-    assert groups["text-embed"]["mock_response"] == _gateway.EMBED_MOCK
+    assert groups["text-embed"]["mock_response"] == gateway.EMBED_MOCK
     assert all(p["api_key"] == "fake-key-never-sent" for p in groups.values())
     litellm_settings = effective.config["litellm_settings"]
     assert litellm_settings["include_cost_in_streaming_usage"] is True

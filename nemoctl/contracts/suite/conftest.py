@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from nemoctl.contracts.suite import _gateway
+from nemoctl.contracts.suite import gateway
 
-_gateway.prepare_environment()
+gateway.prepare_environment()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -25,40 +25,40 @@ def client() -> Iterator[Any]:
     """A TestClient on the parent app; entering it runs the parent's (and so LiteLLM's) lifespan."""
     from fastapi.testclient import TestClient
 
-    with TestClient(_gateway.build_app(), raise_server_exceptions=False) as test_client:
+    with TestClient(gateway.build_app(), raise_server_exceptions=False) as test_client:
         yield test_client
 
 
 @pytest.fixture(scope="session")
-def capture(client: Any) -> _gateway.CallCapture:
+def capture(client: Any) -> gateway.CallCapture:
     # Registered after startup: the proxy's startup resets LiteLLM's callback lists.
-    return _gateway.install_capture()
+    return gateway.install_capture()
 
 
 @pytest.fixture(scope="session")
 def chat_response(client: Any) -> Any:
     """One non-streaming chat completion through the gateway, shared by several contracts."""
     return client.post(
-        f"{_gateway.PREFIX}/v1/chat/completions", json=_gateway.chat_body(), headers=_gateway.auth()
+        f"{gateway.PREFIX}/v1/chat/completions", json=gateway.chat_body(), headers=gateway.auth()
     )
 
 
 @pytest.fixture(scope="session")
 def embedding_response(client: Any) -> Any:
     return client.post(
-        f"{_gateway.PREFIX}/v1/embeddings",
-        json={"model": _gateway.EMBED_MODEL, "input": ["contract suite"]},
-        headers=_gateway.auth(),
+        f"{gateway.PREFIX}/v1/embeddings",
+        json={"model": gateway.EMBED_MODEL, "input": ["contract suite"]},
+        headers=gateway.auth(),
     )
 
 
 @pytest.fixture(scope="session")
 def stream_response(client: Any) -> Any:
-    body = _gateway.chat_body(stream=True, stream_options={"include_usage": True})
-    return client.post(f"{_gateway.PREFIX}/v1/chat/completions", json=body, headers=_gateway.auth())
+    body = gateway.chat_body(stream=True, stream_options={"include_usage": True})
+    return client.post(f"{gateway.PREFIX}/v1/chat/completions", json=body, headers=gateway.auth())
 
 
 @pytest.fixture(scope="session")
 def unknown_model_response(client: Any) -> Any:
-    body = _gateway.chat_body(model="nemoctl-contracts-no-such-model")
-    return client.post(f"{_gateway.PREFIX}/v1/chat/completions", json=body, headers=_gateway.auth())
+    body = gateway.chat_body(model="nemoctl-contracts-no-such-model")
+    return client.post(f"{gateway.PREFIX}/v1/chat/completions", json=body, headers=gateway.auth())

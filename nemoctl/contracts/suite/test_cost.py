@@ -8,7 +8,7 @@ import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from nemoctl.contracts.suite import _gateway
+from nemoctl.contracts.suite import gateway
 
 COST_HEADER = "x-litellm-response-cost"
 #: Breakdown headers that, when a version sends them, must add up to the cost.
@@ -38,8 +38,8 @@ def test_cost_header_chat(chat_response: Any) -> None:
     cost = decimal_header(chat_response.headers, COST_HEADER)
     usage = chat_response.json()["usage"]
     expected = (
-        usage["prompt_tokens"] * _gateway.CHAT_INPUT_PRICE
-        + usage["completion_tokens"] * _gateway.CHAT_OUTPUT_PRICE
+        usage["prompt_tokens"] * gateway.CHAT_INPUT_PRICE
+        + usage["completion_tokens"] * gateway.CHAT_OUTPUT_PRICE
     )
     assert expected > 0, f"mock usage has no tokens: {usage}"
     assert close(cost, expected), f"{COST_HEADER}={cost} but usage {usage} prices to {expected}"
@@ -51,7 +51,7 @@ def test_cost_header_embedding(embedding_response: Any) -> None:
     assert embedding_response.status_code == 200, embedding_response.text[:300]
     cost = decimal_header(embedding_response.headers, COST_HEADER)
     usage = embedding_response.json()["usage"]
-    expected = usage["prompt_tokens"] * _gateway.EMBED_INPUT_PRICE
+    expected = usage["prompt_tokens"] * gateway.EMBED_INPUT_PRICE
     assert expected > 0, f"mock usage has no tokens: {usage}"
     assert close(cost, expected), f"{COST_HEADER}={cost} but usage {usage} prices to {expected}"
 

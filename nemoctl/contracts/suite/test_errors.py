@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nemoctl.contracts.suite import _gateway
+from nemoctl.contracts.suite import gateway
 from nemoctl.contracts.suite._errors import check_error
 
 
@@ -25,9 +25,9 @@ def test_error_budget_exceeded(client: Any, record_property: Any) -> None:
     litellm.max_budget, litellm._current_cost = 0.000001, 1.0
     try:
         response = client.post(
-            f"{_gateway.PREFIX}/v1/chat/completions",
-            json=_gateway.chat_body(),
-            headers=_gateway.auth(),
+            f"{gateway.PREFIX}/v1/chat/completions",
+            json=gateway.chat_body(),
+            headers=gateway.auth(),
         )
     finally:
         litellm.max_budget, litellm._current_cost = saved

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nemoctl.contracts.suite import _gateway
+from nemoctl.contracts.suite import gateway
 
 #: What the gateway reads on every successful response (chat, stream, embedding).
 GATEWAY_HEADERS = (
@@ -48,21 +48,21 @@ def test_metadata_headers(chat_response: Any, record_property: Any) -> None:
     model group (= the requested group), model api base, attempted retries/fallbacks and
     response duration (``x-litellm-*``)."""
     assert chat_response.status_code == 200, chat_response.text[:300]
-    check_headers(chat_response, GATEWAY_HEADERS, _gateway.CHAT_MODEL, record_property)
+    check_headers(chat_response, GATEWAY_HEADERS, gateway.CHAT_MODEL, record_property)
 
 
 def test_metadata_headers_stream(stream_response: Any, record_property: Any) -> None:
     """Metadata headers (stream): a streaming chat completion carries the same ``x-litellm-*``
     metadata headers as a non-streaming one."""
     assert stream_response.status_code == 200, stream_response.text[:300]
-    check_headers(stream_response, GATEWAY_HEADERS, _gateway.CHAT_MODEL, record_property)
+    check_headers(stream_response, GATEWAY_HEADERS, gateway.CHAT_MODEL, record_property)
 
 
 def test_metadata_headers_embedding(embedding_response: Any, record_property: Any) -> None:
     """Metadata headers (embedding): an embedding carries the same ``x-litellm-*`` metadata
     headers, with the embedding's model group."""
     assert embedding_response.status_code == 200, embedding_response.text[:300]
-    check_headers(embedding_response, GATEWAY_HEADERS, _gateway.EMBED_MODEL, record_property)
+    check_headers(embedding_response, GATEWAY_HEADERS, gateway.EMBED_MODEL, record_property)
 
 
 def test_metadata_headers_error(unknown_model_response: Any, record_property: Any) -> None:
@@ -77,9 +77,9 @@ def test_call_id_passthrough(client: Any) -> None:
     unchanged, so gateway logs and LiteLLM's spend logs share one id."""
     call_id = "nemoctl-contract-call-0001"
     response = client.post(
-        f"{_gateway.PREFIX}/v1/chat/completions",
-        json=_gateway.chat_body(),
-        headers={**_gateway.auth(), "x-litellm-call-id": call_id},
+        f"{gateway.PREFIX}/v1/chat/completions",
+        json=gateway.chat_body(),
+        headers={**gateway.auth(), "x-litellm-call-id": call_id},
     )
     assert response.status_code == 200, response.text[:300]
     assert response.headers.get("x-litellm-call-id") == call_id

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nemoctl.contracts.suite import _gateway
+from nemoctl.contracts.suite import gateway
 
 
 def test_body_model_is_model_group(
@@ -17,20 +17,20 @@ def test_body_model_is_model_group(
     embedding response is the requested model group, not the provider's model."""
     assert chat_response.status_code == 200, chat_response.text[:300]
     chat = chat_response.json().get("model")
-    chunks = list(_gateway.sse_chunks(stream_response.text))
+    chunks = list(gateway.sse_chunks(stream_response.text))
     stream = sorted({str(c.get("model")) for c in chunks if "model" in c})
     embedding = embedding_response.json().get("model")
     record_property("chat_model", str(chat))
     record_property("stream_model", ",".join(stream) or "none")
     record_property("embedding_model", str(embedding))
     wrong = []
-    if chat != _gateway.CHAT_MODEL:
+    if chat != gateway.CHAT_MODEL:
         wrong.append(f"chat completion says {chat!r}")
-    if stream != [_gateway.CHAT_MODEL]:
+    if stream != [gateway.CHAT_MODEL]:
         wrong.append(f"stream chunks say {stream}")
-    if embedding != _gateway.EMBED_MODEL:
+    if embedding != gateway.EMBED_MODEL:
         wrong.append(f"embedding says {embedding!r}")
     assert not wrong, (
-        f"expected the requested groups {_gateway.CHAT_MODEL!r}/{_gateway.EMBED_MODEL!r}: "
+        f"expected the requested groups {gateway.CHAT_MODEL!r}/{gateway.EMBED_MODEL!r}: "
         + "; ".join(wrong)
     )

@@ -9,7 +9,7 @@ import types
 import typing
 from typing import Any
 
-from nemoctl.contracts.suite import _gateway
+from nemoctl.contracts.suite import gateway
 
 #: field -> the Python type its annotation must mention (by name, across unions/Optional).
 LOGGING_PAYLOAD_FIELDS = {
@@ -120,7 +120,7 @@ def stored_row(
 
 
 def test_spend_log_payload_validates(
-    client: Any, capture: _gateway.CallCapture, record_property: Any
+    client: Any, capture: gateway.CallCapture, record_property: Any
 ) -> None:
     """Spend-log payload: the ``SpendLogsPayload`` LiteLLM builds (``get_logging_payload``) for a
     mock call through the gateway fits the generated insert shape (``LiteLLM_SpendLogsInput``)
@@ -129,27 +129,27 @@ def test_spend_log_payload_validates(
     # (for `--version X`, models rendered for X) and the package name.
     import importlib
 
-    models = importlib.import_module(_gateway.models_package())
+    models = importlib.import_module(gateway.models_package())
     LiteLLM_SpendLogs = models.LiteLLM_SpendLogs
     insert_shape = getattr(models, "LiteLLM_SpendLogsInput", None)
 
     response = client.post(
-        f"{_gateway.PREFIX}/v1/chat/completions", json=_gateway.chat_body(), headers=_gateway.auth()
+        f"{gateway.PREFIX}/v1/chat/completions", json=gateway.chat_body(), headers=gateway.auth()
     )
     assert response.status_code == 200, response.text[:300]
     kwargs, result, start, end = capture.wait_for(response.headers["x-litellm-call-id"])
     payload = _spend_log_payload(kwargs, result, start, end)
     record_property("payload_keys", ",".join(sorted(payload)))
     # The parent checks the committed models against this row too (stale or not).
-    _gateway.write_artifact("spend_log_payload.json", dict(payload))
+    gateway.write_artifact("spend_log_payload.json", dict(payload))
     stored = stored_row(dict(payload), LiteLLM_SpendLogs, end, insert_shape)
     row = LiteLLM_SpendLogs.model_validate(stored)
-    assert row.model_group == _gateway.CHAT_MODEL
+    assert row.model_group == gateway.CHAT_MODEL
     assert row.prompt_tokens > 0
     assert row.spend > 0
 
 
-def test_spend_log_organization_id(capture: _gateway.CallCapture) -> None:
+def test_spend_log_organization_id(capture: gateway.CallCapture) -> None:
     """Organization join key: the organization UUID LiteLLM's auth puts in a call's metadata
     (``user_api_key_org_id``) lands unchanged in the spend-log payload's ``organization_id``."""
     import litellm

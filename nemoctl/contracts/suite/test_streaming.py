@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nemoctl.contracts.suite import _gateway
+from nemoctl.contracts.suite import gateway
 
 COST_HEADER = "x-litellm-response-cost"
 
@@ -16,13 +16,13 @@ def test_streaming_usage_cost(stream_response: Any, record_property: Any) -> Non
     model's prices. Recorded: the config's ``include_cost_in_streaming_usage`` and whether
     the stream carries the cost header (``stream_cost_header``)."""
     assert stream_response.status_code == 200, stream_response.text[:300]
-    setting = _gateway.litellm_setting("include_cost_in_streaming_usage")
+    setting = gateway.litellm_setting("include_cost_in_streaming_usage")
     record_property(
         "include_cost_in_streaming_usage", "default" if setting is None else str(setting).lower()
     )
     header = stream_response.headers.get(COST_HEADER)
     record_property("stream_cost_header", "absent" if header is None else f"present={header}")
-    chunks = list(_gateway.sse_chunks(stream_response.text))
+    chunks = list(gateway.sse_chunks(stream_response.text))
     assert chunks, "the stream carried no chunks"
     usage = chunks[-1].get("usage")
     record_property("usage_cost", "present" if usage and "cost" in usage else "absent")
@@ -33,8 +33,8 @@ def test_streaming_usage_cost(stream_response: Any, record_property: Any) -> Non
         f"(include_cost_in_streaming_usage={'unset' if setting is None else setting}): {usage}"
     )
     expected = (
-        usage["prompt_tokens"] * _gateway.CHAT_INPUT_PRICE
-        + usage["completion_tokens"] * _gateway.CHAT_OUTPUT_PRICE
+        usage["prompt_tokens"] * gateway.CHAT_INPUT_PRICE
+        + usage["completion_tokens"] * gateway.CHAT_OUTPUT_PRICE
     )
     assert math.isclose(float(usage["cost"]), expected, rel_tol=1e-6, abs_tol=1e-12), (
         f"usage.cost={usage['cost']} but usage prices to {expected}"
