@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,45 @@ def test_renderers_list_the_suites_settings_and_the_models_status() -> None:
     assert "**models:** committed models (litellm 1.102.4) are stale" in render.to_markdown(run)
     assert "::notice title=generated models::committed models" in render.to_github(run)
     assert json.loads(render.to_json(run))["models"]["status"] == "stale-additive"
+
+
+def test_matrix_refuses_a_non_version_before_building_anything(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from nemoctl.cli import main; main()",
+            "contracts",
+            "matrix",
+            "1.80.0",
+            "latest",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "NEMOCTL_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert proc.returncode == ExitCode.BAD_INPUT
+    assert "not a version: 'latest'" in proc.stderr
+    assert not (tmp_path / "cache" / "envs").exists()
+
+
+def test_a_missing_proxy_config_is_bad_input(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from nemoctl.cli import main; main()",
+            "contracts",
+            "run",
+            "--proxy-config",
+            str(tmp_path / "nope.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == ExitCode.BAD_INPUT
+    assert "nope.yaml does not exist" in " ".join(proc.stderr.split())
