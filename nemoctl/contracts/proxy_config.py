@@ -98,6 +98,11 @@ RUNNER_SETTINGS = (
     SuiteSetting("env LITELLM_LOCAL_MODEL_COST_MAP", "set", "True: the bundled price map, offline"),
     SuiteSetting("env DATABASE_URL", "removed", "the suite runs without a database"),
     SuiteSetting("env LITELLM_MASTER_KEY", "removed", "the config's master key is the one used"),
+    SuiteSetting(
+        "litellm.max_budget",
+        "set",
+        "only inside test_error_budget_exceeded (spent budget), restored after it",
+    ),
 )
 
 
