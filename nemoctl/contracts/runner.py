@@ -161,11 +161,9 @@ def _run_pytest(
     config_path = stage / "proxy_config.yaml"
     config_path.write_text(json.dumps(config.config, indent=2, sort_keys=True))
     config_path.chmod(0o600)
-    (stage / "artifacts").mkdir()
     env = dict(os.environ)
     env.pop("VIRTUAL_ENV", None)
     env[gateway.CONFIG_ENV] = str(config_path)
-    env[gateway.ARTIFACTS_ENV] = str(stage / "artifacts")
     env[gateway.MODELS_PACKAGE_ENV] = package
     env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     env["PYTHONDONTWRITEBYTECODE"] = env.get("PYTHONDONTWRITEBYTECODE", "")

@@ -60,8 +60,6 @@ def config() -> dict[str, Any]:
 #: (``python -m pytest --pyargs nemoctl.contracts.suite``), the suite runs under
 #: :func:`config`: its two mock models, its master key, and LiteLLM's defaults otherwise.
 CONFIG_ENV = "NEMOCTL_CONTRACTS_CONFIG"
-#: Set by the runner: where the suite leaves what the parent reads back (the spend-log row).
-ARTIFACTS_ENV = "NEMOCTL_CONTRACTS_ARTIFACTS"
 #: Set by the runner: the generated models' package name (``nemoctl_models`` by default).
 MODELS_PACKAGE_ENV = "NEMOCTL_MODELS_PACKAGE"
 
@@ -100,13 +98,6 @@ def prepare_environment() -> Path:
         path.write_text(json.dumps(_loaded, indent=2))
     os.environ["CONFIG_FILE_PATH"] = str(path)
     return path
-
-
-def write_artifact(name: str, data: Any) -> None:
-    """Leave ``data`` (JSON) for the runner, when it asked for artifacts."""
-    directory = os.environ.get(ARTIFACTS_ENV)
-    if directory:
-        Path(directory, name).write_text(json.dumps(data, sort_keys=True, default=str))
 
 
 def models_package() -> str:
