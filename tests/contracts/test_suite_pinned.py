@@ -42,3 +42,8 @@ def test_pinned_version_holds_every_contract(models_dir: Path) -> None:
     # Recorded either way, so a change in upstream's streaming behaviour shows in the report.
     header = streaming["stream_cost_header"]
     assert header == "absent" or header.startswith("present=")
+    # Under LiteLLM's defaults (the suite sets no streaming flag), the pin streams its cost.
+    assert streaming["include_cost_in_streaming_usage"] == "default"
+    assert streaming["usage_cost"] == "present"
+    assert report["proxy_config"] is None
+    assert {s["path"] for s in report["settings"]} >= {"general_settings.master_key"}
