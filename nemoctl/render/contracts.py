@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from nemoctl.contracts.result import ContractResult, ContractRun
+from nemoctl.sanitize import markdown_cell
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -73,7 +74,7 @@ def to_markdown(run: ContractRun) -> str:
     ]
     for result in run.results:
         detail = result.message if not result.passed else _observations(result)
-        detail = detail.replace("|", "\\|").replace("\n", " ")
+        detail = markdown_cell(detail)
         lines.append(
             f"| `{result.name}` | {_MARK.get(result.outcome, result.outcome)} | {detail} |"
         )

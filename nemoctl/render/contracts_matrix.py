@@ -32,8 +32,9 @@ def summary(matrix: ContractMatrix) -> str:
 
 
 def render_human(matrix: ContractMatrix, console: Console) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from nemoctl.sanitize import rich_escape as escape
 
     table = Table(title="contracts matrix", show_lines=False, pad_edge=False)
     table.add_column("behaviour / contract", no_wrap=True)
@@ -55,8 +56,7 @@ def render_human(matrix: ContractMatrix, console: Console) -> None:
 
 
 def to_markdown(matrix: ContractMatrix) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+    from nemoctl.sanitize import markdown_cell as cell
 
     lines = [
         f"### Contracts matrix: litellm {', '.join(matrix.versions)}",

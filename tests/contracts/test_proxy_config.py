@@ -125,16 +125,18 @@ def test_no_environment_reference_survives_and_no_value_is_reported(
 
 def test_contracts_table_is_validated(tmp_path: Path) -> None:
     settings = parse_contracts(
-        {"proxy-config": "deploy/litellm.yaml", "test-env": {"KEY": "s3cr3t-value", "N": 3}},
+        {"proxy-config": "deploy/litellm.yaml", "test-env": {"KEY": "s3cr3t-value", "N": "3"}},
         tmp_path,
     )
     assert settings.proxy_config == tmp_path / "deploy" / "litellm.yaml"
     assert settings.test_env == {"KEY": "s3cr3t-value", "N": "3"}
     assert "s3cr3t" not in repr(settings)
-    with pytest.raises(ConfigError, match="unknown key"):
+    with pytest.raises(ConfigError, match="unknown key 'proxy_config'"):
         parse_contracts({"proxy_config": "x"}, tmp_path)
     with pytest.raises(ConfigError, match="test-env"):
         parse_contracts({"test-env": {"KEY": ["x"]}}, tmp_path)
+    with pytest.raises(ConfigError, match="proxy-config"):
+        parse_contracts({"proxy-config": "../outside.yaml"}, tmp_path)
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "gw"\nversion = "0"\n'
         '[tool.nemoctl.contracts]\nproxy-config = "litellm.yaml"\n'
