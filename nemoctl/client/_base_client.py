@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from pydantic import BaseModel
 
 from nemoctl._version import __version__
 from nemoctl.client._exceptions import (
@@ -32,10 +33,11 @@ from nemoctl.client._response import RawResponse
 from nemoctl.client._retry import (
     Deadline,
     Timeout,
+    TimeoutArg,
     status_is_retryable,
     wait_for_retry,
 )
-from nemoctl.client._secret import Secret, install_log_masking
+from nemoctl.client._secret import Secret, install_log_masking, safe_request
 
 log = logging.getLogger("nemoctl.client")
 
@@ -69,13 +71,28 @@ class RequestOptions:
     json_body: Any = None
     params: Mapping[str, Any] | None = None
     extra_headers: Mapping[str, str] | None = None
-    timeout: Timeout | float | None = NOT_GIVEN
+    timeout: TimeoutArg = NOT_GIVEN
     max_retries: int = NOT_GIVEN
     retry_ambiguous: bool = NOT_GIVEN
     #: GETs are; POSTs that create or bill something are not.
     idempotent: bool = False
+    #: Hand back the open 2xx response instead of reading its body (streams, and
+    #: ``with_streaming_response``).
     stream: bool = False
     authenticated: bool = True
+    #: Other secrets this call carries (a key it is about): masked in what is kept.
+    secrets: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Opened:
+    """A 2xx answer whose body has not been read (a stream, or a streamed raw response)."""
+
+    response: httpx.Response
+    call_id: str
+    deadline: Deadline
+    retries_taken: int
+    secrets: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -86,15 +103,27 @@ class Answer:
     content: bytes
     call_id: str
     deadline: Deadline = field(repr=False)
+    retries_taken: int = 0
+    secrets: tuple[str, ...] = field(default=(), repr=False)
 
     def raw(self) -> RawResponse:
-        return RawResponse.from_httpx(self.response, content=self.content)
+        return RawResponse.from_httpx(self.response, content=self.content, secrets=self.secrets)
 
 
 def _undecodable(exc: httpx.DecodingError, call_id: str) -> ResponseValidationError:
     return ResponseValidationError(
         f"the gateway's answer could not be decoded: {exc}", call_id=call_id
     )
+
+
+def _json_default(value: Any) -> Any:
+    # A model the SDK returned (a message, a tool call) sent back in the next request,
+    # serialised as openai-python does.
+    if isinstance(value, BaseModel):
+        return value.model_dump(exclude_unset=True, mode="json")
+    if isinstance(value, Secret):
+        raise TypeError("a Secret cannot be sent in a request body")
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _strip_v1(url: str) -> str:
@@ -110,7 +139,7 @@ class BaseClient:
         *,
         base_url: str | None,
         api_key: str | Secret | None,
-        timeout: Timeout | float | None,
+        timeout: TimeoutArg,
         max_retries: int,
         retry_ambiguous: bool,
         default_headers: Mapping[str, str] | None,
@@ -128,6 +157,7 @@ class BaseClient:
         self.max_retries = max_retries
         self.retry_ambiguous = retry_ambiguous
         self._default_headers = dict(default_headers or {})
+        self._secrets: tuple[str, ...] = (self._api_key.reveal(),) if self._api_key else ()
         install_log_masking()
 
     @property
@@ -174,37 +204,41 @@ class BaseClient:
     def _content(self, options: RequestOptions) -> bytes | None:
         if options.json_body is None:
             return None
-        return json.dumps(options.json_body, separators=(",", ":"), ensure_ascii=False).encode()
+        return json.dumps(
+            options.json_body, separators=(",", ":"), ensure_ascii=False, default=_json_default
+        ).encode()
+
+    def _secrets_for(self, options: RequestOptions) -> tuple[str, ...]:
+        return self._secrets + options.secrets if options.secrets else self._secrets
 
     # -- outcome classification ---------------------------------------------------------------
     def _transport_error(
-        self, exc: Exception, call_id: str, deadline: Deadline
+        self, exc: Exception, call_id: str, deadline: Deadline, request: httpx.Request
     ) -> APIConnectionError:
         maybe_served = not isinstance(exc, _NOT_SENT)
         if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError | TimeoutError):
             which = "total" if deadline.expired() else type(exc).__name__
             return APITimeoutError(
-                f"the gateway call timed out ({which})", call_id=call_id, maybe_served=maybe_served
+                f"the gateway call timed out ({which})",
+                call_id=call_id,
+                maybe_served=maybe_served,
+                request=safe_request(request),
             )
         return APIConnectionError(
             f"connection to the gateway failed: {type(exc).__name__}: {exc}",
             call_id=call_id,
             maybe_served=maybe_served,
+            request=safe_request(request),
         )
 
     def _status_error(
-        self, response: httpx.Response, content: bytes, call_id: str
+        self, response: httpx.Response, content: bytes, call_id: str, options: RequestOptions
     ) -> APIStatusError:
-        try:
-            body: Any = json.loads(content) if content else None
-        except ValueError:
-            body = content.decode("utf-8", errors="replace")[:2000]
-        raw = RawResponse.from_httpx(response, content=content)
         return make_status_error(
-            raw,
-            body,
+            response,
+            content,
             call_id=response.headers.get(CALL_ID_HEADER) or call_id,
-            secret=self._api_key.reveal() or None,
+            secrets=self._secrets_for(options),
         )
 
     def _retry_wait(
@@ -223,7 +257,7 @@ class BaseClient:
         headers: httpx.Headers | None = None
         if isinstance(error, APIStatusError):
             headers = error.response.headers
-            if not status_is_retryable(error.status_code, error.error_type, headers):
+            if not status_is_retryable(error.status_code, error.type, headers):
                 return None
         elif isinstance(error, APIConnectionError):
             if error.maybe_served and not (options.idempotent or ambiguous_ok):
@@ -248,6 +282,16 @@ class BaseClient:
     def _url(self, path: str) -> str:
         return self.base_url + path
 
+    def _copy_kwargs(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "api_key": self._api_key,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "retry_ambiguous": self.retry_ambiguous,
+            "default_headers": self._default_headers,
+        }
+
 
 class SyncAPIClient(BaseClient):
     def __init__(self, *, http_client: httpx.Client | None, **kwargs: Any) -> None:
@@ -270,9 +314,7 @@ class SyncAPIClient(BaseClient):
                 raise httpx.ReadTimeout("total timeout while reading the body")
         return b"".join(chunks)
 
-    def _send(
-        self, options: RequestOptions
-    ) -> Answer | tuple[httpx.Response, str, Deadline, Timeout]:
+    def _send(self, options: RequestOptions) -> Answer | Opened:
         timeout, max_retries, ambiguous_ok = self._resolve(options)
         deadline = Deadline(timeout.total)
         content = self._content(options)
@@ -291,24 +333,29 @@ class SyncAPIClient(BaseClient):
             try:
                 response = self._http.send(request, stream=True)
             except httpx.TransportError as exc:
-                error = self._transport_error(exc, call_id, deadline)
+                error = self._transport_error(exc, call_id, deadline, request)
             else:
                 try:
                     if response.is_success and options.stream:
-                        return response, call_id, deadline, timeout
+                        return Opened(
+                            response, call_id, deadline, retries_done, self._secrets_for(options)
+                        )
                     try:
                         body = self._read(response, deadline)
                     finally:
                         response.close()
                 except httpx.TransportError as exc:
-                    error = self._transport_error(exc, call_id, deadline)
+                    error = self._transport_error(exc, call_id, deadline, request)
                     error.maybe_served = True
                 except httpx.DecodingError as exc:
                     raise _undecodable(exc, call_id) from None
                 else:
                     if response.is_success:
-                        return Answer(response, body, call_id, deadline)
-                    error = self._status_error(response, body, call_id)
+                        return Answer(
+                            response, body, call_id, deadline, retries_done,
+                            self._secrets_for(options),
+                        )  # fmt: skip
+                    error = self._status_error(response, body, call_id, options)
             wait = self._retry_wait(
                 error,
                 options=options,
@@ -347,9 +394,7 @@ class AsyncAPIClient(BaseClient):
         finally:
             await response.aclose()
 
-    async def _send(
-        self, options: RequestOptions
-    ) -> Answer | tuple[httpx.Response, str, Deadline, Timeout]:
+    async def _send(self, options: RequestOptions) -> Answer | Opened:
         timeout, max_retries, ambiguous_ok = self._resolve(options)
         deadline = Deadline(timeout.total)
         content = self._content(options)
@@ -373,13 +418,17 @@ class AsyncAPIClient(BaseClient):
             except httpx.DecodingError as exc:
                 raise _undecodable(exc, call_id) from None
             except (httpx.TransportError, TimeoutError) as exc:
-                error = self._transport_error(exc, call_id, deadline)
+                error = self._transport_error(exc, call_id, deadline, request)
             else:
                 if body is None:
-                    return response, call_id, deadline, timeout
+                    return Opened(
+                        response, call_id, deadline, retries_done, self._secrets_for(options)
+                    )
                 if response.is_success:
-                    return Answer(response, body, call_id, deadline)
-                error = self._status_error(response, body, call_id)
+                    return Answer(
+                        response, body, call_id, deadline, retries_done, self._secrets_for(options)
+                    )
+                error = self._status_error(response, body, call_id, options)
             wait = self._retry_wait(
                 error,
                 options=options,

@@ -11,31 +11,54 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from nemoctl.client._exceptions import CostUnavailableWarning
-from nemoctl.client._secret import public_url
+from nemoctl.client._secret import public_url, scrub_bytes
 
 COST_HEADER = "x-litellm-response-cost"
 _BREAKDOWN_PREFIX = COST_HEADER + "-"
 
 
-@dataclass(frozen=True, slots=True)
 class RawResponse:
-    """The HTTP answer as received (response headers only: request headers hold the key)."""
+    """The HTTP answer as received (response headers only: request headers hold the key).
 
-    status_code: int
-    headers: httpx.Headers
-    http_version: str
-    reason_phrase: str
-    url: str
-    content: bytes = field(default=b"", repr=False)
+    ``content`` is masked (the client's key, a key the call was about, anything key-shaped)
+    on first access, so keeping the raw answer costs nothing on the hot path.
+    """
+
+    __slots__ = (
+        "_content", "_masked", "_secrets", "headers", "http_version", "reason_phrase",
+        "status_code", "url",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        headers: httpx.Headers,
+        http_version: str,
+        reason_phrase: str,
+        url: str,
+        content: bytes = b"",
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.http_version = http_version
+        self.reason_phrase = reason_phrase
+        self.url = url
+        self._content = content
+        self._secrets = secrets
+        self._masked: bytes | None = None
 
     @classmethod
-    def from_httpx(cls, response: httpx.Response, *, content: bytes = b"") -> RawResponse:
+    def from_httpx(
+        cls, response: httpx.Response, *, content: bytes = b"", secrets: tuple[str, ...] = ()
+    ) -> RawResponse:
         return cls(
             status_code=response.status_code,
             headers=response.headers,
@@ -43,7 +66,14 @@ class RawResponse:
             reason_phrase=response.reason_phrase,
             url=public_url(response.request.url),
             content=content,
+            secrets=secrets,
         )
+
+    @property
+    def content(self) -> bytes:
+        if self._masked is None:
+            self._masked = scrub_bytes(self._content, *self._secrets)
+        return self._masked
 
     def json(self) -> Any:
         import json
@@ -53,6 +83,9 @@ class RawResponse:
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", errors="replace")
+
+    def __repr__(self) -> str:
+        return f"RawResponse(status_code={self.status_code}, url={self.url!r})"
 
 
 def parse_cost(

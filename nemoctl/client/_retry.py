@@ -39,9 +39,12 @@ class Timeout:
     total: float | None = None
 
     @classmethod
-    def coerce(cls, value: Timeout | float | None) -> Timeout:
+    def coerce(cls, value: Timeout | httpx.Timeout | float | None) -> Timeout:
         if isinstance(value, Timeout):
             return value
+        if isinstance(value, httpx.Timeout):
+            # httpx's per-phase limits as given; httpx has no total (pool maps to connect).
+            return cls(connect=value.connect, read=value.read, write=value.write, total=None)
         if value is None:
             return cls(connect=None, read=None, write=None, total=None)
         seconds = float(value)
@@ -124,3 +127,8 @@ def wait_for_retry(headers: httpx.Headers | None, retries_done: int) -> float | 
         if asked is not None:
             return asked if asked <= MAX_RETRY_AFTER else None
     return backoff_delay(retries_done)
+
+
+#: What every ``timeout=`` accepts: seconds, an ``httpx.Timeout`` (as openai-python), a
+#: :class:`Timeout` (adds ``total``), or None for no limit.
+TimeoutArg = Timeout | httpx.Timeout | float | None
