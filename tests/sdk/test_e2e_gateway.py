@@ -155,7 +155,7 @@ def test_management_endpoints_without_a_database_raise_typed_errors(gw: Gateway)
         with pytest.raises(InternalServerError) as caught:
             gw.keys.info(max_retries=0)
         assert "Database not connected" in caught.value.message
-        assert caught.value.response.url.endswith("/key/info")
+        assert caught.value.response.url.path == "/key/info"
         raw = gw.request("GET", "/v1/models")
     assert raw.status_code == 200 and raw.json()["object"] == "list"
 
