@@ -108,10 +108,8 @@ class APIResponse(_Common, Generic[R]):
 
 
 class AsyncAPIResponse(APIResponse[R]):
-    """The async twin: ``await response.parse()``."""
-
-    async def parse(self) -> R:  # type: ignore[override]
-        return super().parse()
+    """The async client's raw response: the body is already read, so ``parse()`` is plain
+    (as openai-python's ``LegacyAPIResponse`` on ``AsyncOpenAI``)."""
 
 
 class StreamedAPIResponse(_Common, Generic[R]):

@@ -6,7 +6,6 @@ import hashlib
 import logging
 import pickle
 import traceback
-
 from pathlib import Path
 
 import httpx
