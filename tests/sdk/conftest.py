@@ -27,6 +27,8 @@ JSON_MODEL = "json-mock"
 #: A model group whose upstream is a local scripted server (``upstream`` fixture): to count
 #: the attempts that reach the provider, and to replay provider stream shapes the mock lacks.
 UPSTREAM_MODEL = "upstream"
+#: The same local server, spoken to in Anthropic's format (LiteLLM's ``anthropic/`` provider).
+UPSTREAM_ANTHROPIC_MODEL = "upstream-anthropic"
 CHAT_MOCK = "hello from the mock"
 JSON_MOCK = '{"city": "Paris", "temperature_c": 21}'
 TOOL_CALL = {
@@ -97,6 +99,16 @@ def gateway_config(upstream_url: str = "http://127.0.0.1:9") -> dict[str, object
                     "model": "openai/gpt-4o",
                     "api_key": fake,
                     "api_base": upstream_url + "/v1",
+                    "input_cost_per_token": INPUT_PRICE,
+                    "output_cost_per_token": OUTPUT_PRICE,
+                },
+            },
+            {
+                "model_name": UPSTREAM_ANTHROPIC_MODEL,
+                "litellm_params": {
+                    "model": "anthropic/claude-3-5-sonnet-20240620",
+                    "api_key": fake,
+                    "api_base": upstream_url,
                     "input_cost_per_token": INPUT_PRICE,
                     "output_cost_per_token": OUTPUT_PRICE,
                 },
