@@ -413,8 +413,11 @@ class AsyncAPIClient(BaseClient):
             error: GatewayError
             try:
                 # asyncio.timeout makes ``total`` exact (a sync client checks it between reads).
-                async with asyncio.timeout(remaining):
+                if remaining is None:
                     response, body = await self._attempt(request, options, deadline)
+                else:
+                    async with asyncio.timeout(remaining):
+                        response, body = await self._attempt(request, options, deadline)
             except httpx.DecodingError as exc:
                 raise _undecodable(exc, call_id) from None
             except (httpx.TransportError, TimeoutError) as exc:

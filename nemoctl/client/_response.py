@@ -31,8 +31,8 @@ class RawResponse:
     """
 
     __slots__ = (
-        "_content", "_masked", "_secrets", "headers", "http_version", "reason_phrase",
-        "status_code", "url",
+        "_content", "_masked", "_public_url", "_secrets", "_url", "headers", "http_version",
+        "reason_phrase", "status_code",
     )  # fmt: skip
 
     def __init__(
@@ -42,7 +42,7 @@ class RawResponse:
         headers: httpx.Headers,
         http_version: str,
         reason_phrase: str,
-        url: str,
+        url: httpx.URL | str,
         content: bytes = b"",
         secrets: tuple[str, ...] = (),
     ) -> None:
@@ -50,7 +50,8 @@ class RawResponse:
         self.headers = headers
         self.http_version = http_version
         self.reason_phrase = reason_phrase
-        self.url = url
+        self._url = url
+        self._public_url: str | None = None
         self._content = content
         self._secrets = secrets
         self._masked: bytes | None = None
@@ -64,10 +65,18 @@ class RawResponse:
             headers=response.headers,
             http_version=response.http_version,
             reason_phrase=response.reason_phrase,
-            url=public_url(response.request.url),
+            url=response.request.url,
             content=content,
             secrets=secrets,
         )
+
+    @property
+    def url(self) -> str:
+        """The request URL without credentials (computed on first access)."""
+        if self._public_url is None:
+            url = self._url
+            self._public_url = public_url(url) if isinstance(url, httpx.URL) else url
+        return self._public_url
 
     @property
     def content(self) -> bytes:
@@ -156,23 +165,37 @@ class GatewayMeta:
         with_breakdown: bool,
         fallback_call_id: str | None,
     ) -> GatewayMeta:
+        # One pass over the raw header list (each httpx.Headers lookup is a linear scan).
+        found = litellm_headers(headers)
         breakdown: dict[str, float] = {}
         if with_breakdown:
-            for name, value in headers.items():
+            for name, value in found.items():
                 if name.startswith(_BREAKDOWN_PREFIX):
                     number = _float_or_none(value)
                     if number is not None:
                         breakdown[name[len(_BREAKDOWN_PREFIX) :]] = number
+        get = found.get
         return cls(
-            call_id=headers.get("x-litellm-call-id") or fallback_call_id,
-            model_group=headers.get("x-litellm-model-group"),
-            model_id=headers.get("x-litellm-model-id"),
-            model_name=headers.get("x-litellm-model-name"),
-            litellm_version=headers.get("x-litellm-version"),
+            call_id=get("x-litellm-call-id") or fallback_call_id,
+            model_group=get("x-litellm-model-group"),
+            model_id=get("x-litellm-model-id"),
+            model_name=get("x-litellm-model-name"),
+            litellm_version=get("x-litellm-version"),
             cost=cost,
             cost_breakdown=breakdown,
-            attempted_retries=_int_or_none(headers.get("x-litellm-attempted-retries")),
-            attempted_fallbacks=_int_or_none(headers.get("x-litellm-attempted-fallbacks")),
-            key_spend=_float_or_none(headers.get("x-litellm-key-spend")),
-            duration_ms=_float_or_none(headers.get("x-litellm-response-duration-ms")),
+            attempted_retries=_int_or_none(get("x-litellm-attempted-retries")),
+            attempted_fallbacks=_int_or_none(get("x-litellm-attempted-fallbacks")),
+            key_spend=_float_or_none(get("x-litellm-key-spend")),
+            duration_ms=_float_or_none(get("x-litellm-response-duration-ms")),
         )
+
+
+def litellm_headers(headers: httpx.Headers) -> dict[str, str]:
+    """The ``x-litellm-*`` response headers, lower-cased names (first value wins)."""
+    found: dict[str, str] = {}
+    for raw_name, raw_value in headers.raw:
+        if raw_name[:10].lower() == b"x-litellm-":
+            name = raw_name.decode("latin-1").lower()
+            if name not in found:
+                found[name] = raw_value.decode("latin-1")
+    return found

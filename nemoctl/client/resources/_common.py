@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from nemoctl.client._base_client import CALL_ID_HEADER, Answer
+from nemoctl.client._base_client import Answer
 from nemoctl.client._exceptions import ResponseValidationError
-from nemoctl.client._response import COST_HEADER, GatewayMeta, parse_cost
+from nemoctl.client._response import COST_HEADER, GatewayMeta, litellm_headers, parse_cost
 from nemoctl.client._secret import scrub_bytes
 from nemoctl.client.types._base import BilledResponse, GatewayResponse
 
@@ -26,15 +27,18 @@ def parse_model(cls: type[R], answer: Answer, *, billed: bool) -> R:
             call_id=answer.call_id,
         ) from None
     headers = answer.response.headers
-    call_id = headers.get(CALL_ID_HEADER) or answer.call_id
-    cost = None
+    meta = GatewayMeta.from_headers(
+        headers, cost=None, with_breakdown=billed, fallback_call_id=answer.call_id
+    )
     if billed and isinstance(obj, BilledResponse):
         cost = parse_cost(
-            headers.get(COST_HEADER), source=f"{COST_HEADER} header", call_id=call_id, stacklevel=5
+            litellm_headers(headers).get(COST_HEADER),
+            source=f"{COST_HEADER} header",
+            call_id=meta.call_id,
+            stacklevel=5,
         )
-    obj._meta = GatewayMeta.from_headers(
-        headers, cost=cost, with_breakdown=billed, fallback_call_id=answer.call_id
-    )
+        meta = dataclasses.replace(meta, cost=cost)
+    obj._meta = meta
     obj._raw = answer.raw()
     return obj
 
