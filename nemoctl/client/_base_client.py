@@ -100,7 +100,7 @@ class Answer:
     """A 2xx non-streaming answer, body read."""
 
     response: httpx.Response
-    content: bytes
+    content: bytes = field(repr=False)
     call_id: str
     deadline: Deadline = field(repr=False)
     retries_taken: int = 0
@@ -356,6 +356,8 @@ class SyncAPIClient(BaseClient):
                             self._secrets_for(options),
                         )  # fmt: skip
                     error = self._status_error(response, body, call_id, options)
+                    # Only the masked copy on the error is kept (traceback locals included).
+                    body = b""
             wait = self._retry_wait(
                 error,
                 options=options,
@@ -432,6 +434,7 @@ class AsyncAPIClient(BaseClient):
                         response, body, call_id, deadline, retries_done, self._secrets_for(options)
                     )
                 error = self._status_error(response, body, call_id, options)
+                body = b""
             wait = self._retry_wait(
                 error,
                 options=options,

@@ -136,15 +136,27 @@ class _StreamState(Generic[T]):
         self.kind = kind
         self.completed = False
         self.meta: GatewayMeta | None = None
+        #: Set instead of raised, so that the frames holding the raw event text can drop it
+        #: before raising (traceback locals are a leak path too).
+        self.failure: GatewayError | None = None
 
     def on_data(self, data: str) -> T | None:
         try:
+            return self._on_data(data)
+        except GatewayError as exc:
+            # Dropping the traceback drops the frames that parsed the raw event.
+            self.failure = exc.with_traceback(None)
+            data = ""
+            return None
+
+    def _on_data(self, data: str) -> T | None:
+        try:
             payload: Any = json.loads(data)
-        except ValueError as exc:
+        except ValueError:
             raise ResponseValidationError(
                 f"unreadable stream chunk: {scrub(data[:200], *self.secrets)!r}",
                 call_id=self.call_id,
-            ) from exc
+            ) from None
         if isinstance(payload, dict) and "error" in payload and payload.get("type") != "error":
             error = (
                 payload["error"]
@@ -279,12 +291,18 @@ class Stream(_StreamProperties[T]):
                 if data == _DONE:
                     break
                 item = state.on_data(data)
+                if state.failure is not None:
+                    line = data = ""
+                    raise state.failure
                 if item is not None:
                     yield item
             else:
                 data = decoder.flush()
                 if data is not None and data != _DONE:
                     item = state.on_data(data)
+                    if state.failure is not None:
+                        data = ""
+                        raise state.failure
                     if item is not None:
                         yield item
             state.finish()
@@ -346,6 +364,9 @@ class AsyncStream(_StreamProperties[T]):
                     data = decoder.flush()
                     if data is not None and data != _DONE:
                         item = state.on_data(data)
+                        if state.failure is not None:
+                            data = ""
+                            raise state.failure from None
                         if item is not None:
                             yield item
                     break
@@ -355,6 +376,9 @@ class AsyncStream(_StreamProperties[T]):
                 if data == _DONE:
                     break
                 item = state.on_data(data)
+                if state.failure is not None:
+                    line = data = ""
+                    raise state.failure
                 if item is not None:
                     yield item
             state.finish()

@@ -49,8 +49,8 @@ class Keys:
         """The row of ``key`` (default: the client's own key)."""
         result = self._client._send(_key_info(key, timeout, max_retries))
         assert isinstance(result, Answer)
-        own = key or self._client.api_key.reveal()
-        return KeyInfo.from_body(parse_json(result), result.raw(), key=own)
+        token = litellm_key_hash(key or self._client.api_key.reveal())
+        return KeyInfo.from_body(parse_json(result), result.raw(), token=token)
 
 
 class AsyncKeys:
@@ -66,8 +66,8 @@ class AsyncKeys:
     ) -> KeyInfo:
         result = await self._client._send(_key_info(key, timeout, max_retries))
         assert isinstance(result, Answer)
-        own = key or self._client.api_key.reveal()
-        return KeyInfo.from_body(parse_json(result), result.raw(), key=own)
+        token = litellm_key_hash(key or self._client.api_key.reveal())
+        return KeyInfo.from_body(parse_json(result), result.raw(), token=token)
 
 
 class Spend:

@@ -116,11 +116,12 @@ class KeyInfo:
     raw: RawResponse | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def from_body(cls, body: dict[str, Any], raw: RawResponse | None, *, key: str) -> KeyInfo:
+    def from_body(cls, body: dict[str, Any], raw: RawResponse | None, *, token: str) -> KeyInfo:
+        """``token``: LiteLLM's hash of the key (``litellm_key_hash``), never the key."""
         info = dict(body.get("info") or {})
         # LiteLLM drops the row's ``token`` and echoes the raw key (not kept: ``raw`` masks
         # it); the token is LiteLLM's own hash of the key, the value spend logs carry.
-        info.setdefault("token", litellm_key_hash(key))
+        info.setdefault("token", token)
         try:
             row, extra = _split(VerificationToken, info)
         except ValidationError as exc:
