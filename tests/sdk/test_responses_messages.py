@@ -122,6 +122,7 @@ def test_responses_stream_yields_typed_events(
     # The provider's request was a Responses stream, passed through by LiteLLM.
     sent = upstream.attempts[-1]
     assert sent.path.endswith("/responses") and sent.json()["stream"] is True
+    print("STREAMCOST", stream.cost)
     _cost_or_warning(stream.cost, caught)
 
 
@@ -164,6 +165,7 @@ def test_messages_stream_yields_anthropic_events(
     assert stream.text == "".join(WORDS)
     assert events[0].message is not None and events[0].message.role == "assistant"
     assert upstream.attempts[-1].path.endswith("/messages")
+    print("STREAMCOST", stream.cost)
     _cost_or_warning(stream.cost, caught)
 
 
