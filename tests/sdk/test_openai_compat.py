@@ -166,12 +166,11 @@ async def async_script(client: Any, errors: ModuleType) -> dict[str, Any]:
         "".join(c.choices[0].delta.content or "" for c in chunks if c.choices),
         stream.response.status_code,
     )
-    seen["models"] = sorted([m.id async for m in client.models.list()] if False else [
-        m.id for m in (await client.models.list()).data])  # fmt: skip
+    seen["models"] = sorted(m.id for m in (await client.models.list()).data)
     raw = await client.chat.completions.with_raw_response.create(
         model=CHAT_MODEL, messages=MESSAGES
     )
-    seen["raw"] = (raw.status_code, (await raw.parse()).choices[0].message.content)
+    seen["raw"] = (raw.status_code, raw.parse().choices[0].message.content)
     async with client.chat.completions.with_streaming_response.create(
         model=CHAT_MODEL, messages=MESSAGES
     ) as response:
