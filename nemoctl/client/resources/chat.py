@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 from pydantic import BaseModel
 from typing_extensions import Unpack
 
-from nemoctl.client._base_client import NOT_GIVEN, Answer, Opened, RequestOptions
+from nemoctl.client._base_client import NOT_GIVEN, Answer, RequestOptions
 from nemoctl.client._exceptions import LengthFinishReasonError, ResponseValidationError
 from nemoctl.client._retry import TimeoutArg
 from nemoctl.client._streaming import AsyncStream, ChatChunks, Stream
@@ -309,4 +309,4 @@ class AsyncChat:
         self.completions = AsyncCompletions(client)
 
 
-__all__ = ["AsyncChat", "AsyncCompletions", "Chat", "Completions", "Opened"]
+__all__ = ["AsyncChat", "AsyncCompletions", "Chat", "Completions"]
