@@ -10,6 +10,7 @@ have been served and billed by the gateway, so it is only retried with
 from __future__ import annotations
 
 import email.utils
+import functools
 import random
 import time
 from dataclasses import dataclass
@@ -53,6 +54,9 @@ class Timeout:
     def for_attempt(self, remaining: float | None) -> httpx.Timeout:
         """httpx's per-phase timeouts for one attempt, none beyond the total deadline."""
 
+        if remaining is None:
+            return _httpx_timeout(self)
+
         def cap(phase: float | None) -> float | None:
             if remaining is None:
                 return phase
@@ -64,6 +68,13 @@ class Timeout:
             write=cap(self.write),
             pool=cap(self.connect),
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
+    return httpx.Timeout(
+        connect=timeout.connect, read=timeout.read, write=timeout.write, pool=timeout.connect
+    )
 
 
 class Deadline:
