@@ -1,9 +1,17 @@
 """A typed, cost-aware client for the LiteLLM gateway (sync and async).  See docs/sdk.md."""
 
+from nemoctl.client._api_response import (
+    APIResponse,
+    AsyncAPIResponse,
+    AsyncStreamedAPIResponse,
+    StreamedAPIResponse,
+)
 from nemoctl.client._base_client import ENV_API_KEY, ENV_BASE_URL, NOT_GIVEN
 from nemoctl.client._client import AsyncGateway, Gateway
 from nemoctl.client._exceptions import (
     APIConnectionError,
+    APIError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -13,6 +21,7 @@ from nemoctl.client._exceptions import (
     CostUnavailableWarning,
     GatewayError,
     InternalServerError,
+    LengthFinishReasonError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -32,20 +41,32 @@ from nemoctl.client.types import (
     CreateEmbeddingResponse,
     HealthReport,
     KeyInfo,
+    Message,
+    Model,
     ModelList,
+    ParsedChatCompletion,
     Readiness,
+    Response,
     SpendLogs,
 )
+
+#: openai-python's name for the base error class.
+OpenAIError = GatewayError
 
 __all__ = [
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "NOT_GIVEN",
     "APIConnectionError",
+    "APIError",
+    "APIResponse",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
     "AsyncGateway",
     "AsyncStream",
+    "AsyncStreamedAPIResponse",
     "AuthenticationError",
     "BadRequestError",
     "BudgetExceededError",
@@ -60,18 +81,25 @@ __all__ = [
     "HealthReport",
     "InternalServerError",
     "KeyInfo",
+    "LengthFinishReasonError",
+    "Message",
+    "Model",
     "ModelList",
     "NotFoundError",
+    "OpenAIError",
+    "ParsedChatCompletion",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
     "Readiness",
     "RequestTimeoutError",
+    "Response",
     "ResponseValidationError",
     "Secret",
     "SpendLogs",
     "Stream",
     "StreamError",
+    "StreamedAPIResponse",
     "Timeout",
     "UnknownModelError",
     "UnprocessableEntityError",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from pydantic import BaseModel
 
 from nemoctl._version import __version__
 from nemoctl.client._exceptions import (
@@ -32,10 +33,11 @@ from nemoctl.client._response import RawResponse
 from nemoctl.client._retry import (
     Deadline,
     Timeout,
+    TimeoutArg,
     status_is_retryable,
     wait_for_retry,
 )
-from nemoctl.client._secret import Secret, install_log_masking
+from nemoctl.client._secret import Secret, install_log_masking, safe_request
 
 log = logging.getLogger("nemoctl.client")
 
@@ -69,13 +71,28 @@ class RequestOptions:
     json_body: Any = None
     params: Mapping[str, Any] | None = None
     extra_headers: Mapping[str, str] | None = None
-    timeout: Timeout | float | None = NOT_GIVEN
+    timeout: TimeoutArg = NOT_GIVEN
     max_retries: int = NOT_GIVEN
     retry_ambiguous: bool = NOT_GIVEN
     #: GETs are; POSTs that create or bill something are not.
     idempotent: bool = False
+    #: Hand back the open 2xx response instead of reading its body (streams, and
+    #: ``with_streaming_response``).
     stream: bool = False
     authenticated: bool = True
+    #: Other secrets this call carries (a key it is about): masked in what is kept.
+    secrets: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Opened:
+    """A 2xx answer whose body has not been read (a stream, or a streamed raw response)."""
+
+    response: httpx.Response
+    call_id: str
+    deadline: Deadline
+    retries_taken: int
+    secrets: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -83,18 +100,30 @@ class Answer:
     """A 2xx non-streaming answer, body read."""
 
     response: httpx.Response
-    content: bytes
+    content: bytes = field(repr=False)
     call_id: str
     deadline: Deadline = field(repr=False)
+    retries_taken: int = 0
+    secrets: tuple[str, ...] = field(default=(), repr=False)
 
     def raw(self) -> RawResponse:
-        return RawResponse.from_httpx(self.response, content=self.content)
+        return RawResponse.from_httpx(self.response, content=self.content, secrets=self.secrets)
 
 
 def _undecodable(exc: httpx.DecodingError, call_id: str) -> ResponseValidationError:
     return ResponseValidationError(
         f"the gateway's answer could not be decoded: {exc}", call_id=call_id
     )
+
+
+def _json_default(value: Any) -> Any:
+    # A model the SDK returned (a message, a tool call) sent back in the next request,
+    # serialised as openai-python does.
+    if isinstance(value, BaseModel):
+        return value.model_dump(exclude_unset=True, mode="json")
+    if isinstance(value, Secret):
+        raise TypeError("a Secret cannot be sent in a request body")
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _strip_v1(url: str) -> str:
@@ -110,7 +139,7 @@ class BaseClient:
         *,
         base_url: str | None,
         api_key: str | Secret | None,
-        timeout: Timeout | float | None,
+        timeout: TimeoutArg,
         max_retries: int,
         retry_ambiguous: bool,
         default_headers: Mapping[str, str] | None,
@@ -128,6 +157,9 @@ class BaseClient:
         self.max_retries = max_retries
         self.retry_ambiguous = retry_ambiguous
         self._default_headers = dict(default_headers or {})
+        self._secrets: tuple[str, ...] = (self._api_key.reveal(),) if self._api_key else ()
+        self._urls: dict[str, httpx.URL] = {}
+        self._header_cache: dict[bool, httpx.Headers] = {}
         install_log_masking()
 
     @property
@@ -141,12 +173,20 @@ class BaseClient:
         )
 
     # -- request building -------------------------------------------------------------------
+    def _base_headers(self, authenticated: bool) -> httpx.Headers:
+        # Built once per client (copying an httpx.Headers is cheaper than building one).
+        cached = self._header_cache.get(authenticated)
+        if cached is None:
+            cached = httpx.Headers({"user-agent": _USER_AGENT, "accept": "application/json"})
+            cached.update(self._default_headers)
+            if authenticated and self._api_key:
+                cached["authorization"] = "Bearer " + self._api_key.reveal()
+            self._header_cache[authenticated] = cached
+        return cached
+
     def _headers(self, options: RequestOptions, call_id: str) -> httpx.Headers:
         # httpx.Headers masks Authorization in its repr, so a traceback's locals stay clean.
-        headers = httpx.Headers({"user-agent": _USER_AGENT, "accept": "application/json"})
-        headers.update(self._default_headers)
-        if options.authenticated and self._api_key:
-            headers["authorization"] = "Bearer " + self._api_key.reveal()
+        headers = self._base_headers(options.authenticated).copy()
         if options.json_body is not None:
             headers["content-type"] = "application/json"
         headers[CALL_ID_HEADER] = call_id
@@ -174,37 +214,41 @@ class BaseClient:
     def _content(self, options: RequestOptions) -> bytes | None:
         if options.json_body is None:
             return None
-        return json.dumps(options.json_body, separators=(",", ":"), ensure_ascii=False).encode()
+        return json.dumps(
+            options.json_body, separators=(",", ":"), ensure_ascii=False, default=_json_default
+        ).encode()
+
+    def _secrets_for(self, options: RequestOptions) -> tuple[str, ...]:
+        return self._secrets + options.secrets if options.secrets else self._secrets
 
     # -- outcome classification ---------------------------------------------------------------
     def _transport_error(
-        self, exc: Exception, call_id: str, deadline: Deadline
+        self, exc: Exception, call_id: str, deadline: Deadline, request: httpx.Request
     ) -> APIConnectionError:
         maybe_served = not isinstance(exc, _NOT_SENT)
         if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError | TimeoutError):
             which = "total" if deadline.expired() else type(exc).__name__
             return APITimeoutError(
-                f"the gateway call timed out ({which})", call_id=call_id, maybe_served=maybe_served
+                f"the gateway call timed out ({which})",
+                call_id=call_id,
+                maybe_served=maybe_served,
+                request=safe_request(request),
             )
         return APIConnectionError(
             f"connection to the gateway failed: {type(exc).__name__}: {exc}",
             call_id=call_id,
             maybe_served=maybe_served,
+            request=safe_request(request),
         )
 
     def _status_error(
-        self, response: httpx.Response, content: bytes, call_id: str
+        self, response: httpx.Response, content: bytes, call_id: str, options: RequestOptions
     ) -> APIStatusError:
-        try:
-            body: Any = json.loads(content) if content else None
-        except ValueError:
-            body = content.decode("utf-8", errors="replace")[:2000]
-        raw = RawResponse.from_httpx(response, content=content)
         return make_status_error(
-            raw,
-            body,
+            response,
+            content,
             call_id=response.headers.get(CALL_ID_HEADER) or call_id,
-            secret=self._api_key.reveal() or None,
+            secrets=self._secrets_for(options),
         )
 
     def _retry_wait(
@@ -223,7 +267,7 @@ class BaseClient:
         headers: httpx.Headers | None = None
         if isinstance(error, APIStatusError):
             headers = error.response.headers
-            if not status_is_retryable(error.status_code, error.error_type, headers):
+            if not status_is_retryable(error.status_code, error.type, headers):
                 return None
         elif isinstance(error, APIConnectionError):
             if error.maybe_served and not (options.idempotent or ambiguous_ok):
@@ -245,8 +289,25 @@ class BaseClient:
         )
         return wait
 
-    def _url(self, path: str) -> str:
-        return self.base_url + path
+    def _url(self, path: str) -> httpx.URL:
+        # Parsed once per path: httpx's URL parsing is a visible share of a call's CPU.
+        url = self._urls.get(path)
+        if url is None:
+            if len(self._urls) < 256:
+                url = self._urls[path] = httpx.URL(self.base_url + path)
+            else:
+                url = httpx.URL(self.base_url + path)
+        return url
+
+    def _copy_kwargs(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "api_key": self._api_key,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "retry_ambiguous": self.retry_ambiguous,
+            "default_headers": self._default_headers,
+        }
 
 
 class SyncAPIClient(BaseClient):
@@ -270,9 +331,7 @@ class SyncAPIClient(BaseClient):
                 raise httpx.ReadTimeout("total timeout while reading the body")
         return b"".join(chunks)
 
-    def _send(
-        self, options: RequestOptions
-    ) -> Answer | tuple[httpx.Response, str, Deadline, Timeout]:
+    def _send(self, options: RequestOptions) -> Answer | Opened:
         timeout, max_retries, ambiguous_ok = self._resolve(options)
         deadline = Deadline(timeout.total)
         content = self._content(options)
@@ -291,24 +350,31 @@ class SyncAPIClient(BaseClient):
             try:
                 response = self._http.send(request, stream=True)
             except httpx.TransportError as exc:
-                error = self._transport_error(exc, call_id, deadline)
+                error = self._transport_error(exc, call_id, deadline, request)
             else:
                 try:
                     if response.is_success and options.stream:
-                        return response, call_id, deadline, timeout
+                        return Opened(
+                            response, call_id, deadline, retries_done, self._secrets_for(options)
+                        )
                     try:
                         body = self._read(response, deadline)
                     finally:
                         response.close()
                 except httpx.TransportError as exc:
-                    error = self._transport_error(exc, call_id, deadline)
+                    error = self._transport_error(exc, call_id, deadline, request)
                     error.maybe_served = True
                 except httpx.DecodingError as exc:
                     raise _undecodable(exc, call_id) from None
                 else:
                     if response.is_success:
-                        return Answer(response, body, call_id, deadline)
-                    error = self._status_error(response, body, call_id)
+                        return Answer(
+                            response, body, call_id, deadline, retries_done,
+                            self._secrets_for(options),
+                        )  # fmt: skip
+                    error = self._status_error(response, body, call_id, options)
+                    # Only the masked copy on the error is kept (traceback locals included).
+                    body = b""
             wait = self._retry_wait(
                 error,
                 options=options,
@@ -347,9 +413,7 @@ class AsyncAPIClient(BaseClient):
         finally:
             await response.aclose()
 
-    async def _send(
-        self, options: RequestOptions
-    ) -> Answer | tuple[httpx.Response, str, Deadline, Timeout]:
+    async def _send(self, options: RequestOptions) -> Answer | Opened:
         timeout, max_retries, ambiguous_ok = self._resolve(options)
         deadline = Deadline(timeout.total)
         content = self._content(options)
@@ -368,18 +432,26 @@ class AsyncAPIClient(BaseClient):
             error: GatewayError
             try:
                 # asyncio.timeout makes ``total`` exact (a sync client checks it between reads).
-                async with asyncio.timeout(remaining):
+                if remaining is None:
                     response, body = await self._attempt(request, options, deadline)
+                else:
+                    async with asyncio.timeout(remaining):
+                        response, body = await self._attempt(request, options, deadline)
             except httpx.DecodingError as exc:
                 raise _undecodable(exc, call_id) from None
             except (httpx.TransportError, TimeoutError) as exc:
-                error = self._transport_error(exc, call_id, deadline)
+                error = self._transport_error(exc, call_id, deadline, request)
             else:
                 if body is None:
-                    return response, call_id, deadline, timeout
+                    return Opened(
+                        response, call_id, deadline, retries_done, self._secrets_for(options)
+                    )
                 if response.is_success:
-                    return Answer(response, body, call_id, deadline)
-                error = self._status_error(response, body, call_id)
+                    return Answer(
+                        response, body, call_id, deadline, retries_done, self._secrets_for(options)
+                    )
+                error = self._status_error(response, body, call_id, options)
+                body = b""
             wait = self._retry_wait(
                 error,
                 options=options,

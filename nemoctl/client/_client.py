@@ -16,15 +16,20 @@ from nemoctl.client._base_client import (
     SyncAPIClient,
 )
 from nemoctl.client._response import RawResponse
-from nemoctl.client._retry import DEFAULT_MAX_RETRIES, Timeout
+from nemoctl.client._retry import DEFAULT_MAX_RETRIES, Timeout, TimeoutArg
 from nemoctl.client._secret import Secret
 from nemoctl.client.resources.chat import AsyncChat, Chat
 from nemoctl.client.resources.embeddings import AsyncEmbeddings, Embeddings
 from nemoctl.client.resources.health import AsyncHealth, Health
 from nemoctl.client.resources.management import AsyncKeys, AsyncSpend, Keys, Spend
 from nemoctl.client.resources.models import AsyncModels, Models
+from nemoctl.client.resources.responses import AsyncMessages, AsyncResponses, Messages, Responses
 
 _DEFAULT_TIMEOUT = Timeout()
+#: LiteLLM's own retries per attempt by default: none, so that the client's retries are the
+#: only ones and the worst case stays (max_retries + 1) x (gateway_retries + 1) = 3
+#: upstream attempts.  See docs/sdk.md, "Bounded amplification".
+DEFAULT_GATEWAY_RETRIES = 0
 
 
 def _raw_options(
@@ -33,7 +38,7 @@ def _raw_options(
     json: Any,
     params: Mapping[str, Any] | None,
     headers: Mapping[str, str] | None,
-    timeout: Timeout | float | None,
+    timeout: TimeoutArg,
     max_retries: int,
     idempotent: bool | None,
 ) -> RequestOptions:
@@ -51,15 +56,24 @@ def _raw_options(
     )
 
 
+def _overrides(client: Any, given: dict[str, Any]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = client._copy_kwargs()
+    kwargs["gateway_retries"] = client.gateway_retries
+    for name, value in given.items():
+        if value is not NOT_GIVEN:
+            kwargs[name] = value
+    return kwargs
+
+
 class Gateway(SyncAPIClient):
     """A synchronous client for the LiteLLM gateway.
 
     ``base_url`` is the gateway root (a trailing ``/v1`` is dropped); default
     ``$NEMOCTL_GATEWAY_URL``.  ``api_key`` default ``$NEMOCTL_GATEWAY_API_KEY``.
     ``timeout`` and ``max_retries`` are defaults every call may override;
-    ``gateway_retries`` (default: the gateway's own setting) is sent as LiteLLM's
-    ``num_retries`` on chat and embedding calls.  Pass ``http_client`` to use your own
-    ``httpx.Client`` (its pool, proxies, TLS); the SDK then does not close it.
+    ``gateway_retries`` (default 0) is sent as LiteLLM's ``num_retries`` on chat,
+    embeddings, responses and messages calls (None: the gateway's own setting).  Pass
+    ``http_client`` to use your own ``httpx.Client``; the SDK then does not close it.
     """
 
     def __init__(
@@ -67,10 +81,10 @@ class Gateway(SyncAPIClient):
         *,
         base_url: str | None = None,
         api_key: str | Secret | None = None,
-        timeout: Timeout | float | None = _DEFAULT_TIMEOUT,
+        timeout: TimeoutArg = _DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_ambiguous: bool = False,
-        gateway_retries: int | None = None,
+        gateway_retries: int | None = DEFAULT_GATEWAY_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
@@ -87,9 +101,36 @@ class Gateway(SyncAPIClient):
         self.chat = Chat(self)
         self.embeddings = Embeddings(self)
         self.models = Models(self)
+        self.responses = Responses(self)
+        self.messages = Messages(self)
         self.health = Health(self)
         self.keys = Keys(self)
         self.spend = Spend(self)
+
+    def copy(
+        self,
+        *,
+        base_url: str = NOT_GIVEN,
+        api_key: str | Secret = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        default_headers: Mapping[str, str] = NOT_GIVEN,
+        http_client: httpx.Client = NOT_GIVEN,
+    ) -> Gateway:
+        """A client with some settings changed, sharing this one's connection pool."""
+        kwargs = _overrides(self, {
+            "base_url": base_url, "api_key": api_key, "timeout": timeout,
+            "max_retries": max_retries, "retry_ambiguous": retry_ambiguous,
+            "gateway_retries": gateway_retries, "default_headers": default_headers,
+        })  # fmt: skip
+        return Gateway(
+            **kwargs, http_client=self._http if http_client is NOT_GIVEN else http_client
+        )
+
+    #: openai-python's name for :meth:`copy`.
+    with_options = copy
 
     def request(
         self,
@@ -99,7 +140,7 @@ class Gateway(SyncAPIClient):
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | None = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = NOT_GIVEN,
         idempotent: bool | None = None,
     ) -> RawResponse:
@@ -130,10 +171,10 @@ class AsyncGateway(AsyncAPIClient):
         *,
         base_url: str | None = None,
         api_key: str | Secret | None = None,
-        timeout: Timeout | float | None = _DEFAULT_TIMEOUT,
+        timeout: TimeoutArg = _DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_ambiguous: bool = False,
-        gateway_retries: int | None = None,
+        gateway_retries: int | None = DEFAULT_GATEWAY_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
@@ -150,9 +191,34 @@ class AsyncGateway(AsyncAPIClient):
         self.chat = AsyncChat(self)
         self.embeddings = AsyncEmbeddings(self)
         self.models = AsyncModels(self)
+        self.responses = AsyncResponses(self)
+        self.messages = AsyncMessages(self)
         self.health = AsyncHealth(self)
         self.keys = AsyncKeys(self)
         self.spend = AsyncSpend(self)
+
+    def copy(
+        self,
+        *,
+        base_url: str = NOT_GIVEN,
+        api_key: str | Secret = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        default_headers: Mapping[str, str] = NOT_GIVEN,
+        http_client: httpx.AsyncClient = NOT_GIVEN,
+    ) -> AsyncGateway:
+        kwargs = _overrides(self, {
+            "base_url": base_url, "api_key": api_key, "timeout": timeout,
+            "max_retries": max_retries, "retry_ambiguous": retry_ambiguous,
+            "gateway_retries": gateway_retries, "default_headers": default_headers,
+        })  # fmt: skip
+        return AsyncGateway(
+            **kwargs, http_client=self._http if http_client is NOT_GIVEN else http_client
+        )
+
+    with_options = copy
 
     async def request(
         self,
@@ -162,7 +228,7 @@ class AsyncGateway(AsyncAPIClient):
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | None = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = NOT_GIVEN,
         idempotent: bool | None = None,
     ) -> RawResponse:

@@ -11,14 +11,16 @@ key and of anything shaped like a gateway key, and request headers are not kept.
 from __future__ import annotations
 
 import json
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from nemoctl.client._response import RawResponse
+import httpx
+
+from nemoctl.client._secret import safe_request, scrub, scrub_bytes
 
 __all__ = [
     "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -28,6 +30,7 @@ __all__ = [
     "CostUnavailableWarning",
     "GatewayError",
     "InternalServerError",
+    "LengthFinishReasonError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -36,16 +39,8 @@ __all__ = [
     "StreamError",
     "UnknownModelError",
     "UnprocessableEntityError",
+    "scrub",
 ]
-
-_KEY_SHAPE = re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}")
-
-
-def scrub(text: str, secret: str | None = None) -> str:
-    """``text`` with the client's key and anything key-shaped masked."""
-    if secret:
-        text = text.replace(secret, "sk-***")
-    return _KEY_SHAPE.sub("sk-***", text)
 
 
 class CostUnavailableWarning(UserWarning):
@@ -53,7 +48,7 @@ class CostUnavailableWarning(UserWarning):
 
 
 class GatewayError(Exception):
-    """Base class of every error the SDK raises."""
+    """Base class of every error the SDK raises (openai-python's ``OpenAIError``)."""
 
     message: str
     call_id: str | None
@@ -67,7 +62,45 @@ class GatewayError(Exception):
         return self.message if self.call_id is None else f"{self.message} (call id {self.call_id})"
 
 
-class APIConnectionError(GatewayError):
+class APIError(GatewayError):
+    """An error about one request: openai-python's ``APIError`` attributes.
+
+    ``request`` is a masked copy of the request (no ``Authorization``, no body); ``body``
+    is the gateway's inner ``error`` object (masked) when there is one; ``type``, ``code``
+    and ``param`` come from it.
+    """
+
+    request: httpx.Request | None
+    body: object | None
+    type: str | None
+    code: str | None
+    param: str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        call_id: str | None = None,
+        request: httpx.Request | None = None,
+        body: object | None = None,
+        type: str | None = None,
+        code: str | None = None,
+        param: str | None = None,
+    ) -> None:
+        super().__init__(message, call_id=call_id)
+        self.request = request
+        self.body = body
+        self.type = type
+        self.code = code
+        self.param = param
+
+    @property
+    def error_type(self) -> str | None:
+        """The gateway's error type (same as ``type``; kept for older code)."""
+        return self.type
+
+
+class APIConnectionError(APIError):
     """No HTTP answer: the connection failed, was reset, or timed out.
 
     ``maybe_served`` is True when the request had been sent when the failure happened,
@@ -76,9 +109,14 @@ class APIConnectionError(GatewayError):
     """
 
     def __init__(
-        self, message: str, *, call_id: str | None = None, maybe_served: bool = False
+        self,
+        message: str,
+        *,
+        call_id: str | None = None,
+        maybe_served: bool = False,
+        request: httpx.Request | None = None,
     ) -> None:
-        super().__init__(message, call_id=call_id)
+        super().__init__(message, call_id=call_id, request=request)
         self.maybe_served = maybe_served
 
 
@@ -86,49 +124,63 @@ class APITimeoutError(APIConnectionError):
     """A connect, read (between stream chunks too) or total timeout expired."""
 
 
-class ResponseValidationError(GatewayError):
+class ResponseValidationError(APIError):
     """A 2xx answer whose body is not what the endpoint documents."""
 
 
-class StreamError(GatewayError):
+#: openai-python's name for :class:`ResponseValidationError`.
+APIResponseValidationError = ResponseValidationError
+
+
+class LengthFinishReasonError(GatewayError):
+    """``chat.completions.parse``: the answer was cut off (``finish_reason == "length"``)."""
+
+    def __init__(self, *, completion: Any) -> None:
+        super().__init__(
+            "could not parse the response content: the length limit was reached",
+            call_id=getattr(completion, "call_id", None),
+        )
+        self.completion = completion
+
+
+class StreamError(APIError):
     """The gateway reported an error inside an already started stream (never retried)."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        call_id: str | None = None,
-        error_type: str | None = None,
-        code: str | None = None,
-    ) -> None:
-        super().__init__(message, call_id=call_id)
-        self.error_type = error_type
-        self.code = code
 
+class APIStatusError(APIError):
+    """The gateway answered with a 4xx/5xx status.
 
-class APIStatusError(GatewayError):
-    """The gateway answered with a 4xx/5xx status."""
+    ``response`` is an ``httpx.Response`` whose content is masked; ``request_id`` is the
+    ``x-request-id`` header (as openai-python), ``call_id`` LiteLLM's call id.
+    """
 
     status_code: int
+    response: httpx.Response
+    request_id: str | None
 
     def __init__(
         self,
         message: str,
         *,
-        response: RawResponse,
+        response: httpx.Response,
         call_id: str | None,
-        error_type: str | None,
-        code: str | None,
-        param: str | None,
-        body: Any,
+        body: object | None,
+        type: str | None = None,
+        code: str | None = None,
+        param: str | None = None,
     ) -> None:
-        super().__init__(message, call_id=call_id)
+        super().__init__(
+            message,
+            call_id=call_id,
+            request=response.request,
+            body=body,
+            type=type,
+            code=code,
+            param=param,
+        )
         self.response = response
         self.status_code = response.status_code
-        self.error_type = error_type
-        self.code = code
-        self.param = param
-        self.body = body
+        self.request_id = response.headers.get("x-request-id")
 
     @property
     def retry_after(self) -> float | None:
@@ -140,7 +192,7 @@ class APIStatusError(GatewayError):
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(status_code={self.status_code}, "
-            f"error_type={self.error_type!r}, code={self.code!r}, call_id={self.call_id!r}, "
+            f"type={self.type!r}, code={self.code!r}, call_id={self.call_id!r}, "
             f"message={self.message!r})"
         )
 
@@ -217,14 +269,24 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+# Headers that describe the wire encoding of the original body, not the masked copy.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
 def make_status_error(
-    response: RawResponse, body: Any, *, call_id: str | None, secret: str | None
+    response: httpx.Response, content: bytes, *, call_id: str | None, secrets: tuple[str, ...]
 ) -> APIStatusError:
-    """The typed error for a non-2xx answer."""
+    """The typed error for a non-2xx answer; everything kept on it is masked."""
+    masked = scrub_bytes(content, *secrets)
+    try:
+        body: Any = json.loads(masked) if masked else None
+    except ValueError:
+        body = masked.decode("utf-8", errors="replace")[:2000]
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict):
         message = _text(error.get("message")) or f"HTTP {response.status_code}"
         error_type, code, param = (_text(error.get(k)) for k in ("type", "code", "param"))
+        body = error
     else:
         # Not OpenAI-shaped (a reverse proxy's HTML page, FastAPI's {"detail": ...}).
         detail = body.get("detail") if isinstance(body, dict) else None
@@ -238,15 +300,18 @@ def make_status_error(
             cls = InternalServerError
         else:
             cls = _BY_STATUS.get(response.status_code, APIStatusError)
-    if isinstance(body, dict | list):
-        body = json.loads(scrub(json.dumps(body), secret))
-    elif isinstance(body, str):
-        body = scrub(body, secret)
+    kept = httpx.Response(
+        response.status_code,
+        headers=[(k, v) for k, v in response.headers.multi_items() if k not in _WIRE_HEADERS],
+        content=masked,
+        request=safe_request(response.request),
+        extensions={"http_version": response.http_version.encode()},
+    )
     return cls(
-        scrub(message, secret)[:2000],
-        response=response,
+        scrub(message, *secrets)[:2000],
+        response=kept,
         call_id=call_id,
-        error_type=error_type,
+        type=error_type,
         code=code,
         param=param,
         body=body,

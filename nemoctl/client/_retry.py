@@ -10,6 +10,7 @@ have been served and billed by the gateway, so it is only retried with
 from __future__ import annotations
 
 import email.utils
+import functools
 import random
 import time
 from dataclasses import dataclass
@@ -39,9 +40,12 @@ class Timeout:
     total: float | None = None
 
     @classmethod
-    def coerce(cls, value: Timeout | float | None) -> Timeout:
+    def coerce(cls, value: Timeout | httpx.Timeout | float | None) -> Timeout:
         if isinstance(value, Timeout):
             return value
+        if isinstance(value, httpx.Timeout):
+            # httpx's per-phase limits as given; httpx has no total (pool maps to connect).
+            return cls(connect=value.connect, read=value.read, write=value.write, total=None)
         if value is None:
             return cls(connect=None, read=None, write=None, total=None)
         seconds = float(value)
@@ -49,6 +53,9 @@ class Timeout:
 
     def for_attempt(self, remaining: float | None) -> httpx.Timeout:
         """httpx's per-phase timeouts for one attempt, none beyond the total deadline."""
+
+        if remaining is None:
+            return _httpx_timeout(self)
 
         def cap(phase: float | None) -> float | None:
             if remaining is None:
@@ -61,6 +68,13 @@ class Timeout:
             write=cap(self.write),
             pool=cap(self.connect),
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
+    return httpx.Timeout(
+        connect=timeout.connect, read=timeout.read, write=timeout.write, pool=timeout.connect
+    )
 
 
 class Deadline:
@@ -124,3 +138,8 @@ def wait_for_retry(headers: httpx.Headers | None, retries_done: int) -> float | 
         if asked is not None:
             return asked if asked <= MAX_RETRY_AFTER else None
     return backoff_delay(retries_done)
+
+
+#: What every ``timeout=`` accepts: seconds, an ``httpx.Timeout`` (as openai-python), a
+#: :class:`Timeout` (adds ``total``), or None for no limit.
+TimeoutArg = Timeout | httpx.Timeout | float | None

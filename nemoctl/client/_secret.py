@@ -1,11 +1,27 @@
-"""An API key that never shows itself in a repr, a log line, an exception or a traceback."""
+"""Secrets in the SDK: a key that never shows itself, and the one masking every output uses.
+
+Masking covers the client's own key, any other key the caller handed the SDK for a call
+(``keys.info(key)``), anything shaped like a LiteLLM key (``sk-...``), and credential
+query parameters and userinfo in URLs.  It is applied wherever the SDK keeps bytes or
+text it did not write itself: error messages, error bodies, the ``httpx.Response`` and
+``httpx.Request`` on exceptions, ``RawResponse.content``, and httpx's own log lines.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import NoReturn
 
 import httpx
+
+MASK = "sk-***"
+_KEY_SHAPE = re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}")
+_KEY_SHAPE_BYTES = re.compile(rb"\bsk-[A-Za-z0-9_\-]{6,}")
+#: Query parameters whose values are credentials (compared case-insensitively).
+SECRET_PARAMS = frozenset(
+    {"key", "api_key", "api-key", "apikey", "token", "access_token", "password", "secret"}
+)
 
 
 class Secret:
@@ -46,12 +62,46 @@ class Secret:
         raise TypeError("a Secret cannot be pickled")
 
 
-class _MaskKeyParams(logging.Filter):
-    """Masks ``key=``/``api_key=`` query values in httpx's own request log lines.
+def scrub(text: str, *secrets: str | None) -> str:
+    """``text`` with the given secrets and anything key-shaped masked."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, MASK)
+    return _KEY_SHAPE.sub(MASK, text)
 
-    httpx logs every request URL at INFO; LiteLLM's ``/key/info`` takes the key it
-    describes as a query parameter, so without this an app logging at INFO would print it.
-    """
+
+def scrub_bytes(data: bytes, *secrets: str | None) -> bytes:
+    for secret in secrets:
+        if secret:
+            data = data.replace(secret.encode(), MASK.encode())
+    return _KEY_SHAPE_BYTES.sub(MASK.encode(), data)
+
+
+def public_url(url: httpx.URL) -> str:
+    """The URL without credentials (userinfo, and credential query values)."""
+    if url.userinfo:
+        url = url.copy_with(username=None, password=None)
+    if url.query and any(name.lower() in SECRET_PARAMS for name in url.params):
+        params = httpx.QueryParams(
+            [(k, "***" if k.lower() in SECRET_PARAMS else v) for k, v in url.params.multi_items()]
+        )
+        url = url.copy_with(params=params)
+    return str(url)
+
+
+def safe_request(request: httpx.Request) -> httpx.Request:
+    """A copy of ``request`` for keeping on an exception: masked URL, no credentials, no body."""
+    headers = httpx.Headers(
+        [
+            (k, "***" if k.lower() in ("authorization", "x-api-key", "api-key") else v)
+            for k, v in request.headers.multi_items()
+        ]
+    )
+    return httpx.Request(request.method, public_url(request.url), headers=headers)
+
+
+class _MaskKeyParams(logging.Filter):
+    """Masks credential query values in httpx's own request log lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and any(isinstance(a, httpx.URL) for a in record.args):
@@ -59,22 +109,6 @@ class _MaskKeyParams(logging.Filter):
                 public_url(a) if isinstance(a, httpx.URL) else a for a in record.args
             )
         return True
-
-
-_SECRET_PARAMS = ("key", "api_key")
-
-
-def public_url(url: httpx.URL) -> str:
-    """The URL without credentials (userinfo, and ``key=``/``api_key=`` query values)."""
-    if url.userinfo:
-        url = url.copy_with(username=None, password=None)
-    if url.query and any(p in url.params for p in _SECRET_PARAMS):
-        params = url.params
-        for name in _SECRET_PARAMS:
-            if name in params:
-                params = params.set(name, "***")
-        url = url.copy_with(params=params)
-    return str(url)
 
 
 def install_log_masking() -> None:

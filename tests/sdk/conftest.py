@@ -22,13 +22,26 @@ MASTER_KEY = "sk-nemoctl-sdk-tests-9c1e7a4b2d6f8e0a3b5c7d9e1f2a4b6c"
 CHAT_MODEL = "gpt-mock"
 EMBED_MODEL = "embed-mock"
 LIMITED_MODEL = "rate-limited"
+TOOL_MODEL = "tool-mock"
+JSON_MODEL = "json-mock"
+#: A model group whose upstream is a local scripted server (``upstream`` fixture): to count
+#: the attempts that reach the provider, and to replay provider stream shapes the mock lacks.
+UPSTREAM_MODEL = "upstream"
+#: The same local server, spoken to in Anthropic's format (LiteLLM's ``anthropic/`` provider).
+UPSTREAM_ANTHROPIC_MODEL = "upstream-anthropic"
 CHAT_MOCK = "hello from the mock"
+JSON_MOCK = '{"city": "Paris", "temperature_c": 21}'
+TOOL_CALL = {
+    "id": "call_weather_1",
+    "type": "function",
+    "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+}
 INPUT_PRICE = 0.000002
 OUTPUT_PRICE = 0.000008
 EMBED_PRICE = 0.0000001
 
 
-def gateway_config() -> dict[str, object]:
+def gateway_config(upstream_url: str = "http://127.0.0.1:9") -> dict[str, object]:
     fake = "fake-key-never-sent"
     return {
         "model_list": [
@@ -59,6 +72,47 @@ def gateway_config() -> dict[str, object]:
                     "mock_response": "litellm.RateLimitError",
                 },
             },
+            {
+                "model_name": TOOL_MODEL,
+                "litellm_params": {
+                    "model": "openai/gpt-4o",
+                    "api_key": fake,
+                    "mock_response": "",
+                    "mock_tool_calls": [TOOL_CALL],
+                    "input_cost_per_token": INPUT_PRICE,
+                    "output_cost_per_token": OUTPUT_PRICE,
+                },
+            },
+            {
+                "model_name": JSON_MODEL,
+                "litellm_params": {
+                    "model": "openai/gpt-4o",
+                    "api_key": fake,
+                    "mock_response": JSON_MOCK,
+                    "input_cost_per_token": INPUT_PRICE,
+                    "output_cost_per_token": OUTPUT_PRICE,
+                },
+            },
+            {
+                "model_name": UPSTREAM_MODEL,
+                "litellm_params": {
+                    "model": "openai/gpt-4o",
+                    "api_key": fake,
+                    "api_base": upstream_url + "/v1",
+                    "input_cost_per_token": INPUT_PRICE,
+                    "output_cost_per_token": OUTPUT_PRICE,
+                },
+            },
+            {
+                "model_name": UPSTREAM_ANTHROPIC_MODEL,
+                "litellm_params": {
+                    "model": "anthropic/claude-3-5-sonnet-20240620",
+                    "api_key": fake,
+                    "api_base": upstream_url,
+                    "input_cost_per_token": INPUT_PRICE,
+                    "output_cost_per_token": OUTPUT_PRICE,
+                },
+            },
         ],
         "general_settings": {"master_key": MASTER_KEY},
     }
@@ -79,7 +133,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def litellm_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiteLLMGateway]:
+def _upstream_server() -> Iterator[FaultServer]:
+    with FaultServer() as server:
+        yield server
+
+
+@pytest.fixture
+def upstream(_upstream_server: FaultServer, litellm_gateway: LiteLLMGateway) -> FaultServer:
+    """The scripted provider behind the ``upstream`` model group (attempts reset per test)."""
+    _upstream_server.serve()
+    return _upstream_server
+
+
+@pytest.fixture(scope="session")
+def litellm_gateway(
+    tmp_path_factory: pytest.TempPathFactory, _upstream_server: FaultServer
+) -> Iterator[LiteLLMGateway]:
     """The pinned LiteLLM proxy on 127.0.0.1 with mock models, started once per session."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -91,7 +160,7 @@ def litellm_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiteLL
         )
     directory = tmp_path_factory.mktemp("litellm-gateway")
     config = directory / "config.yaml"
-    config.write_text(json.dumps(gateway_config(), indent=2))  # JSON is YAML
+    config.write_text(json.dumps(gateway_config(_upstream_server.url), indent=2))  # JSON is YAML
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LITELLM_MASTER_KEY")}
     env.update(LITELLM_LOCAL_MODEL_COST_MAP="True", LITELLM_LOG="ERROR", NO_DOCS="True")

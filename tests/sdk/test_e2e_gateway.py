@@ -104,7 +104,8 @@ def test_embeddings(gw: Gateway) -> None:
 
 def test_models_and_health(gw: Gateway) -> None:
     with gw:
-        assert set(gw.models.list().ids) == {CHAT_MODEL, EMBED_MODEL, LIMITED_MODEL}
+        assert {CHAT_MODEL, EMBED_MODEL, LIMITED_MODEL} <= set(gw.models.list().ids)
+        assert [m.id for m in gw.models.list()] == gw.models.list().ids
         assert gw.health.liveliness() is True
         assert gw.health.readiness().status == "healthy"
         report = gw.health.check(model=CHAT_MODEL)
@@ -155,7 +156,7 @@ def test_management_endpoints_without_a_database_raise_typed_errors(gw: Gateway)
         with pytest.raises(InternalServerError) as caught:
             gw.keys.info(max_retries=0)
         assert "Database not connected" in caught.value.message
-        assert caught.value.response.url.endswith("/key/info")
+        assert caught.value.response.url.path == "/key/info"
         raw = gw.request("GET", "/v1/models")
     assert raw.status_code == 200 and raw.json()["object"] == "list"
 

@@ -196,4 +196,8 @@ def test_gateway_retries_is_sent_as_num_retries(fault: FaultServer) -> None:
     assert [a.json()["num_retries"] for a in fault.attempts] == [0, 3]
     with gateway(fault) as gw:
         gw.chat.completions.create(model="gpt-mock", messages=MESSAGES)
+    # The default: LiteLLM does not retry on its own, so client retries do not multiply.
+    assert fault.attempts[-1].json()["num_retries"] == 0
+    with gateway(fault, gateway_retries=None) as gw:
+        gw.chat.completions.create(model="gpt-mock", messages=MESSAGES)
     assert "num_retries" not in fault.attempts[-1].json()

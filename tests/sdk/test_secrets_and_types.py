@@ -1,4 +1,4 @@
-"""Secrets never leak; management endpoints are typed with the generated models; config."""
+"""Secrets never leak; management rows are typed (columns of the pinned schema); config."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ import hashlib
 import logging
 import pickle
 import traceback
+from pathlib import Path
 
 import httpx
 import pytest
 
 from nemoctl import AuthenticationError, Gateway, GatewayError
 from nemoctl.client import ENV_API_KEY, ENV_BASE_URL, ResponseValidationError, Secret
+from nemoctl.client.types import SpendLogRow, VerificationToken
+from nemoctl.schema.model import Schema
+from nemoctl.schema.parser import parse_file
 from tests.sdk.fault_server import FaultServer, Reply, error
 
 KEY = "sk-secret-never-shown-6f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -56,10 +60,11 @@ def test_key_info_for_another_key_keeps_it_out_of_httpx_logs(
     caplog.set_level(logging.INFO)
     with Gateway(base_url=fault.url, api_key=KEY) as gw, pytest.raises(GatewayError) as caught:
         gw.keys.info(other)
-    assert fault.attempts[0].path == f"/key/info?key={other}"
+    # LiteLLM takes the key's hash in the URL: the key itself never travels in one.
+    assert fault.attempts[0].path == f"/key/info?key={hashlib.sha256(other.encode()).hexdigest()}"
     assert "/key/info?key=%2A%2A%2A" in caplog.text or "/key/info?key=***" in caplog.text
     assert other not in caplog.text and other not in repr(caught.value)
-    assert other not in caught.value.response.url
+    assert other not in str(caught.value.response.url)
 
 
 def test_secret_refuses_pickling() -> None:
@@ -67,13 +72,41 @@ def test_secret_refuses_pickling() -> None:
         pickle.dumps(Secret(KEY))
 
 
-def test_key_info_is_typed_with_the_generated_row_model(fault: FaultServer) -> None:
-    import nemoctl_models as models
+@pytest.fixture(scope="module")
+def pinned_schema() -> Schema:
+    """The schema.prisma of the installed (pinned) LiteLLM, parsed by the real Prisma parser.
+
+    Located through the distribution's metadata: importing litellm costs seconds and, without
+    LITELLM_LOCAL_MODEL_COST_MAP, tries the network."""
+    from importlib.metadata import distribution
+
+    return parse_file(Path(str(distribution("litellm").locate_file("litellm/proxy/schema.prisma"))))
+
+
+def _row_of(schema: Schema, model: str) -> dict[str, object]:
+    found = schema.model(model)
+    assert found is not None
+    return {f.name: None for f in found.fields if f.kind != "object"}
+
+
+@pytest.mark.parametrize(
+    ("row_model", "table"),
+    [(VerificationToken, "LiteLLM_VerificationToken"), (SpendLogRow, "LiteLLM_SpendLogs")],
+)
+def test_row_models_name_real_columns_of_the_pinned_schema(
+    pinned_schema: Schema, row_model: type[object], table: str
+) -> None:
+    columns = set(_row_of(pinned_schema, table))
+    declared = set(row_model.model_fields)  # type: ignore[attr-defined]
+    assert declared <= columns, f"not columns of {table}: {sorted(declared - columns)}"
+    assert len(declared) >= 20
+
+
+def test_key_info_is_typed_and_keeps_no_raw_key(fault: FaultServer, pinned_schema: Schema) -> None:
     # What LiteLLM 1.102.4's /key/info returns: the row minus `token`, the raw key echoed,
     # the joined budget table.
-    info: dict[str, object] = {
-        name: None for name in models.LiteLLM_VerificationToken.model_fields if name != "token"
-    }
+    info = _row_of(pinned_schema, "LiteLLM_VerificationToken")
+    del info["token"]
     info.update(
         key_alias="billing-service", spend=1.25, max_budget=10.0, models=["gpt-mock"],
         soft_budget_cooldown=False, allowed_cache_controls=[], allowed_routes=[], policies=[],
@@ -83,19 +116,23 @@ def test_key_info_is_typed_with_the_generated_row_model(fault: FaultServer) -> N
     fault.serve(Reply(body={"key": KEY, "info": info}, headers={}))
     with Gateway(base_url=fault.url, api_key=KEY) as gw:
         ki = gw.keys.info()
-    assert isinstance(ki.info, models.LiteLLM_VerificationToken)
+    assert isinstance(ki.info, VerificationToken)
     assert ki.info.spend == 1.25 and ki.info.key_alias == "billing-service"
     assert ki.info.created_at is not None and ki.info.created_at.year == 2026
     assert ki.info.token == hashlib.sha256(KEY.encode()).hexdigest()
-    assert "litellm_budget_table" in ki.extra
+    assert "litellm_budget_table" in ki.extra and "policies" in ki.extra
     assert KEY not in repr(ki)
     assert ki.raw is not None and KEY not in ki.raw.url
+    # The gateway echoed the raw key in the body: what the SDK keeps of it is masked.
+    assert KEY not in ki.raw.text and KEY.encode() not in ki.raw.content
+    assert ki.raw.json()["key"] == "sk-***"
     assert fault.attempts[0].path == "/key/info"
 
 
-def test_spend_logs_rows_are_typed_and_skew_is_explained(fault: FaultServer) -> None:
-    import nemoctl_models as models
-    row: dict[str, object] = dict.fromkeys(models.LiteLLM_SpendLogs.model_fields)
+def test_spend_logs_rows_are_typed_and_skew_is_explained(
+    fault: FaultServer, pinned_schema: Schema
+) -> None:
+    row = _row_of(pinned_schema, "LiteLLM_SpendLogs")
     row.update(
         request_id="call-1", call_type="acompletion", api_key="hashed", spend=0.00018,
         total_tokens=30, prompt_tokens=10, completion_tokens=20, model="gpt-4o",
@@ -106,7 +143,8 @@ def test_spend_logs_rows_are_typed_and_skew_is_explained(fault: FaultServer) -> 
     with Gateway(base_url=fault.url, api_key=KEY) as gw:
         logs = gw.spend.logs(request_id="call-1", start_date="2026-11-22")
         assert [r.request_id for r in logs.rows] == ["call-1", "call-2"]
-        assert isinstance(logs.rows[0], models.LiteLLM_SpendLogs)
+        assert isinstance(logs.rows[0], SpendLogRow)
+        assert logs.rows[0].startTime is not None and logs.rows[0].startTime.hour == 10
         assert logs.total_spend == pytest.approx(0.0002)
         assert "summarize=false" in fault.attempts[0].path
         del row["spend"]
@@ -155,13 +193,17 @@ def test_a_non_openai_error_body_still_maps_by_status(fault: FaultServer) -> Non
     assert caught.value.message == "nope"
 
 
-def test_import_nemoctl_stays_light() -> None:
+def test_import_nemoctl_stays_light_and_the_sdk_needs_no_generated_package() -> None:
     import subprocess
     import sys
 
-    code = "import sys, nemoctl; print('httpx' in sys.modules, 'pydantic' in sys.modules)"
+    code = (
+        "import sys, nemoctl; print('httpx' in sys.modules, 'pydantic' in sys.modules);"
+        "nemoctl.Gateway; import nemoctl.client.types.management;"
+        "print(sorted(m for m in sys.modules if m.startswith('nemoctl_models')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split("\n")[:2] == ["False False", "[]"]
 
 
 def test_a_body_that_cannot_be_decoded_is_a_validation_error(fault: FaultServer) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from nemoctl.client._base_client import CALL_ID_HEADER, Answer
+from nemoctl.client._base_client import Answer
 from nemoctl.client._exceptions import ResponseValidationError
-from nemoctl.client._response import COST_HEADER, GatewayMeta, parse_cost
+from nemoctl.client._response import COST_HEADER, GatewayMeta, litellm_headers, parse_cost
+from nemoctl.client._secret import scrub_bytes
 from nemoctl.client.types._base import BilledResponse, GatewayResponse
 
 R = TypeVar("R", bound=GatewayResponse)
@@ -25,15 +27,18 @@ def parse_model(cls: type[R], answer: Answer, *, billed: bool) -> R:
             call_id=answer.call_id,
         ) from None
     headers = answer.response.headers
-    call_id = headers.get(CALL_ID_HEADER) or answer.call_id
-    cost = None
+    meta = GatewayMeta.from_headers(
+        headers, cost=None, with_breakdown=billed, fallback_call_id=answer.call_id
+    )
     if billed and isinstance(obj, BilledResponse):
         cost = parse_cost(
-            headers.get(COST_HEADER), source=f"{COST_HEADER} header", call_id=call_id, stacklevel=5
+            litellm_headers(headers).get(COST_HEADER),
+            source=f"{COST_HEADER} header",
+            call_id=meta.call_id,
+            stacklevel=5,
         )
-    obj._meta = GatewayMeta.from_headers(
-        headers, cost=cost, with_breakdown=billed, fallback_call_id=answer.call_id
-    )
+        meta = dataclasses.replace(meta, cost=cost)
+    obj._meta = meta
     obj._raw = answer.raw()
     return obj
 
@@ -43,11 +48,22 @@ def parse_json(answer: Answer) -> Any:
         return json.loads(answer.content)
     except ValueError:
         raise ResponseValidationError(
-            f"the gateway's answer is not JSON: {answer.content[:200]!r}", call_id=answer.call_id
+            f"the gateway's answer is not JSON: "
+            f"{scrub_bytes(answer.content, *answer.secrets)[:200]!r}",
+            call_id=answer.call_id,
         ) from None
 
 
-def merge_body(body: dict[str, Any], extra_body: dict[str, Any] | None) -> dict[str, Any]:
+def merge_body(body: dict[str, Any], extra_body: Any) -> dict[str, Any]:
+    """openai-python's ``extra_body``: merged into the JSON body, winning over named params."""
     if extra_body:
         body.update(extra_body)
     return body
+
+
+def check_params(method: str, params: dict[str, Any], allowed: frozenset[str]) -> None:
+    """Refuse an unknown keyword argument as openai-python does (a ``TypeError``), so a typo
+    such as ``temprature=`` is not sent silently; LiteLLM extras go in ``extra_body``."""
+    for name in params:
+        if name not in allowed:
+            raise TypeError(f"{method}() got an unexpected keyword argument {name!r}")

@@ -1,34 +1,52 @@
-"""``/v1/chat/completions`` — ``gw.chat.completions.create(...)``."""
+"""``/v1/chat/completions`` — ``gw.chat.completions.create(...)`` and ``.parse(...)``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+
+from pydantic import BaseModel
+from typing_extensions import Unpack
 
 from nemoctl.client._base_client import NOT_GIVEN, Answer, RequestOptions
-from nemoctl.client._retry import Timeout
-from nemoctl.client._streaming import AsyncStream, Stream
-from nemoctl.client.resources._common import merge_body, parse_model
-from nemoctl.client.types.chat import ChatCompletion
+from nemoctl.client._exceptions import LengthFinishReasonError, ResponseValidationError
+from nemoctl.client._retry import TimeoutArg
+from nemoctl.client._streaming import AsyncStream, ChatChunks, Stream
+from nemoctl.client.resources._common import check_params, merge_body, parse_model
+from nemoctl.client.resources._resource import AsyncResource, SyncResource
+from nemoctl.client.resources._structured import is_model_type, response_format_for
+from nemoctl.client.types._base import GatewayModel
+from nemoctl.client.types.chat import ChatCompletion, ChatCompletionChunk, ParsedChatCompletion
+from nemoctl.client.types.params import (
+    ChatCompletionCreateParams,
+    ChatCompletionParseParams,
+    names,
+)
 
 if TYPE_CHECKING:
     from nemoctl.client._client import AsyncGateway, Gateway
 
+M = TypeVar("M", bound=BaseModel)
+MessageParam = Mapping[str, Any] | GatewayModel
+_ALLOWED = names(ChatCompletionCreateParams)
+
 
 def _options(
+    client: Gateway | AsyncGateway,
     *,
     model: str,
-    messages: Iterable[Mapping[str, Any]],
+    messages: Iterable[MessageParam],
     stream: bool,
     gateway_retries: int | None,
-    params: dict[str, Any],
-    extra_body: dict[str, Any] | None,
+    params: Mapping[str, Any],
     extra_headers: Mapping[str, str] | None,
-    timeout: Timeout | float | None,
+    extra_query: Mapping[str, object] | None,
+    extra_body: object | None,
+    timeout: TimeoutArg,
     max_retries: int,
     retry_ambiguous: bool,
 ) -> tuple[RequestOptions, bool]:
-    body: dict[str, Any] = {"model": model, "messages": list(messages), **params}
+    body: dict[str, Any] = {"messages": list(messages), "model": model, **params}
     hide_usage_chunk = False
     if stream:
         body["stream"] = True
@@ -39,12 +57,14 @@ def _options(
             stream_options["include_usage"] = True
             hide_usage_chunk = True
         body["stream_options"] = stream_options
-    if gateway_retries is not None:
-        body["num_retries"] = gateway_retries
+    retries = client.gateway_retries if gateway_retries is NOT_GIVEN else gateway_retries
+    if retries is not None:
+        body["num_retries"] = retries
     options = RequestOptions(
         "POST",
         "/v1/chat/completions",
         json_body=merge_body(body, extra_body),
+        params=extra_query,
         extra_headers=extra_headers,
         timeout=timeout,
         max_retries=max_retries,
@@ -54,153 +74,229 @@ def _options(
     return options, hide_usage_chunk
 
 
-class Completions:
-    def __init__(self, client: Gateway) -> None:
-        self._client = client
+def _parse_completion(answer: Answer) -> ChatCompletion:
+    return parse_model(ChatCompletion, answer, billed=True)
 
+
+def _parser_for(response_format: type[M]) -> Any:
+    def parse(answer: Answer) -> ParsedChatCompletion[M]:
+        cls: Any = ParsedChatCompletion[response_format]  # type: ignore[valid-type]
+        completion: ParsedChatCompletion[M] = parse_model(cls, answer, billed=True)
+        for choice in completion.choices:
+            if choice.finish_reason == "length":
+                raise LengthFinishReasonError(completion=completion)
+            message = choice.message
+            if message.content and not message.refusal:
+                try:
+                    message.parsed = response_format.model_validate_json(message.content)
+                except ValueError as exc:
+                    raise ResponseValidationError(
+                        f"the answer does not match {response_format.__name__}: {exc}",
+                        call_id=completion.call_id,
+                    ) from None
+        return completion
+
+    return parse
+
+
+def _chunks(hide: bool) -> Any:
+    return lambda opened: Stream(opened, ChatChunks(hide))
+
+
+def _async_chunks(hide: bool) -> Any:
+    return lambda opened: AsyncStream(opened, ChatChunks(hide))
+
+
+class Completions(SyncResource):
     @overload
     def create(
         self,
         *,
+        messages: Iterable[MessageParam],
         model: str,
-        messages: Iterable[Mapping[str, Any]],
-        stream: Literal[False] = False,
-        gateway_retries: int | None = ...,
-        extra_body: dict[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        timeout: Timeout | float | None = ...,
-        max_retries: int = ...,
-        retry_ambiguous: bool = ...,
-        **params: Any,
+        stream: Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionCreateParams],
     ) -> ChatCompletion: ...
 
     @overload
     def create(
         self,
         *,
+        messages: Iterable[MessageParam],
         model: str,
-        messages: Iterable[Mapping[str, Any]],
         stream: Literal[True],
-        gateway_retries: int | None = ...,
-        extra_body: dict[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        timeout: Timeout | float | None = ...,
-        max_retries: int = ...,
-        retry_ambiguous: bool = ...,
-        **params: Any,
-    ) -> Stream: ...
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionCreateParams],
+    ) -> Stream[ChatCompletionChunk]: ...
 
     def create(
         self,
         *,
+        messages: Iterable[MessageParam],
         model: str,
-        messages: Iterable[Mapping[str, Any]],
-        stream: bool = False,
-        gateway_retries: int | None = NOT_GIVEN,
-        extra_body: dict[str, Any] | None = None,
+        stream: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | None = NOT_GIVEN,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = NOT_GIVEN,
         retry_ambiguous: bool = NOT_GIVEN,
-        **params: Any,
-    ) -> ChatCompletion | Stream:
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionCreateParams],
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]:
         """Create a chat completion; ``stream=True`` returns a :class:`Stream`.
 
-        Any other OpenAI parameter (``temperature``, ``tools``, ``user``...) is passed
-        through.  ``gateway_retries`` sets LiteLLM's own retries for this call
-        (``num_retries``); see docs/sdk.md on retry amplification.
+        openai-python's parameters and semantics; an unknown keyword is a ``TypeError``.
+        ``gateway_retries`` sets LiteLLM's own retries for this call (``num_retries``,
+        default 0); see docs/sdk.md on retry amplification.
         """
+        check_params("Completions.create", dict(params), _ALLOWED)
         options, hide = _options(
-            model=model,
-            messages=messages,
-            stream=stream,
-            gateway_retries=self._client.gateway_retries
-            if gateway_retries is NOT_GIVEN
-            else gateway_retries,
-            params=params,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_ambiguous=retry_ambiguous,
+            self._client, model=model, messages=messages, stream=bool(stream),
+            gateway_retries=gateway_retries, params=params, extra_headers=extra_headers,
+            extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            max_retries=max_retries, retry_ambiguous=retry_ambiguous,
+        )  # fmt: skip
+        result: ChatCompletion | Stream[ChatCompletionChunk] = self._execute(
+            options, parse=_parse_completion, stream=_chunks(hide) if stream else None
         )
-        result = self._client._send(options)
-        if isinstance(result, Answer):
-            return parse_model(ChatCompletion, result, billed=True)
-        response, call_id, deadline, _ = result
-        return Stream(response, call_id=call_id, deadline=deadline, hide_usage_chunk=hide)
+        return result
+
+    def parse(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: str,
+        response_format: type[M],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionParseParams],
+    ) -> ParsedChatCompletion[M]:
+        """Structured outputs: ``choices[0].message.parsed`` is a ``response_format`` instance."""
+        check_params("Completions.parse", dict(params), _ALLOWED)
+        if not is_model_type(response_format):
+            raise TypeError("parse() needs a pydantic model class as response_format")
+        body_params = {**params, "response_format": response_format_for(response_format)}
+        options, _ = _options(
+            self._client, model=model, messages=messages, stream=False,
+            gateway_retries=gateway_retries, params=body_params, extra_headers=extra_headers,
+            extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            max_retries=max_retries, retry_ambiguous=retry_ambiguous,
+        )  # fmt: skip
+        result: ParsedChatCompletion[M] = self._execute(options, parse=_parser_for(response_format))
+        return result
 
 
-class AsyncCompletions:
-    def __init__(self, client: AsyncGateway) -> None:
-        self._client = client
-
+class AsyncCompletions(AsyncResource):
     @overload
     async def create(
         self,
         *,
+        messages: Iterable[MessageParam],
         model: str,
-        messages: Iterable[Mapping[str, Any]],
-        stream: Literal[False] = False,
-        gateway_retries: int | None = ...,
-        extra_body: dict[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        timeout: Timeout | float | None = ...,
-        max_retries: int = ...,
-        retry_ambiguous: bool = ...,
-        **params: Any,
+        stream: Literal[False] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionCreateParams],
     ) -> ChatCompletion: ...
 
     @overload
     async def create(
         self,
         *,
+        messages: Iterable[MessageParam],
         model: str,
-        messages: Iterable[Mapping[str, Any]],
         stream: Literal[True],
-        gateway_retries: int | None = ...,
-        extra_body: dict[str, Any] | None = ...,
-        extra_headers: Mapping[str, str] | None = ...,
-        timeout: Timeout | float | None = ...,
-        max_retries: int = ...,
-        retry_ambiguous: bool = ...,
-        **params: Any,
-    ) -> AsyncStream: ...
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionCreateParams],
+    ) -> AsyncStream[ChatCompletionChunk]: ...
 
     async def create(
         self,
         *,
+        messages: Iterable[MessageParam],
         model: str,
-        messages: Iterable[Mapping[str, Any]],
-        stream: bool = False,
-        gateway_retries: int | None = NOT_GIVEN,
-        extra_body: dict[str, Any] | None = None,
+        stream: bool | None = None,
         extra_headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | None = NOT_GIVEN,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = NOT_GIVEN,
         retry_ambiguous: bool = NOT_GIVEN,
-        **params: Any,
-    ) -> ChatCompletion | AsyncStream:
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionCreateParams],
+    ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]:
         """Async :meth:`Completions.create`."""
+        check_params("AsyncCompletions.create", dict(params), _ALLOWED)
         options, hide = _options(
-            model=model,
-            messages=messages,
-            stream=stream,
-            gateway_retries=self._client.gateway_retries
-            if gateway_retries is NOT_GIVEN
-            else gateway_retries,
-            params=params,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_ambiguous=retry_ambiguous,
+            self._client, model=model, messages=messages, stream=bool(stream),
+            gateway_retries=gateway_retries, params=params, extra_headers=extra_headers,
+            extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            max_retries=max_retries, retry_ambiguous=retry_ambiguous,
+        )  # fmt: skip
+        result: ChatCompletion | AsyncStream[ChatCompletionChunk] = await self._execute(
+            options, parse=_parse_completion, stream=_async_chunks(hide) if stream else None
         )
-        result = await self._client._send(options)
-        if isinstance(result, Answer):
-            return parse_model(ChatCompletion, result, billed=True)
-        response, call_id, deadline, _ = result
-        return AsyncStream(response, call_id=call_id, deadline=deadline, hide_usage_chunk=hide)
+        return result
+
+    async def parse(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: str,
+        response_format: type[M],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionParseParams],
+    ) -> ParsedChatCompletion[M]:
+        check_params("AsyncCompletions.parse", dict(params), _ALLOWED)
+        if not is_model_type(response_format):
+            raise TypeError("parse() needs a pydantic model class as response_format")
+        body_params = {**params, "response_format": response_format_for(response_format)}
+        options, _ = _options(
+            self._client, model=model, messages=messages, stream=False,
+            gateway_retries=gateway_retries, params=body_params, extra_headers=extra_headers,
+            extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            max_retries=max_retries, retry_ambiguous=retry_ambiguous,
+        )  # fmt: skip
+        result: ParsedChatCompletion[M] = await self._execute(
+            options, parse=_parser_for(response_format)
+        )
+        return result
 
 
 class Chat:
@@ -211,3 +307,6 @@ class Chat:
 class AsyncChat:
     def __init__(self, client: AsyncGateway) -> None:
         self.completions = AsyncCompletions(client)
+
+
+__all__ = ["AsyncChat", "AsyncCompletions", "Chat", "Completions"]

@@ -2,36 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from typing_extensions import Unpack
+
 from nemoctl.client._base_client import NOT_GIVEN, Answer, RequestOptions
-from nemoctl.client._retry import Timeout
-from nemoctl.client.resources._common import merge_body, parse_model
+from nemoctl.client._retry import TimeoutArg
+from nemoctl.client.resources._common import check_params, merge_body, parse_model
+from nemoctl.client.resources._resource import AsyncResource, SyncResource
 from nemoctl.client.types.embeddings import CreateEmbeddingResponse
+from nemoctl.client.types.params import EmbeddingCreateParams, names
 
 if TYPE_CHECKING:
     from nemoctl.client._client import AsyncGateway, Gateway
 
+_ALLOWED = names(EmbeddingCreateParams)
+EmbeddingInput = str | list[str] | Iterable[int] | Iterable[Iterable[int]]
+
 
 def _options(
+    client: Gateway | AsyncGateway,
     model: str,
-    input: str | list[str],
+    input: EmbeddingInput,
     gateway_retries: int | None,
-    params: dict[str, Any],
-    extra_body: dict[str, Any] | None,
+    params: Mapping[str, Any],
     extra_headers: Mapping[str, str] | None,
-    timeout: Timeout | float | None,
+    extra_query: Mapping[str, object] | None,
+    extra_body: object | None,
+    timeout: TimeoutArg,
     max_retries: int,
     retry_ambiguous: bool,
 ) -> RequestOptions:
-    body: dict[str, Any] = {"model": model, "input": input, **params}
-    if gateway_retries is not None:
-        body["num_retries"] = gateway_retries
+    sent: Any = input
+    if not isinstance(input, str | list):
+        sent = [i if isinstance(i, int) else list(i) for i in input]
+    body: dict[str, Any] = {"input": sent, "model": model, **params}
+    retries = client.gateway_retries if gateway_retries is NOT_GIVEN else gateway_retries
+    if retries is not None:
+        body["num_retries"] = retries
     return RequestOptions(
         "POST",
         "/v1/embeddings",
         json_body=merge_body(body, extra_body),
+        params=extra_query,
         extra_headers=extra_headers,
         timeout=timeout,
         max_retries=max_retries,
@@ -39,69 +53,53 @@ def _options(
     )
 
 
-class Embeddings:
-    def __init__(self, client: Gateway) -> None:
-        self._client = client
+def _parse(answer: Answer) -> CreateEmbeddingResponse:
+    return parse_model(CreateEmbeddingResponse, answer, billed=True)
 
+
+class Embeddings(SyncResource):
     def create(
         self,
         *,
+        input: EmbeddingInput,
         model: str,
-        input: str | list[str],
-        gateway_retries: int | None = NOT_GIVEN,
-        extra_body: dict[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | None = NOT_GIVEN,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = NOT_GIVEN,
         retry_ambiguous: bool = NOT_GIVEN,
-        **params: Any,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[EmbeddingCreateParams],
     ) -> CreateEmbeddingResponse:
-        retries = self._client.gateway_retries if gateway_retries is NOT_GIVEN else gateway_retries
+        check_params("Embeddings.create", dict(params), _ALLOWED)
         options = _options(
-            model,
-            input,
-            retries,
-            params,
-            extra_body,
-            extra_headers,
-            timeout,
-            max_retries,
-            retry_ambiguous,
-        )
-        result = self._client._send(options)
-        assert isinstance(result, Answer)
-        return parse_model(CreateEmbeddingResponse, result, billed=True)
+            self._client, model, input, gateway_retries, params, extra_headers, extra_query,
+            extra_body, timeout, max_retries, retry_ambiguous,
+        )  # fmt: skip
+        result: CreateEmbeddingResponse = self._execute(options, parse=_parse)
+        return result
 
 
-class AsyncEmbeddings:
-    def __init__(self, client: AsyncGateway) -> None:
-        self._client = client
-
+class AsyncEmbeddings(AsyncResource):
     async def create(
         self,
         *,
+        input: EmbeddingInput,
         model: str,
-        input: str | list[str],
-        gateway_retries: int | None = NOT_GIVEN,
-        extra_body: dict[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | None = NOT_GIVEN,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = NOT_GIVEN,
         retry_ambiguous: bool = NOT_GIVEN,
-        **params: Any,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[EmbeddingCreateParams],
     ) -> CreateEmbeddingResponse:
-        retries = self._client.gateway_retries if gateway_retries is NOT_GIVEN else gateway_retries
+        check_params("AsyncEmbeddings.create", dict(params), _ALLOWED)
         options = _options(
-            model,
-            input,
-            retries,
-            params,
-            extra_body,
-            extra_headers,
-            timeout,
-            max_retries,
-            retry_ambiguous,
-        )
-        result = await self._client._send(options)
-        assert isinstance(result, Answer)
-        return parse_model(CreateEmbeddingResponse, result, billed=True)
+            self._client, model, input, gateway_retries, params, extra_headers, extra_query,
+            extra_body, timeout, max_retries, retry_ambiguous,
+        )  # fmt: skip
+        result: CreateEmbeddingResponse = await self._execute(options, parse=_parse)
+        return result

@@ -5,24 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nemoctl.client._base_client import NOT_GIVEN, Answer, RequestOptions
-from nemoctl.client._retry import Timeout
+from nemoctl.client._retry import TimeoutArg
 from nemoctl.client.resources._common import parse_json
-from nemoctl.client.types.management import KeyInfo, SpendLogs
+from nemoctl.client.types.management import KeyInfo, SpendLogs, litellm_key_hash
 
 if TYPE_CHECKING:
     from nemoctl.client._client import AsyncGateway, Gateway
 
 
-def _key_info(key: str | None, timeout: Timeout | float | None, max_retries: int) -> RequestOptions:
-    # The key travels as a query parameter (LiteLLM's API); RawResponse.url masks it.
-    params = {"key": key} if key else None
+def _key_info(key: str | None, timeout: TimeoutArg, max_retries: int) -> RequestOptions:
+    # LiteLLM takes the key's hash in ``?key=`` as well as the key: send the hash, so no
+    # access log between here and the gateway ever records a usable key.
+    params = {"key": litellm_key_hash(key)} if key else None
     return RequestOptions(
-        "GET", "/key/info", params=params, timeout=timeout, max_retries=max_retries, idempotent=True
-    )
+        "GET", "/key/info", params=params, timeout=timeout, max_retries=max_retries,
+        idempotent=True, secrets=(key,) if key else (),
+    )  # fmt: skip
 
 
 def _spend_logs(
-    filters: dict[str, str | None], timeout: Timeout | float | None, max_retries: int
+    filters: dict[str, str | None], timeout: TimeoutArg, max_retries: int
 ) -> RequestOptions:
     params = {k: v for k, v in filters.items() if v is not None}
     if "start_date" in params or "end_date" in params:
@@ -41,14 +43,14 @@ class Keys:
         self,
         key: str | None = None,
         *,
-        timeout: Timeout | float | None = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = NOT_GIVEN,
     ) -> KeyInfo:
         """The row of ``key`` (default: the client's own key)."""
         result = self._client._send(_key_info(key, timeout, max_retries))
         assert isinstance(result, Answer)
-        own = key or self._client.api_key.reveal()
-        return KeyInfo.from_body(parse_json(result), result.raw(), key=own)
+        token = litellm_key_hash(key or self._client.api_key.reveal())
+        return KeyInfo.from_body(parse_json(result), result.raw(), token=token)
 
 
 class AsyncKeys:
@@ -59,13 +61,13 @@ class AsyncKeys:
         self,
         key: str | None = None,
         *,
-        timeout: Timeout | float | None = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = NOT_GIVEN,
     ) -> KeyInfo:
         result = await self._client._send(_key_info(key, timeout, max_retries))
         assert isinstance(result, Answer)
-        own = key or self._client.api_key.reveal()
-        return KeyInfo.from_body(parse_json(result), result.raw(), key=own)
+        token = litellm_key_hash(key or self._client.api_key.reveal())
+        return KeyInfo.from_body(parse_json(result), result.raw(), token=token)
 
 
 class Spend:
@@ -80,7 +82,7 @@ class Spend:
         user_id: str | None = None,
         start_date: str | None = None,
         end_date: str | None = None,
-        timeout: Timeout | float | None = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = NOT_GIVEN,
     ) -> SpendLogs:
         """Spend-log rows; ``request_id`` is a call id (``response.call_id``)."""
@@ -103,7 +105,7 @@ class AsyncSpend:
         user_id: str | None = None,
         start_date: str | None = None,
         end_date: str | None = None,
-        timeout: Timeout | float | None = NOT_GIVEN,
+        timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int = NOT_GIVEN,
     ) -> SpendLogs:
         filters = {"api_key": api_key, "request_id": request_id, "user_id": user_id,

@@ -1,36 +1,86 @@
-"""Typed response bodies."""
+"""Typed response bodies (openai-python's names) and request parameters."""
 
 from nemoctl.client.types._base import BilledResponse, GatewayModel, GatewayResponse
 from nemoctl.client.types.chat import (
+    Annotation,
     ChatCompletion,
     ChatCompletionChunk,
     ChatCompletionMessage,
+    ChatCompletionMessageToolCall,
+    ChatCompletionTokenLogprob,
     Choice,
     ChoiceDelta,
+    ChoiceDeltaToolCall,
+    ChoiceLogprobs,
     ChunkChoice,
+    CompletionTokensDetails,
     CompletionUsage,
+    Function,
+    ParsedChatCompletion,
+    ParsedChatCompletionMessage,
+    ParsedChoice,
+    PromptTokensDetails,
 )
 from nemoctl.client.types.embeddings import CreateEmbeddingResponse, Embedding
-from nemoctl.client.types.management import KeyInfo, SpendLogs
+from nemoctl.client.types.management import KeyInfo, SpendLogRow, SpendLogs, VerificationToken
+from nemoctl.client.types.messages import ContentBlock, Message, MessageStreamEvent
 from nemoctl.client.types.models import HealthReport, Model, ModelList, Readiness
+from nemoctl.client.types.params import (
+    ChatCompletionCreateParams,
+    EmbeddingCreateParams,
+    MessageCreateParams,
+    ResponseCreateParams,
+)
+from nemoctl.client.types.responses import (
+    Response,
+    ResponseOutputItem,
+    ResponseOutputText,
+    ResponseStreamEvent,
+    ResponseUsage,
+)
 
 __all__ = [
+    "Annotation",
     "BilledResponse",
     "ChatCompletion",
     "ChatCompletionChunk",
+    "ChatCompletionCreateParams",
     "ChatCompletionMessage",
+    "ChatCompletionMessageToolCall",
+    "ChatCompletionTokenLogprob",
     "Choice",
     "ChoiceDelta",
+    "ChoiceDeltaToolCall",
+    "ChoiceLogprobs",
     "ChunkChoice",
+    "CompletionTokensDetails",
     "CompletionUsage",
+    "ContentBlock",
     "CreateEmbeddingResponse",
     "Embedding",
+    "EmbeddingCreateParams",
+    "Function",
     "GatewayModel",
     "GatewayResponse",
     "HealthReport",
     "KeyInfo",
+    "Message",
+    "MessageCreateParams",
+    "MessageStreamEvent",
     "Model",
     "ModelList",
+    "ParsedChatCompletion",
+    "ParsedChatCompletionMessage",
+    "ParsedChoice",
+    "PromptTokensDetails",
     "Readiness",
+    "Response",
+    "ResponseCreateParams",
+    "ResponseOutputItem",
+    "ResponseOutputText",
+    "ResponseStreamEvent",
+    "ResponseUsage",
+    "SpendLogRow",
     "SpendLogs",
+    "VerificationToken",
 ]

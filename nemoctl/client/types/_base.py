@@ -1,6 +1,14 @@
-"""Base classes for typed responses: pydantic models that also carry the gateway's facts."""
+"""Base classes for typed responses: pydantic models that also carry the gateway's facts.
+
+They behave like openai-python's models: attribute access, ``to_dict()`` / ``to_json()``,
+and a returned object (a ``message``, a tool call) can be sent back in the next request
+as is — the client serialises any model it is given the way openai does
+(``model_dump(exclude_unset=True, mode="json")``).
+"""
 
 from __future__ import annotations
+
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -11,6 +19,37 @@ class GatewayModel(BaseModel):
     """Lenient on purpose: fields the gateway adds later must not break old clients."""
 
     model_config = ConfigDict(extra="allow", protected_namespaces=())
+
+    def to_dict(
+        self,
+        *,
+        mode: Literal["json", "python"] = "python",
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+    ) -> dict[str, Any]:
+        """The fields the gateway sent (openai-python's ``to_dict`` semantics)."""
+        return self.model_dump(
+            mode=mode,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+        )
+
+    def to_json(
+        self,
+        *,
+        indent: int | None = 2,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+    ) -> str:
+        return self.model_dump_json(
+            indent=indent,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+        )
 
 
 class GatewayResponse(GatewayModel):
@@ -25,7 +64,7 @@ class GatewayResponse(GatewayModel):
 
     @property
     def raw(self) -> RawResponse | None:
-        """Status, response headers and body bytes as received."""
+        """Status, response headers and body bytes as received (secrets masked)."""
         return self._raw
 
     @property

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import Field
 
-from nemoctl.client.types._base import GatewayModel, GatewayResponse
+from nemoctl.client.types._base import GatewayResponse
 
 
-class Model(GatewayModel):
+class Model(GatewayResponse):
     id: str
     object: str = "model"
     created: int | None = None
@@ -23,6 +24,17 @@ class ModelList(GatewayResponse):
     @property
     def ids(self) -> list[str]:
         return [m.id for m in self.data]
+
+    # Iterating a page yields its models, as openai-python's ``SyncPage`` does (pydantic's
+    # own ``__iter__`` would yield ``(field, value)`` pairs).
+    def __iter__(self) -> Iterator[Model]:  # type: ignore[override]
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index: int) -> Model:
+        return self.data[index]
 
 
 class Readiness(GatewayResponse):
