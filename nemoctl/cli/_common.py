@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from enum import StrEnum
@@ -75,11 +76,22 @@ def run_command(app: typer.Typer) -> None:
     sys.stdout, sys.stderr = redact.RedactingStream(out), redact.RedactingStream(err)
     try:
         code = _run(app)
-    finally:
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
+    except BrokenPipeError:
+        code = _reader_went_away()
+    finally:
         sys.stdout, sys.stderr = out, err
     sys.exit(code)
+
+
+def _reader_went_away() -> int:
+    # `nemoctl diff ... | head`: the reader has what it wanted. Point stdout at
+    # /dev/null so the interpreter's own final flush does not complain, and exit 0.
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    return int(ExitCode.OK)
 
 
 def _run(app: typer.Typer) -> int:
@@ -92,6 +104,8 @@ def _run(app: typer.Typer) -> int:
         return int(ExitCode.INTERRUPTED)
     except typer.Exit as exc:
         return int(exc.exit_code)
+    except BrokenPipeError:
+        return _reader_went_away()
     except OSError as exc:
         mapped = from_os_error(exc)
         if mapped is None:
