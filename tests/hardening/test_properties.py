@@ -86,6 +86,31 @@ def test_any_config_loads_or_is_refused_naming_the_key(table: dict[str, Any],
             assert " " not in up.package and ";" not in up.package
 
 
+@pytest.mark.parametrize("table,message", [
+    ({"generated-dir": ["generated"]}, "tool.nemoctl.generated-dir: expected a string, got array"),
+    ({"schemas-dir": 5}, "tool.nemoctl.schemas-dir: expected a string, got integer 5"),
+    ({"advisories": 5}, "tool.nemoctl.advisories: expected a string, got integer 5"),
+    ({"upstreams": {"litellm": {"extras": "proxy"}}},
+     "tool.nemoctl.upstreams.litellm.extras: expected an array, got string 'proxy'"),
+    ({"upstreams": {"litellm": {"coupled": 5}}},
+     "tool.nemoctl.upstreams.litellm.coupled: expected an array, got integer 5"),
+    ({"upstreams": {"litellm": {"package": "litellm; rm -rf ~"}}},
+     "tool.nemoctl.upstreams.litellm.package: expected a PEP 508 package name"),
+    ({"contracts": {"comand": "pytest"}}, "unknown key 'comand' in [tool.nemoctl.contracts]"),
+    ({"contracts": {"command": []}}, "tool.nemoctl.contracts.command: expected a non-empty"),
+    ({"redact": {"parms": []}}, "unknown key 'parms' in [tool.nemoctl.redact]"),
+    ({"minimum-release-age": "3 fortnights"},
+     "tool.nemoctl.minimum-release-age: expected a duration"),
+    ({"fail-on": "err"}, "tool.nemoctl.fail-on: expected one of 'ERR', 'WARN' or 'INFO'"),
+    ({"rules": {"FIELD_GONE": "ERR"}}, "unknown rule 'FIELD_GONE' in [tool.nemoctl.rules]"),
+    ({"upstream": {}}, "unknown key 'upstream' in [tool.nemoctl]"),
+])
+def test_each_reported_config_mistake_names_its_key(table: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        parse_table(table)
+    assert refused.value.message.startswith(message), refused.value.message
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=_FIXTURE_OK)
 @given(table=tables())
 def test_refused_config_writes_nothing_through_the_cli(  # type: ignore[no-untyped-def]
