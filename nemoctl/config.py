@@ -62,6 +62,13 @@ def _project_path(value: str) -> str:
     return value
 
 
+def _file_path(value: str) -> str:
+    """A path to read (relative to the project, or absolute): non-empty, no NUL."""
+    if not value or "\0" in value:
+        raise ValueError("a non-empty path")
+    return value
+
+
 def _duration(value: str) -> str:
     from nemoctl.supply_chain.policy import parse_age
 
@@ -74,6 +81,7 @@ def _duration(value: str) -> str:
 
 PackageName = Annotated[str, AfterValidator(_package_name)]
 ProjectPath = Annotated[str, AfterValidator(_project_path)]
+FilePath = Annotated[str, AfterValidator(_file_path)]
 Duration = Annotated[str, AfterValidator(_duration)]
 SeverityName = Literal["ERR", "WARN", "INFO"]
 
@@ -123,7 +131,7 @@ class NemoctlTable(Table):
     generated_dir: ProjectPath = Field("generated", alias="generated-dir")
     minimum_release_age: Duration | None = Field(None, alias="minimum-release-age")
     missing_upload_time: Literal["warn", "refuse"] = Field("warn", alias="missing-upload-time")
-    advisories: ProjectPath | None = None
+    advisories: FilePath | None = None  # only read, so it may live outside the project
     fail_on: SeverityName = Field("ERR", alias="fail-on")
     rules: dict[str, SeverityName] = Field(default_factory=lambda: {})
     upstreams: dict[PackageName, UpstreamTable] | None = None
