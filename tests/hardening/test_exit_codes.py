@@ -195,12 +195,12 @@ def test_70_only_for_a_bug(capsys: pytest.CaptureFixture[str],
     assert "Traceback" not in err
 
 
-def _silent_server() -> tuple[socket.socket, threading.Event]:
+def _silent_server() -> tuple[socket.socket, threading.Event, threading.Event]:
     """A 127.0.0.1 listener that accepts and never answers: pip waits on it."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(8)
-    stop = threading.Event()
+    stop, reached = threading.Event(), threading.Event()
     held: list[socket.socket] = []
 
     def serve() -> None:
@@ -209,17 +209,18 @@ def _silent_server() -> tuple[socket.socket, threading.Event]:
             try:
                 conn, _ = server.accept()
                 held.append(conn)
+                reached.set()
             except OSError:
                 continue
         for conn in held:
             conn.close()
 
     threading.Thread(target=serve, daemon=True).start()
-    return server, stop
+    return server, stop, reached
 
 
 def test_130_interrupted(cache: Path, project: Path) -> None:
-    server, stop = _silent_server()
+    server, stop, reached = _silent_server()
     url = f"http://127.0.0.1:{server.getsockname()[1]}/simple"
     env = {"PIP_INDEX_URL": url, "PIP_TIMEOUT": "60", "PIP_RETRIES": "0", "NO_COLOR": "1"}
     import os
@@ -230,7 +231,9 @@ def test_130_interrupted(cache: Path, project: Path) -> None:
         text=True,
     )
     try:
-        time.sleep(2.5)  # past imports, into pip's wait on the silent index
+        # Interrupt only once the run is waiting on the index (past every import).
+        assert reached.wait(120), "nemoctl never reached the index"
+        time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     finally:
