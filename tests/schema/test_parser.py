@@ -209,7 +209,7 @@ def test_corrupt_cache_entry_is_reparsed(
     calls = _count_node_runs(monkeypatch)
     assert parse_text(text) == good
     assert calls == [1]
-    assert json.loads(entry.read_text(encoding="utf-8"))["models"]
+    assert json.loads(entry.read_text(encoding="utf-8"))["datamodel"]["models"]
 
 
 def test_warm_parse_needs_no_node(fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
