@@ -346,7 +346,7 @@ def schemas(draw: st.DrawFn) -> str:
     return "".join(order)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=_FIXTURE_OK)
+@settings(max_examples=5, deadline=None, suppress_health_check=_FIXTURE_OK)
 @given(text=schemas())
 def test_prisma_ish_schemas_show_or_refuse_with_clean_output(  # type: ignore[no-untyped-def]
     text: str, cli, cache: Path, tmp_path_factory: pytest.TempPathFactory
