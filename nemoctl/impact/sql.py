@@ -13,6 +13,7 @@ policy's table counts).  Positions are the column's own token in the file.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,6 +40,15 @@ def scan_sql(data: bytes, names: Names) -> list[RawUse]:
     return found
 
 
+#: Driver placeholders (psycopg ``%s`` / ``%(name)s``, SQLAlchemy ``:name``) are not SQL;
+#: each is replaced by a same-length ``$1`` parameter so offsets stay exact.
+_PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)s|%s|(?<![:\w]):[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _parameters(sql: str) -> str:
+    return _PLACEHOLDER.sub(lambda m: "$1".ljust(len(m.group(0))), sql)
+
+
 def scan_sql_fragment(sql: str, names: Names) -> list[tuple[str, str, str, int, str]] | None:
     """Uses in an SQL string embedded in other code: (model, member, target, char offset,
     kind), or ``None`` when the string is not SQL."""
@@ -47,7 +57,11 @@ def scan_sql_fragment(sql: str, names: Names) -> list[tuple[str, str, str, int, 
     try:
         tree = json.loads(parse_sql_json(sql))
     except (ParseError, ValueError):
-        return None
+        try:
+            sql = _parameters(sql)
+            tree = json.loads(parse_sql_json(sql))
+        except (ParseError, ValueError):
+            return None
     data = sql.encode("utf-8")
     starts = line_starts(data)
     raw: list[RawUse] = []
