@@ -21,26 +21,11 @@ TRIGGERS = "supabase/migrations/20250102000000_triggers.sql"
 
 
 @pytest.fixture(scope="module")
-def usage(consumer_root: Path, real: dict[str, Schema], impact_cache: Path,
-          tmp_path_factory: pytest.TempPathFactory) -> UsageMap:
-    """One scan over the names of every real release (a module-scoped, warm-cache read)."""
-    import os
-
-    from nemoctl import _node
-
-    modules = _node.node_modules()
-    cache = tmp_path_factory.mktemp("scan-cache")
-    (cache / "node").mkdir()
-    (cache / "node" / modules.parent.name).symlink_to(modules.parent)
-    old = os.environ.get("NEMOCTL_CACHE_DIR")
-    os.environ["NEMOCTL_CACHE_DIR"] = str(cache)
-    try:
+def usage(consumer_root: Path, real: dict[str, Schema], scan_cache_dir: Path) -> UsageMap:
+    """One cold scan over the names of every real release, shared by this module."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEMOCTL_CACHE_DIR", str(scan_cache_dir))
         return scan_project(load_config(consumer_root), list(real.values()))
-    finally:
-        if old is None:
-            os.environ.pop("NEMOCTL_CACHE_DIR")
-        else:
-            os.environ["NEMOCTL_CACHE_DIR"] = old
 
 
 def judged(usage: UsageMap, consumer_root: Path, old: Schema, new: Schema,
@@ -213,8 +198,9 @@ def test_text_fallback_is_reported_as_text(usage: UsageMap) -> None:
 def test_scan_is_deterministic_and_relative(usage: UsageMap, consumer_root: Path,
                                             real: dict[str, Schema], cache_env: Path) -> None:
     config = load_config(consumer_root)
-    again = scan_project(config, list(real.values()), cache=False)
-    assert again.to_dict() == usage.to_dict()
+    again = scan_project(config, list(real.values()))
+    assert again.cache_hits == again.files_scanned == usage.files_scanned == 8
+    assert again.to_dict()["models"] == usage.to_dict()["models"]
     assert all(not u.use.path.startswith("/") for u in usage.uses)
     assert not any(u.use.path.startswith(("generated/", "schemas/")) for u in usage.uses)
     assert usage.unparseable == () and usage.skipped == ()
