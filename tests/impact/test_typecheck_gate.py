@@ -129,14 +129,20 @@ def test_real_tsc_failure_fails_the_upgrade_and_restores_everything(
     assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
 
 
-def test_npx_without_a_local_tool_is_a_clear_error(tmp_path: Path, index: LocalIndex,
-                                                   scan_cache_dir: Path) -> None:
-    root = _consumer(tmp_path / "repo", "npx tsc -p frontend --noEmit")
-    before = _hashes(root)
-    proc = _upgrade(root, index, scan_cache_dir)
-    assert proc.returncode == 2, proc.stderr
-    report = json.loads(proc.stdout)
-    assert report["error"]["message"].startswith(
-        "typecheck command 'npx tsc -p frontend --noEmit': tsc is not installed in the project")
-    assert "Traceback" not in proc.stderr
-    assert _hashes(root) == before
+@pytest.mark.parametrize(("command", "message"), [
+    ("npx tsc -p frontend --noEmit", "typecheck command 'npx tsc -p frontend --noEmit': tsc is "
+     "not installed in the project (node_modules/.bin); nemoctl does not let npx download it"),
+    ("no-such-checker-13 backend", "typecheck command 'no-such-checker-13 backend': "
+     "no-such-checker-13 is not on PATH"),
+])
+def test_missing_checker_is_a_clear_error(tmp_path: Path, command: str, message: str) -> None:
+    from nemoctl.config import load_config
+    from nemoctl.errors import BadInputError, ExitCode
+    from nemoctl.impact.typecheck import run_typecheck
+
+    (tmp_path / "pyproject.toml").write_text(
+        f"[tool.nemoctl.impact]\ntypecheck = [{json.dumps(command)}]\n")
+    with pytest.raises(BadInputError) as caught:
+        run_typecheck(load_config(tmp_path))
+    assert caught.value.message == message
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
