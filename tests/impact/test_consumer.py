@@ -204,3 +204,22 @@ def test_scan_is_deterministic_and_relative(usage: UsageMap, consumer_root: Path
     assert all(not u.use.path.startswith("/") for u in usage.uses)
     assert not any(u.use.path.startswith(("generated/", "schemas/")) for u in usage.uses)
     assert usage.unparseable == () and usage.skipped == ()
+
+
+def test_github_annotations_land_on_the_consumers_lines(
+        usage: UsageMap, consumer_root: Path, real: dict[str, Schema]) -> None:
+    from nemoctl.render.diff import to_github, to_markdown
+
+    report = judged(usage, consumer_root, real["1.100.0"], real["1.102.4"])
+    removed = find(report, "FIELD_REMOVED", "LiteLLM_ShadowEvalJob", "api_key_id")
+    line = line_of(ADMIN, "job.api_key_id")
+    col = column_of(ADMIN, "job.api_key_id", "api_key_id")
+    out = to_github(report, fail_on="ERR").splitlines()
+    assert (f"::error file={ADMIN},line={line},col={col},title=FIELD_REMOVED "
+            f"[{removed.fingerprint}] uses LiteLLM_ShadowEvalJob.api_key_id::"
+            f"LiteLLM_ShadowEvalJob.api_key_id (String) removed (attribute use)") in out
+    # Re-levelled to INFO: below --fail-on ERR, so no annotation for the unused addition.
+    assert not [a for a in out if "FIELD_ADDED_REQUIRED" in a]
+    markdown = to_markdown(report)
+    assert f"`{ADMIN}:{line}`" in markdown
+    assert "INFO (was ERR: unused)" in markdown
