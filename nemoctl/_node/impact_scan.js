@@ -9,11 +9,22 @@
 // references (through aliases and imports), supabase-style Database[...] indexed access.
 // Nothing outside the project root is read, except TypeScript's own lib files.
 "use strict";
-const ts = require("typescript");
 const path = require("path");
 const fs = require("fs");
+const { Worker, isMainThread, workerData, parentPort } = require("worker_threads");
 
-const input = JSON.parse(fs.readFileSync(0, "utf8"));
+// The compiler recurses along import chains (a file importing a file importing ...): run
+// it on a worker thread with a large stack of its own, so a deep chain cannot overflow.
+if (isMainThread) {
+  const payload = fs.readFileSync(0, "utf8");
+  const worker = new Worker(__filename, { workerData: payload,
+    resourceLimits: { stackSizeMb: 256 } });
+  worker.on("message", (out) => process.stdout.write(out));
+  worker.on("error", (e) => { process.stderr.write(String(e && e.stack || e)); process.exitCode = 1; });
+  return;
+}
+const ts = require("typescript");
+const input = JSON.parse(workerData);
 const root = path.resolve(input.root);
 const names = input.names;
 const generated = new Set(input.generated.map((p) => path.resolve(p)));
@@ -246,4 +257,4 @@ for (const [config, rels] of groups) {
     }
   }
 }
-process.stdout.write(JSON.stringify({ results }));
+parentPort.postMessage(JSON.stringify({ results }));

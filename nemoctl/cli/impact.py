@@ -45,10 +45,13 @@ def impact_command(
     cannot be fetched or is refused.
     """
     from nemoctl.cli._common import console
-    from nemoctl.cli.diff import default_from_spec, project_config
+    from nemoctl.cli.diff import default_from_spec
+    from nemoctl.config import load_config
     from nemoctl.sources import load_schemas
 
-    config = project_config()
+    # A project is required (a pyproject.toml at or above the current directory): the
+    # scan reads the project's files and nothing outside it.
+    config = load_config()
     upstream = config.upstream(upstream_name)
     old_spec = old or default_from_spec(config, upstream.package)
     if new is None:
@@ -121,13 +124,14 @@ def suggest_command(
     import json
 
     from nemoctl.cli._common import console
-    from nemoctl.cli.diff import default_from_spec, project_config
+    from nemoctl.cli.diff import default_from_spec
+    from nemoctl.config import load_config
     from nemoctl.diff import SacredFields, load_sacred
     from nemoctl.impact import scan_project
     from nemoctl.impact.suggest import append_to, suggest, to_toml
     from nemoctl.sources import load_schemas
 
-    config = project_config()
+    config = load_config()
     upstream = config.upstream(upstream_name)
     (loaded,) = load_schemas([schema_spec or default_from_spec(config, upstream.package)],
                              upstream)

@@ -19,7 +19,7 @@ from typing import Any
 from nemoctl.config import cache_dir
 
 #: Bump when a scanner's output for the same input changes meaning.
-FORMAT = "impact-4"
+FORMAT = "impact-5"
 
 
 class ScanCache:

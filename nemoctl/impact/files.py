@@ -8,6 +8,7 @@ instead of read.  The order is sorted, so every report is deterministic.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
     files: list[SourceFile] = []
     skipped: list[SkippedFile] = []
     configs: list[str] = []
+    base = str(root)
     for rel in sorted(set(_candidates(root))):
         if rel.rsplit("/", 1)[-1].startswith("tsconfig") and rel.endswith(".json") \
                 and _selected(rel, [], excluded):
@@ -54,19 +56,22 @@ def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
         language = _language(rel)
         if language is None or not _selected(rel, include, excluded):
             continue
-        path = root / rel
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(root):
-                skipped.append(SkippedFile(rel, "symlink out of the project tree"))
-                continue
+        full = os.path.join(base, rel)
         try:
-            size = path.stat().st_size
-            if size > max_size:
-                skipped.append(SkippedFile(rel, f"{size} bytes is over max-file-size "
+            info = os.lstat(full)
+            if stat.S_ISLNK(info.st_mode):
+                if not Path(full).resolve().is_relative_to(root):
+                    skipped.append(SkippedFile(rel, "symlink out of the project tree"))
+                    continue
+                info = os.stat(full)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            if info.st_size > max_size:
+                skipped.append(SkippedFile(rel, f"{info.st_size} bytes is over max-file-size "
                                                 f"({max_size})"))
                 continue
-            data = path.read_bytes()
+            with open(full, "rb") as handle:
+                data = handle.read()
         except OSError as exc:
             skipped.append(SkippedFile(rel, f"unreadable: {exc.strerror}"))
             continue

@@ -35,50 +35,69 @@ class SkippedFile:
         return {"path": self.path, "reason": self.reason}
 
 
-@dataclass(frozen=True, slots=True)
-class UsageMap:
-    """Every use found in one scan, sorted; plus what was skipped or could not be parsed."""
+#: One use as plain data: (model, member, target, path, line, column, kind, snippet).
+#: Scans of large repositories hold tens of thousands: they stay tuples (sorted in C,
+#: cached as JSON arrays) and become :class:`Usage` objects only when asked for.
+Row = tuple[str, str, str, str, int, int, str, str]
 
-    uses: tuple[Usage, ...]
+
+def _usage(row: Row) -> Usage:
+    model, member, target, path, line, column, kind, snippet = row
+    return Usage(model, member, target, Use(path, line, column, kind, snippet))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class UsageMap:
+    """Every use found in one scan, in place order (path, line, column); plus what was
+    skipped or could not be parsed."""
+
+    rows: tuple[Row, ...]
     files_scanned: int
     skipped: tuple[SkippedFile, ...] = ()
     #: Files a parser rejected: (path, parser message).  Reported, never fatal.
     unparseable: tuple[SkippedFile, ...] = ()
     cache_hits: int = 0
     by_language: dict[str, int] = field(default_factory=dict)
-    _by_model: dict[str, tuple[Usage, ...]] = field(default_factory=dict, compare=False,
-                                                    repr=False)
 
-    def __post_init__(self) -> None:
-        index: dict[str, list[Usage]] = {}
-        for u in self.uses:
-            index.setdefault(u.model, []).append(u)
-        object.__setattr__(self, "_by_model", {k: tuple(v) for k, v in index.items()})
+    @property
+    def uses(self) -> tuple[Usage, ...]:
+        return tuple(_usage(r) for r in self.rows)
+
+    def _index(self) -> dict[str, list[Row]]:
+        cached: dict[str, list[Row]] | None = self.__dict__.get("_by_model")
+        if cached is None:
+            cached = {}
+            for row in self.rows:
+                cached.setdefault(row[0], []).append(row)
+            object.__setattr__(self, "_by_model", cached)
+        return cached
 
     def of_model(self, model: str) -> tuple[Usage, ...]:
-        return self._by_model.get(model, ())
+        return tuple(_usage(r) for r in self._index().get(model, ()))
 
     def of_member(self, model: str, member: str) -> tuple[Usage, ...]:
-        return tuple(u for u in self.of_model(model) if u.member == member)
+        return tuple(_usage(r) for r in self._index().get(model, ()) if r[1] == member)
 
     def uses_for(self, change: Change) -> tuple[Use, ...]:
         """The uses a finding is judged by (see docs/impact.md, "What counts as a use")."""
+        rows = self._index().get(change.model, ())
         if change.subject in ("field", "enum_value"):
-            found: Iterable[Usage] = self.of_member(change.model, change.field)
-            if change.subject == "enum_value":
-                # A value is also "used" by code that names the enum type itself.
-                found = (*found, *(u for u in self.of_model(change.model) if not u.member))
+            # An enum value is also "used" by code that names the enum type itself.
+            found: Iterable[Row] = (r for r in rows if r[1] == change.field or (
+                change.subject == "enum_value" and not r[1]))
         elif change.subject == "index":
             columns = {c.split(" ")[0] for c in change.field.split(", ") if c}
-            found = (u for u in self.of_model(change.model) if u.member in columns)
+            found = (r for r in rows if r[1] in columns)
         else:
-            found = self.of_model(change.model)
-        return tuple(sorted({u.use for u in found}))
+            found = rows
+        unique = sorted({r[3:] for r in found})
+        return tuple(Use(p, ln, col, kind, snip)  # type: ignore[arg-type]
+                     for p, ln, col, kind, snip in unique)
 
     def summary(self) -> dict[str, Any]:
         return {
             "files_scanned": self.files_scanned,
-            "uses": len(self.uses),
+            "uses": len(self.rows),
             "cache_hits": self.cache_hits,
             "by_language": dict(sorted(self.by_language.items())),
             "skipped": [s.to_dict() for s in self.skipped],
@@ -87,10 +106,14 @@ class UsageMap:
 
     def to_dict(self) -> dict[str, Any]:
         models: dict[str, dict[str, Any]] = {}
-        for u in self.uses:
-            entry = models.setdefault(u.model, {"model": u.model, "uses": [], "members": {}})
-            if u.member:
-                entry["members"].setdefault(u.member, []).append(u.use.to_dict())
+        for model, member, _target, path, line, column, kind, snippet in self.rows:
+            entry = models.get(model)
+            if entry is None:
+                entry = models[model] = {"model": model, "uses": [], "members": {}}
+            use = {"path": path, "line": line, "column": column, "kind": kind,
+                   "snippet": snippet}
+            if member:
+                entry["members"].setdefault(member, []).append(use)
             else:
-                entry["uses"].append(u.use.to_dict())
+                entry["uses"].append(use)
         return {"scan": self.summary(), "models": [models[m] for m in sorted(models)]}

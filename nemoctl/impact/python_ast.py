@@ -136,7 +136,7 @@ class _Scanner(ast.NodeVisitor):
                         return found
             elif head_name in ("list", "List", "Sequence", "Iterable", "Iterator", "tuple",
                                "Tuple", "set", "frozenset", "AsyncIterator", "Generator",
-                               "Collection", "MutableSequence"):
+                               "Collection", "MutableSequence") and args:
                 return self._annotation(args[0], many=True)
         return None
 

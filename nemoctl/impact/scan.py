@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nemoctl.config import Config
-from nemoctl.diff.report import Use
 from nemoctl.impact.cache import ScanCache
 from nemoctl.impact.files import SourceFile, discover
-from nemoctl.impact.model import SkippedFile, Usage, UsageMap
+from nemoctl.impact.model import Row, SkippedFile, UsageMap
 from nemoctl.impact.names import Names, build_names
 from nemoctl.impact.raw import RawUse, ScanError
 from nemoctl.schema.model import Schema
@@ -48,7 +47,7 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
     )
     store = ScanCache(root, enabled=cache)
     ts_context = _ts_context(root, generated_typescript(config), configs)
-    results: dict[str, list[RawUse] | str] = {}
+    results: dict[str, list[Row] | str] = {}
     pending_ts: list[SourceFile] = []
     keys: dict[str, str] = {}
     for f in files:
@@ -57,11 +56,13 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
         keys[f.path] = key
         hit = store.get(key)
         if hit is not None:
-            results[f.path] = hit["error"] if "error" in hit else [RawUse(*u) for u in hit["uses"]]
+            results[f.path] = hit["error"] if "error" in hit else [
+                (m, mb, t, f.path, ln, col, kind, snip) for m, mb, t, ln, col, kind, snip
+                in hit["uses"]]
         elif f.language == "typescript":
             pending_ts.append(f)
         else:
-            results[f.path] = _scan_one(f, names)
+            results[f.path] = _rows(f, _scan_one(f, names))
             store.put(key, _cached(results[f.path]))
     if pending_ts:
         from nemoctl.impact.typescript import scan_typescript
@@ -69,11 +70,13 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
         ts = scan_typescript(root, [f.path for f in pending_ts],
                              generated_typescript(config), names)
         for f in pending_ts:
-            results[f.path] = ts.get(f.path, "not scanned by the TypeScript compiler")
+            results[f.path] = _rows(f, ts.get(f.path, "not scanned by the TypeScript compiler"))
             store.put(keys[f.path], _cached(results[f.path]))
     store.save()
 
-    uses: set[Usage] = set()
+    # Files come in path order and each file's rows in line order, so the concatenation
+    # is already sorted by place: no global sort of tens of thousands of rows.
+    rows: list[Row] = []
     unparseable: list[SkippedFile] = []
     by_language: dict[str, int] = {}
     for f in files:
@@ -81,18 +84,10 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
         result = results[f.path]
         if isinstance(result, str):
             unparseable.append(SkippedFile(f.path, result))
-            continue
-        if not result:
-            continue
-        lines = f.data.decode("utf-8", "replace").splitlines()
-        for raw in result:
-            snippet = lines[raw.line - 1].strip() if 0 < raw.line <= len(lines) else ""
-            if len(snippet) > _SNIPPET:
-                snippet = snippet[: _SNIPPET - 1] + "…"
-            use = Use(f.path, raw.line, raw.column, raw.kind, snippet)  # type: ignore[arg-type]
-            uses.add(Usage(raw.model, raw.member, raw.target, use))  # type: ignore[arg-type]
+        else:
+            rows.extend(result)
     return UsageMap(
-        uses=tuple(sorted(uses)),
+        rows=tuple(rows),
         files_scanned=len(files),
         skipped=tuple(skipped),
         unparseable=tuple(unparseable),
@@ -120,10 +115,32 @@ def _scan_one(f: SourceFile, names: Names) -> list[RawUse] | str:
         return "too deeply nested to parse"
 
 
-def _cached(result: list[RawUse] | str) -> dict[str, object]:
+def _rows(f: SourceFile, result: list[RawUse] | str) -> list[Row] | str:
+    """A file's raw uses as rows, with the path and the source line as the snippet."""
+    if isinstance(result, str):
+        return result
+    lines = f.data.decode("utf-8", "replace").splitlines()
+    out = []
+    for raw in set(result):
+        snippet = lines[raw.line - 1].strip() if 0 < raw.line <= len(lines) else ""
+        if len(snippet) > _SNIPPET:
+            snippet = snippet[: _SNIPPET - 1] + "…"
+        out.append((raw.model, raw.member, raw.target, f.path, raw.line, raw.column,
+                    raw.kind, snippet))
+    return sorted(out, key=_place)
+
+
+def _place(row: Row) -> tuple[int, int, str, str, str, str]:
+    return (row[4], row[5], row[0], row[1], row[2], row[6])
+
+
+def _cached(result: list[Row] | str) -> dict[str, object]:
+    # The path is not stored: the entry is keyed by content, and the same content may
+    # live at another path (a copied file) in a later run.
     if isinstance(result, str):
         return {"error": result}
-    return {"uses": [list(u) for u in result]}
+    return {"uses": [[m, mb, t, ln, col, kind, snip]
+                     for m, mb, t, _path, ln, col, kind, snip in result]}
 
 
 def _ts_context(root: Path, generated: Sequence[Path], configs: Sequence[str]) -> str:

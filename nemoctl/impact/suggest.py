@@ -41,10 +41,10 @@ def _quote(text: str) -> str:
 
 def suggest(usage: UsageMap, schema: Schema, sacred: SacredFields) -> tuple[Suggestion, ...]:
     counts: dict[tuple[str, str], list[str]] = {}
-    for u in usage.uses:
-        if u.target != "field" or u.use.kind == "text":
+    for row in usage.rows:
+        if row[2] != "field" or row[6] == "text":
             continue
-        counts.setdefault((u.model, u.member), []).append(f"{u.use.path}:{u.use.line}")
+        counts.setdefault((row[0], row[1]), []).append(f"{row[3]}:{row[4]}")
     out = []
     for (model_name, field_name), where in sorted(counts.items()):
         model = schema.model(model_name)
