@@ -4,7 +4,7 @@
 runs inside the upgrade transaction after regeneration (so the checkers see the new
 generated files); each failure line the checker prints with a location becomes a
 finding with that file and line, and any failing command fails the upgrade with
-``TYPECHECK_FAILED`` (7) — the transaction then restores every file.
+``TYPECHECK_FAILED`` (8) — the transaction then restores every file.
 
 Commands run without a shell, from the project root.  ``npx X`` must find ``X`` in the
 project's ``node_modules/.bin``: npx would otherwise download it from the registry,

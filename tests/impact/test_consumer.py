@@ -8,7 +8,8 @@ import pytest
 
 from nemoctl.config import load_config
 from nemoctl.diff import Change, DiffReport, diff_schemas, parse_sacred
-from nemoctl.impact import UsageMap, annotate, scan_project
+from nemoctl.impact import annotate, scan_project
+from nemoctl.impact.model import UsageMap
 from nemoctl.schema import Schema
 from tests.impact.consumer import line_of
 

@@ -80,14 +80,19 @@ def test_cache_rescans_only_changed_files(tmp_path: Path, real: dict[str, Schema
 
 
 @pytest.mark.parametrize(("table", "message"), [
-    ('unused = "LOW"', "unused must be one of ERR, WARN, INFO"),
-    ("paths = \"frontend\"", "paths must be a list of non-empty strings"),
-    ("max-file-size = 0", "max-file-size must be a positive integer"),
-    ("typecheck = [1]", "typecheck must be a list of non-empty strings"),
-    ("colour = 1", "unknown key(s) in [tool.nemoctl.impact]: colour"),
+    ('unused = "LOW"', "tool.nemoctl.impact.unused: expected one of 'ERR', 'WARN' or 'INFO', "
+     "got 'LOW'"),
+    ('paths = "frontend"', "tool.nemoctl.impact.paths: expected an array, got string "
+     "'frontend'"),
+    ('paths = ["../x"]', "tool.nemoctl.impact.paths[0]: expected a relative path inside the "
+     "project (no '..', not absolute), got '../x'"),
+    ("max-file-size = 0", "tool.nemoctl.impact.max-file-size: expected input should be "
+     "greater than 0, got integer 0"),
+    ("typecheck = [1]", "tool.nemoctl.impact.typecheck[0]: expected a string, got integer 1"),
+    ("colour = 1", "unknown key 'colour' in [tool.nemoctl.impact]"),
 ])
 def test_bad_policy_is_a_config_error(tmp_path: Path, table: str, message: str) -> None:
     (tmp_path / "pyproject.toml").write_text(f"[tool.nemoctl.impact]\n{table}\n")
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
-    assert message in caught.value.message
+    assert caught.value.message == message

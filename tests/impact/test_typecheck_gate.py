@@ -1,5 +1,5 @@
 """The consumer type-check gate: a real tsc fails on a removed field inside the upgrade
-transaction, the upgrade exits 7 and the repository is left byte-identical."""
+transaction, the upgrade exits 8 (TYPECHECK_FAILED) and the repository is left byte-identical."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def test_real_tsc_failure_fails_the_upgrade_and_restores_everything(
     root = _consumer(tmp_path / "repo", f"{tsc} -p frontend --noEmit")
     before = _hashes(root)
     proc = _upgrade(root, index, scan_cache_dir)
-    assert proc.returncode == 7, proc.stderr
+    assert proc.returncode == 8, proc.stderr
     report = json.loads(proc.stdout)
     assert report["error"]["type"] == "TypecheckFailedError"
     assert report["restored"] is True
