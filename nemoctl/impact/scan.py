@@ -119,10 +119,14 @@ def _rows(f: SourceFile, result: list[RawUse] | str) -> list[Row] | str:
     """A file's raw uses as rows, with the path and the source line as the snippet."""
     if isinstance(result, str):
         return result
+    from nemoctl.redact import redact
+
     lines = f.data.decode("utf-8", "replace").splitlines()
     out = []
     for raw in set(result):
-        snippet = lines[raw.line - 1].strip() if 0 < raw.line <= len(lines) else ""
+        # A source line may hold a credential (a DSN, a bearer token): masked like every
+        # other text nemoctl prints.
+        snippet = redact(lines[raw.line - 1].strip()) if 0 < raw.line <= len(lines) else ""
         if len(snippet) > _SNIPPET:
             snippet = snippet[: _SNIPPET - 1] + "…"
         out.append((raw.model, raw.member, raw.target, f.path, raw.line, raw.column,
