@@ -114,10 +114,13 @@ class Change:
             "acknowledged": self.acknowledged,
             "ack_reason": self.ack_reason,
             "blocking": self.blocking,
-            "usage": self.usage,
-            "used_at": None if self.used_at is None else [u.to_dict() for u in self.used_at],
-            "original_severity": self.original_severity,
-            "relevel_reason": self.relevel_reason,
+            # Present only when a usage scan judged the change (docs/impact.md).
+            **({} if self.used_at is None else {
+                "usage": self.usage,
+                "used_at": [u.to_dict() for u in self.used_at],
+                "original_severity": self.original_severity,
+                "relevel_reason": self.relevel_reason,
+            }),
         }
 
 
