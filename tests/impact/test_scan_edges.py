@@ -96,3 +96,48 @@ def test_bad_policy_is_a_config_error(tmp_path: Path, table: str, message: str) 
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
     assert caught.value.message == message
+
+
+# The shape `supabase gen types typescript` emits (supabase docs: "Generating TypeScript
+# Types"), keyed by database names; nemoctl's own generator writes it next to the
+# interfaces (issue 19).  Uses through it are typed uses of the Prisma model and field.
+SUPABASE_TYPES = """\
+export type Json = string | number | boolean | null | { [key: string]: Json | undefined } | Json[]
+export type Database = {
+  public: {
+    Tables: {
+      LiteLLM_SpendLogs: {
+        Row: { request_id: string; spend: number; model_group: string | null }
+        Insert: { request_id: string; spend?: number; model_group?: string | null }
+        Update: { request_id?: string; spend?: number; model_group?: string | null }
+        Relationships: []
+      }
+    }
+    Views: { [_ in never]: never }
+    Functions: { [_ in never]: never }
+    Enums: { [_ in never]: never }
+    CompositeTypes: { [_ in never]: never }
+  }
+}
+"""
+FRONTEND = """\
+import type { Database } from "../generated/typescript/database";
+
+type Spend = Database["public"]["Tables"]["LiteLLM_SpendLogs"]["Row"];
+
+export function show(rows: Spend[]): string {
+  const update: Database["public"]["Tables"]["LiteLLM_SpendLogs"]["Update"] = { spend: 0 };
+  return rows.map((r) => r.model_group ?? "").join(",") + String(update.spend);
+}
+"""
+
+
+def test_supabase_database_type_paths_are_typed_uses(
+        tmp_path: Path, real: dict[str, Schema], cache_env: Path) -> None:
+    root = _repo(tmp_path / "repo", {"generated/typescript/database.d.ts": SUPABASE_TYPES,
+                                     "frontend/show.ts": FRONTEND})
+    usage = scan_project(load_config(root), [real["1.102.4"]])
+    assert usage.unparseable == ()
+    found = sorted((u.member, u.use.line, u.use.kind) for u in usage.of_model("LiteLLM_SpendLogs"))
+    assert found == [("", 3, "type"), ("", 6, "type"), ("model_group", 7, "attribute"),
+                     ("spend", 6, "literal"), ("spend", 7, "attribute")]
