@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from nemoctl.diff.report import Change, Use
+from nemoctl.schema.model import Schema
 
 #: What a use points at.  ``member`` is the Prisma field, the enum value, or "".
 TargetKind = Literal["model", "field", "enum", "enum_value"]
@@ -93,6 +94,25 @@ class UsageMap:
         unique = sorted({r[3:] for r in found})
         return tuple(Use(p, ln, col, kind, snip)  # type: ignore[arg-type]
                      for p, ln, col, kind, snip in unique)
+
+    def by_db_name(self, schema: Schema) -> dict[tuple[str, str], list[str]]:
+        """Uses keyed by database names, ``(table, column)`` (column "" for the table
+        itself), as ``path:line`` strings: the shape the migration gate's cross-check
+        (``nemoctl.migrations`` ``GateRequest.used``) takes."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for model_name, member, target, path, line, *_ in self.rows:
+            model = schema.model(model_name)
+            if model is None or target not in ("model", "field"):
+                continue
+            found = model.field(member) if member else None
+            column = found.column if found is not None and not found.is_relation else ""
+            if member and not column:
+                continue
+            places = out.setdefault((model.table, column), [])
+            where = f"{path}:{line}"
+            if where not in places:
+                places.append(where)
+        return out
 
     def summary(self) -> dict[str, Any]:
         return {

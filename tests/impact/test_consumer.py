@@ -224,3 +224,13 @@ def test_github_annotations_land_on_the_consumers_lines(
     markdown = to_markdown(report)
     assert f"`{ADMIN}:{line}`" in markdown
     assert "INFO (was ERR: unused)" in markdown
+
+
+def test_uses_by_database_name_for_the_migration_gate(usage: UsageMap,
+                                                      real: dict[str, Schema]) -> None:
+    used = usage.by_db_name(real["1.100.0"])
+    assert used[("LiteLLM_TeamTable", "organization_id")] == [
+        f"{VIEWS}:{line_of(VIEWS, 'USING (organization_id')}"]
+    assert f"{ADMIN}:{line_of(ADMIN, 'job.api_key_id')}" in used[
+        ("LiteLLM_ShadowEvalJob", "api_key_id")]
+    assert f"{TRIGGERS}:{line_of(TRIGGERS, 'UPDATE')}" in used[("LiteLLM_BudgetTable", "")]
