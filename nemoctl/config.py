@@ -124,6 +124,10 @@ class RedactTable(Table):
         default_factory=lambda: [])
 
 
+# Owned by nemoctl.impact; imported here, after Table, because it derives from it.
+from nemoctl.impact.config import ImpactConfig, ImpactTable, impact_config  # noqa: E402
+
+
 class NemoctlTable(Table):
     """``[tool.nemoctl]``."""
 
@@ -139,6 +143,7 @@ class NemoctlTable(Table):
     redact: RedactTable | None = None
     #: Declared in nemoctl.migrations.config; resolved by _rebuild() on first use.
     migrations: MigrationsTable | None = None
+    impact: ImpactTable | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -173,6 +178,7 @@ class Config:
     migrations: MigrationsPolicy | None = None
     #: ``[tool.nemoctl.contracts]`` as the built-in suite uses it.
     contracts: ContractsSettings | None = None
+    impact: ImpactConfig = field(default_factory=ImpactConfig)
 
     @property
     def pyproject(self) -> Path:
@@ -276,6 +282,7 @@ def load_config(root: Path | None = None) -> Config:
         rule_severities=dict(table.rules),
         migrations=_migrations_policy(table.migrations),
         contracts=_contracts_settings(table.contracts, root),
+        impact=impact_config(table.impact),
     )
 
 

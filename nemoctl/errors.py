@@ -27,6 +27,8 @@ class ExitCode(IntEnum):
     #: The machine cannot do what was asked: a read-only or unwritable directory
     #: (project, cache), a full disk, node/npm missing or the node tools not installable.
     ENVIRONMENT = 7
+    #: The project's own type checkers fail against the new generated types (upgrade).
+    TYPECHECK_FAILED = 8
     #: Ctrl-C; every file has been restored.
     INTERRUPTED = 130
     #: A bug in nemoctl: nothing else exits 70.
@@ -144,3 +146,9 @@ def from_os_error(exc: OSError) -> NemoctlError | None:
 def _short(name: object, limit: int = 160) -> str:
     text = str(name)
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+class TypecheckFailedError(NemoctlError):
+    """``[tool.nemoctl.impact] typecheck`` failed against the regenerated types."""
+
+    exit_code = ExitCode.TYPECHECK_FAILED

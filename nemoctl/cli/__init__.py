@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 _COMMAND_MODULES = ("diff", "schema", "generate", "check", "upgrade", "ci", "contracts", "db",
-                    "migrations")
+                    "migrations", "impact")
 
 
 def _version(value: bool) -> None:

@@ -52,6 +52,11 @@ def diff_command(
                                       "schema a version or wheel spec means."),
     allow_yanked: bool = typer.Option(False, "--allow-yanked", help="Accept a yanked release "
                                       "as a version spec (docs/supply-chain.md)."),
+    impact: bool | None = typer.Option(
+        None, "--impact/--no-impact", help="Scan the project's code and put used_at on every "
+        "finding (default: on when \\[tool.nemoctl.impact] exists; docs/impact.md).",
+        show_default=False,
+    ),
 ) -> None:
     """Compare two schemas with the named rules; sacred fields and acknowledgements applied.
 
@@ -95,6 +100,9 @@ def diff_command(
         severities=config.rule_severities, today=as_of,
         old_label=before.label, new_label=after.label,
     )
+    from nemoctl.impact import annotate_if_enabled
+
+    report = annotate_if_enabled(report, config, [before.schema, after.schema], force=impact)
     threshold = (fail_on.value if fail_on else config.fail_on)
     if output is OutputFormat.json:
         typer.echo(render.to_json(report, fail_on=threshold), nl=False)

@@ -39,6 +39,29 @@ def fingerprint(rule_id: str, model: str, field_name: str, before: str, after: s
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
+UseKind = Literal["type", "attribute", "destructure", "index", "literal", "keyword",
+                  "table", "column", "enum", "text"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Use:
+    """One place in the consumer's code that uses a model, table, column or enum value.
+
+    ``path`` is relative to the project root; ``line`` and ``column`` are 1-based.
+    ``kind = "text"`` is a plain-text mention (Markdown, YAML), never a typed use.
+    """
+
+    path: str
+    line: int
+    column: int
+    kind: UseKind
+    snippet: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column,
+                "kind": self.kind, "snippet": self.snippet}
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """One finding of one rule."""
@@ -58,10 +81,23 @@ class Change:
     sacred: bool = False
     acknowledged: bool = False
     ack_reason: str | None = None
+    #: Where the consumer's code uses what changed; ``None`` when no usage scan ran.
+    used_at: tuple[Use, ...] | None = None
+    #: The rule's severity before the usage policy re-levelled it (``None``: not re-levelled).
+    original_severity: Severity | None = None
+    #: Why the severity was (or was not) re-levelled, e.g. "unused: no code uses it".
+    relevel_reason: str | None = None
 
     @property
     def blocking(self) -> bool:
         return self.sacred or (self.severity == "ERR" and not self.acknowledged)
+
+    @property
+    def usage(self) -> str | None:
+        """``"used"`` / ``"unused"`` after a usage scan, else ``None``."""
+        if self.used_at is None:
+            return None
+        return "used" if self.used_at else "unused"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +114,13 @@ class Change:
             "acknowledged": self.acknowledged,
             "ack_reason": self.ack_reason,
             "blocking": self.blocking,
+            # Present only when a usage scan judged the change (docs/impact.md).
+            **({} if self.used_at is None else {
+                "usage": self.usage,
+                "used_at": [u.to_dict() for u in self.used_at],
+                "original_severity": self.original_severity,
+                "relevel_reason": self.relevel_reason,
+            }),
         }
 
 
@@ -147,6 +190,8 @@ class DiffReport:
     acknowledgements: tuple[AckStatus, ...] = ()
     #: Rule id → severity actually used (after re-levelling), for the rules that fired.
     severities: dict[str, str] = field(default_factory=dict)
+    #: Summary of the usage scan behind ``Change.used_at`` (``None``: no scan ran).
+    usage_scan: dict[str, Any] | None = None
 
     @property
     def sacred_broken(self) -> tuple[SacredStatus, ...]:
@@ -197,6 +242,8 @@ class DiffReport:
             "sacred": [s.to_dict() for s in self.sacred],
             "acknowledgements": [a.to_dict() for a in self.acknowledgements],
         }
+        if self.usage_scan is not None:
+            data["usage_scan"] = self.usage_scan
         if fail_on is not None:
             data["fail_on"] = fail_on
             data["exit_code"] = int(self.exit_code(fail_on))

@@ -161,13 +161,18 @@ def _schema(schema: dict[str, Any] | None) -> list[str]:
         if not group:
             continue
         table = ["| rule | where | change | fingerprint |", "|---|---|---|---|"]
+        if "usage_scan" in schema:
+            table = ["| rule | where | change | fingerprint | used at |", "|---|---|---|---|---|"]
         for c in group:
             where = ".".join(p for p in (c.get("model"), c.get("field")) if p)
             message = str(c.get("message", "")).replace("|", "\\|")
             fp = f"`{c.get('fingerprint', '')}`"
             if c.get("acknowledged"):
                 fp += " (acknowledged)"
-            table.append(f"| {c.get('rule_id', '')} | `{where}` | {message} | {fp} |")
+            if c.get("original_severity"):
+                fp += f" (was {c['original_severity']}: unused)"
+            table.append(f"| {c.get('rule_id', '')} | `{where}` | {message} | {fp} |"
+                         + _used_cell(c))
         heading = f"**{severity}** ({len(group)})"
         if severity == "INFO":
             # Additions are the bulk of any upgrade: keep them one click away.
@@ -189,6 +194,16 @@ def _schema(schema: dict[str, Any] | None) -> list[str]:
             if _sacred_blocking(s) and s.get("message"):
                 out[-1] = out[-1][:-2] + f": {s['message']} |"
     return out
+
+
+def _used_cell(change: dict[str, Any]) -> str:
+    uses = change.get("used_at")
+    if uses is None:
+        return ""
+    if not uses:
+        return " unused |"
+    shown = ", ".join(f"`{u['path']}:{u['line']}`" for u in uses[:3])
+    return f" {shown}{f' +{len(uses) - 3} more' if len(uses) > 3 else ''} |"
 
 
 def _sacred_blocking(status: dict[str, Any]) -> bool:
@@ -224,9 +239,12 @@ def _escape(value: str, *, prop: bool = False) -> str:
     return value
 
 
-def annotation(level: str, message: str, *, title: str, file: str | None = None) -> str:
+def annotation(level: str, message: str, *, title: str, file: str | None = None,
+               line: int | None = None) -> str:
     """One GitHub workflow command (``::error file=...,title=...::message``)."""
     props = [f"file={_escape(file, prop=True)}"] if file else []
+    if file and line:
+        props.append(f"line={line}")
     props.append(f"title={_escape(title, prop=True)}")
     return f"::{level} {','.join(props)}::{_escape(message)}"
 
@@ -254,6 +272,16 @@ def to_annotations(result: CiResult) -> str:
                     title="Sacred field broken",
                     file="schemas/sacred_fields.toml",
                 ))
+        for c in (report.schema or {}).get("changes") or []:
+            # A finding on the consumer's own lines that use what changed.
+            if c.get("severity") in ("ERR", "WARN") and not c.get("acknowledged"):
+                for u in (c.get("used_at") or [])[:20]:
+                    lines.append(annotation(
+                        "error" if c["severity"] == "ERR" else "warning",
+                        f"{c.get('message', '')} ({u['kind']} use)",
+                        title=f"{c.get('rule_id', '')} [{c.get('fingerprint', '')}]",
+                        file=u["path"], line=u["line"],
+                    ))
         for stale in v.stale:
             lines.append(annotation(
                 "error", f"stale for {label}; run nemoctl ci --write", title="Stale generated file",

@@ -66,16 +66,31 @@ def render_human(report: DiffReport, console: Console, *, show_info: bool = True
         table.add_column("rule", no_wrap=True)
         table.add_column("change", overflow="fold", ratio=1)
         table.add_column("fingerprint", no_wrap=True)
+        scanned = report.usage_scan is not None
+        if scanned:
+            table.add_column("used", no_wrap=True)
         for c in shown:
             severity = f"[{_STYLE[c.severity]}]{c.severity}[/]"
+            if c.original_severity:
+                severity += f" [dim](was {c.original_severity})[/]"
             if c.sacred:
                 severity += " [bold red]SACRED[/]"
             elif c.acknowledged:
                 severity = f"[dim]{c.severity} ack[/]"
-            table.add_row(severity, c.rule_id, escape(c.message), c.fingerprint)
+            row = [severity, c.rule_id, escape(c.message), c.fingerprint]
+            if scanned:
+                row.append(usage_cell(c))
+            table.add_row(*row)
         console.print(table)
+        for c in shown:
+            if c.used_at and (show_info or c.severity != "INFO"):
+                console.print(f"[bold]{c.rule_id}[/] {escape(_target(c))} used at:")
+                for line in use_lines(c):
+                    console.print(f"  {escape(line)}", highlight=False)
     elif not report.changes:
         console.print("no changes", style="green")
+    if report.usage_scan:
+        console.print(escape(scan_summary(report.usage_scan)), style="dim")
     hidden = len(report.changes) - len(shown)
     if hidden:
         console.print(f"({hidden} INFO change(s) not shown)", style="dim")
@@ -86,20 +101,68 @@ def render_human(report: DiffReport, console: Console, *, show_info: bool = True
     console.print(summary(report), style=style)
 
 
+#: Uses listed per finding in text and Markdown (the JSON has them all).
+USES_SHOWN = 5
+
+
+def _target(c: Change) -> str:
+    return f"{c.model}.{c.field}" if c.field else c.model
+
+
+def usage_cell(c: Change) -> str:
+    if c.used_at is None:
+        return ""
+    return f"{len(c.used_at)} use(s)" if c.used_at else "unused"
+
+
+def use_lines(c: Change, limit: int = USES_SHOWN) -> list[str]:
+    uses = c.used_at or ()
+    lines = [f"{u.path}:{u.line}:{u.column} {u.kind}: {u.snippet}" for u in uses[:limit]]
+    if len(uses) > limit:
+        lines.append(f"... and {len(uses) - limit} more")
+    return lines
+
+
+def scan_summary(scan: dict[str, object]) -> str:
+    skipped = scan.get("skipped") or []
+    bad = scan.get("unparseable") or []
+    text = f"usage scan: {scan.get('files_scanned', 0)} file(s), {scan.get('uses', 0)} use(s)"
+    if skipped:
+        text += f", {len(skipped)} skipped"  # type: ignore[arg-type]
+    if bad:
+        text += f", {len(bad)} unparseable"  # type: ignore[arg-type]
+    return text
+
+
 def _cell(text: str | None) -> str:
     return markdown_cell(text)
 
 
-def _change_rows(changes: Sequence[Change]) -> list[str]:
+def _change_rows(changes: Sequence[Change], *, scanned: bool = False) -> list[str]:
     rows = ["| severity | rule | change | fingerprint |", "|---|---|---|---|"]
+    if scanned:
+        rows = ["| severity | rule | change | fingerprint | used at |", "|---|---|---|---|---|"]
     for c in changes:
         severity: str = c.severity
+        if c.original_severity:
+            severity = f"{c.severity} (was {c.original_severity}: unused)"
         if c.sacred:
             severity = f"**{c.severity} (sacred)**"
         elif c.acknowledged:
             severity = f"{c.severity} (acknowledged: {_cell(c.ack_reason)})"
-        rows.append(f"| {severity} | `{c.rule_id}` | {_cell(c.message)} | `{c.fingerprint}` |")
+        row = f"| {severity} | `{c.rule_id}` | {_cell(c.message)} | `{c.fingerprint}` |"
+        if scanned:
+            row += f" {_used_cell(c)} |"
+        rows.append(row)
     return rows
+
+
+def _used_cell(c: Change) -> str:
+    if not c.used_at:
+        return "unused" if c.used_at is not None else ""
+    shown = [f"`{_cell(u.path)}:{u.line}`" for u in c.used_at[:3]]
+    more = len(c.used_at) - len(shown)
+    return ", ".join(shown) + (f" +{more} more" if more else "")
 
 
 def to_markdown(report: DiffReport) -> str:
@@ -117,13 +180,22 @@ def to_markdown(report: DiffReport) -> str:
                 lines.append(f"| `{_cell(s.model)}.{_cell(s.field)}` | "
                              f"`{_cell(s.expected_type)}` | **{s.state}** | "
                              f"{_cell(s.message)} | {_cell(s.owner)} |")
+    scanned = report.usage_scan is not None
     major = [c for c in report.changes if c.severity != "INFO" or c.sacred]
     minor = [c for c in report.changes if c.severity == "INFO" and not c.sacred]
     if major:
-        lines += ["", "### Changes", "", *_change_rows(major)]
+        lines += ["", "### Changes", "", *_change_rows(major, scanned=scanned)]
     if minor:
         lines += ["", f"<details><summary>{len(minor)} INFO change(s)</summary>", "",
-                  *_change_rows(minor), "", "</details>"]
+                  *_change_rows(minor, scanned=scanned), "", "</details>"]
+    used = [c for c in major if c.used_at]
+    if used:
+        lines += ["", "### Where this project uses what changed", ""]
+        for c in used:
+            lines.append(f"- `{c.rule_id}` `{_cell(_target(c))}`:")
+            lines += [f"  - `{_cell(line)}`" for line in use_lines(c)]
+    if report.usage_scan:
+        lines += ["", f"_{_cell(scan_summary(report.usage_scan))}_"]
     notes = [a for a in report.acknowledgements if a.state != "used"]
     if notes:
         lines += ["", "### Acknowledgements", ""]
@@ -177,6 +249,10 @@ def _annotation(level: str, title: str, message: str, where: SchemaFile | None,
     return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 
+#: Consumer-line annotations per finding (GitHub shows only the first few per step anyway).
+GITHUB_USES = 20
+
+
 def to_github(report: DiffReport, *, old_file: SchemaFile | None = None,
               new_file: SchemaFile | None = None, fail_on: str = "INFO") -> str:
     """Workflow commands: one annotation per sacred problem and per change at/above ``fail_on``.
@@ -200,6 +276,11 @@ def to_github(report: DiffReport, *, old_file: SchemaFile | None = None,
         member = c.field if c.subject in ("field", "enum_value") else ""
         title = f"{c.rule_id}{' (sacred)' if c.sacred else ''} [{c.fingerprint}]"
         out.append(_annotation(level, title, c.message, where, c.model, member))
+        # The same finding on the consumer's own lines, where a reviewer reads the code.
+        for u in (c.used_at or ())[:GITHUB_USES]:
+            props = (f"file={_escape_property(u.path)},line={u.line},col={u.column},"
+                     f"title={_escape_property(f'{title} uses {_target(c)}')}")
+            out.append(f"::{level} {props}::{_escape_data(f'{c.message} ({u.kind} use)')}")
     for a in report.acknowledgements:
         if a.state != "used":
             out.append(f"::warning title=acknowledgement {a.state}::{_escape_data(a.message)}")

@@ -82,6 +82,16 @@ def render_human(report: UpgradeReport, console: Console) -> None:
             console.print("  contracts: [red]failed[/]")
             for name in c.get("failed", []):
                 console.print(f"    [red]✗[/] {escape(name)}")
+    if report.typecheck is not None:
+        t = report.typecheck
+        state = "[green]passed[/]" if t.get("passed") else "[red]failed[/]"
+        console.print(f"  typecheck: {state}")
+        for cmd in t.get("commands", []):
+            if not cmd.get("passed"):
+                console.print(f"    [red]✗[/] {escape(cmd['command'])} (exit {cmd['returncode']})")
+                for item in cmd.get("findings", [])[:20]:
+                    console.print(f"      {escape(item['path'])}:{item['line']}: "
+                                  f"{escape(item['message'])}", highlight=False)
     if report.commit:
         on = f" on branch {report.branch}" if report.branch else ""
         console.print(f"  committed {report.commit[:12]}{escape(on)}")

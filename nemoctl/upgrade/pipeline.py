@@ -234,6 +234,15 @@ def _transactional_steps(
             f["files_deleted"] = tuple(sorted(deleted))
             note["detail"] = f"{len(written)} written, {len(deleted)} removed"
 
+        if config.impact.typecheck:
+            with run.step("typecheck") as note:
+                from nemoctl.impact.typecheck import run_typecheck
+
+                checked = run_typecheck(config)
+                f["typecheck"] = checked.to_dict()
+                note["detail"] = checked.summary()
+                checked.raise_if_failed()
+
         if options.contracts:
             with run.step("contracts") as note:
                 outcome = run_gate(

@@ -10,7 +10,7 @@ from nemoctl.errors import ExitCode
 #: The steps, in order; ``StepResult.name`` is one of these.
 STEPS = (
     "preflight", "resolve", "supply-chain", "schema", "migrations", "bump", "lockfile",
-    "regenerate", "contracts", "finish",
+    "regenerate", "typecheck", "contracts", "finish",
 )
 
 
@@ -67,6 +67,8 @@ class UpgradeReport:
     contracts: dict[str, Any] | None = None
     #: The migration gate's report (``nemoctl.migrations``), None when skipped.
     migrations: dict[str, Any] | None = None
+    #: ``[tool.nemoctl.impact] typecheck`` results (None when not configured).
+    typecheck: dict[str, Any] | None = None
     commit: str | None = None
     branch: str | None = None
     recovery: dict[str, Any] | None = None
@@ -111,6 +113,7 @@ class UpgradeReport:
             "stale_files": list(self.stale_files),
             "contracts": self.contracts,
             "migrations": self.migrations,
+            "typecheck": self.typecheck,
             "commit": self.commit,
             "branch": self.branch,
             "recovery": self.recovery,

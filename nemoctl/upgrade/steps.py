@@ -190,6 +190,9 @@ def schema_check(
     report = diff_schemas(
         old_schema, new_schema, sacred=sacred, acks=acks, severities=config.rule_severities
     )
+    from nemoctl.impact import annotate_if_enabled
+
+    report = annotate_if_enabled(report, config, [old_schema, new_schema])
     return SchemaStep(new.text, new.wheel.path, new.wheel.sha256, report)
 
 

@@ -37,6 +37,8 @@ PRODUCERS = {
     5: "tests/contracts/test_cli_and_render.py::test_broken_contract_exits_5_and_names_it",
     6: "tests/hardening/test_exit_codes.py::test_6_busy_names_the_holder_command",
     7: "tests/hardening/test_exit_codes.py::test_7_environment_unwritable_cache",
+    8: "tests/impact/test_typecheck_gate.py::"
+       "test_real_tsc_failure_fails_the_upgrade_and_restores_everything",
     70: "tests/hardening/test_exit_codes.py::test_70_only_for_a_bug",
     130: "tests/hardening/test_exit_codes.py::test_130_interrupted",
 }

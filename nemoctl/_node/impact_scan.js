@@ -1,0 +1,260 @@
+// Uses of nemoctl's generated TypeScript types in a project's TS/JS, by the compiler API.
+// stdin:  {"root": "/abs/project", "files": ["rel/a.ts", ...], "generated": ["/abs/index.d.ts"],
+//          "names": {fields, tables, columns, classes, enums}}
+// stdout: {"results": {"rel/a.ts": {"uses": [[model, member, target, line, col, kind], ...]}
+//                                   | {"error": "message"}}}
+// One process, one Program per tsconfig.json (nearest to each file; defaults without one).
+// A use is a node whose symbol's declaration is in a generated file: property access,
+// element access by literal, destructuring, object literal keys (contextual type), type
+// references (through aliases and imports), supabase-style Database[...] indexed access.
+// Nothing outside the project root is read, except TypeScript's own lib files.
+"use strict";
+const path = require("path");
+const fs = require("fs");
+const { Worker, isMainThread, workerData, parentPort } = require("worker_threads");
+
+// The compiler recurses along import chains (a file importing a file importing ...): run
+// it on a worker thread with a large stack of its own, so a deep chain cannot overflow.
+if (isMainThread) {
+  const payload = fs.readFileSync(0, "utf8");
+  const worker = new Worker(__filename, { workerData: payload,
+    resourceLimits: { stackSizeMb: 256 } });
+  worker.on("message", (out) => process.stdout.write(out));
+  worker.on("error", (e) => { process.stderr.write(String(e && e.stack || e)); process.exitCode = 1; });
+  return;
+}
+const ts = require("typescript");
+const input = JSON.parse(workerData);
+const root = path.resolve(input.root);
+const names = input.names;
+const generated = new Set(input.generated.map((p) => path.resolve(p)));
+const fieldSets = {};
+for (const [model, fields] of Object.entries(names.fields)) fieldSets[model] = new Set(fields);
+const libDir = path.dirname(require.resolve("typescript"));
+const TABLE_GROUPS = new Set(["Tables", "Views"]);
+const SHAPES = new Set(["Row", "Insert", "Update"]);
+
+function inside(p) {
+  const abs = path.resolve(p);
+  return abs === root || abs.startsWith(root + path.sep) || abs.startsWith(libDir + path.sep);
+}
+
+function nearestConfig(abs) {
+  let dir = path.dirname(abs);
+  while (dir.startsWith(root)) {
+    const candidate = path.join(dir, "tsconfig.json");
+    if (fs.existsSync(candidate)) return candidate;
+    if (dir === root) break;
+    dir = path.dirname(dir);
+  }
+  return null;
+}
+
+const DEFAULTS = {
+  allowJs: true, checkJs: false, jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
+  strict: true, skipLibCheck: true, noEmit: true, types: [], resolveJsonModule: false,
+};
+
+function optionsFor(configPath) {
+  if (!configPath) return { ...DEFAULTS };
+  const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {},
+    readFile: (p) => (inside(p) ? ts.sys.readFile(p) : undefined),
+    fileExists: (p) => inside(p) && ts.sys.fileExists(p) };
+  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, host);
+  const options = parsed ? parsed.options : {};
+  return { ...DEFAULTS, ...options, noEmit: true, skipLibCheck: true, types: [],
+    allowJs: true, composite: false, incremental: false, declaration: false };
+}
+
+function propName(node) {
+  const n = node && node.name;
+  if (!n) return null;
+  if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n)) return n.text;
+  return null;
+}
+
+function inGenerated(node) {
+  return generated.has(path.resolve(node.getSourceFile().fileName));
+}
+
+// The model whose Row/Insert/Update shape `lit` is: Database[..]["Tables"][table][shape].
+function tableOfShape(lit) {
+  const shape = lit.parent;
+  if (!shape || !ts.isPropertySignature(shape) || !SHAPES.has(propName(shape))) return null;
+  const tableProp = shape.parent && shape.parent.parent;
+  if (!tableProp || !ts.isPropertySignature(tableProp)) return null;
+  const group = tableProp.parent && tableProp.parent.parent;
+  if (!group || !ts.isPropertySignature(group) || !TABLE_GROUPS.has(propName(group))) return null;
+  return names.tables[propName(tableProp)] || null;
+}
+
+function tableOfEntry(prop) {
+  const group = prop.parent && prop.parent.parent;
+  if (!group || !ts.isPropertySignature(group) || !TABLE_GROUPS.has(propName(group))) return null;
+  return names.tables[propName(prop)] || null;
+}
+
+function named(name) {
+  if (Object.prototype.hasOwnProperty.call(names.enums, name)) return [name, "", "enum"];
+  const model = names.classes[name];
+  return model ? [model, "", "model"] : null;
+}
+
+function targetOf(decl) {
+  if (!decl || !inGenerated(decl)) return null;
+  if ((ts.isInterfaceDeclaration(decl) || ts.isTypeAliasDeclaration(decl)
+      || ts.isClassDeclaration(decl) || ts.isEnumDeclaration(decl)) && decl.name) {
+    return named(decl.name.text);
+  }
+  if (ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl)) {
+    const name = propName(decl);
+    const owner = decl.parent;
+    if (ts.isInterfaceDeclaration(owner) || ts.isClassDeclaration(owner)) {
+      const model = owner.name && names.classes[owner.name.text];
+      return model && fieldSets[model] && fieldSets[model].has(name) ? [model, name, "field"] : null;
+    }
+    if (ts.isTypeLiteralNode(owner)) {
+      const model = tableOfShape(owner);
+      if (model) {
+        const field = (names.columns[model] || {})[name];
+        return field ? [model, field, "field"] : null;
+      }
+      if (ts.isTypeAliasDeclaration(owner.parent)) {
+        const model = names.classes[owner.parent.name.text];
+        return model && fieldSets[model].has(name) ? [model, name, "field"] : null;
+      }
+    }
+    const table = tableOfEntry(decl);
+    return table ? [table, "", "model"] : null;
+  }
+  if (ts.isTypeLiteralNode(decl)) {
+    const model = tableOfShape(decl);
+    if (model) return [model, "", "model"];
+    if (ts.isTypeAliasDeclaration(decl.parent)) return named(decl.parent.name.text);
+  }
+  return null;
+}
+
+function targetOfSymbol(checker, sym) {
+  if (!sym) return null;
+  if (sym.flags & ts.SymbolFlags.Alias) {
+    try { sym = checker.getAliasedSymbol(sym); } catch (e) { return null; }
+  }
+  for (const decl of sym.declarations || []) {
+    const t = targetOf(decl);
+    if (t) return t;
+  }
+  return null;
+}
+
+function targetOfType(checker, type) {
+  if (!type) return null;
+  return targetOfSymbol(checker, type.aliasSymbol) || targetOfSymbol(checker, type.getSymbol());
+}
+
+function propertyOf(checker, type, name) {
+  if (!type) return null;
+  type = checker.getNonNullableType(type);
+  const parts = type.isUnion() ? type.types : [type];
+  for (const part of parts) {
+    const prop = checker.getPropertyOfType(checker.getApparentType(part), name);
+    const t = targetOfSymbol(checker, prop);
+    if (t) return t;
+  }
+  return null;
+}
+
+function scanFile(checker, sf) {
+  const uses = [];
+  const add = (t, node, kind) => {
+    if (!t) return;
+    const pos = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    uses.push([t[0], t[1], t[2], pos.line + 1, pos.character + 1, kind]);
+  };
+  function visit(node) {
+    if (ts.isPropertyAccessExpression(node)) {
+      add(targetOfSymbol(checker, checker.getSymbolAtLocation(node.name)), node.name, "attribute");
+    } else if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
+      const t = targetOfSymbol(checker, checker.getSymbolAtLocation(node.argumentExpression))
+        || propertyOf(checker, checker.getTypeAtLocation(node.expression), node.argumentExpression.text);
+      add(t, node.argumentExpression, "index");
+    } else if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent) && !node.dotDotDotToken) {
+      const key = node.propertyName || node.name;
+      const name = ts.isIdentifier(key) || ts.isStringLiteral(key) ? key.text : null;
+      if (name) add(propertyOf(checker, checker.getTypeAtLocation(node.parent), name), key, "destructure");
+    } else if (ts.isObjectLiteralExpression(node)) {
+      const ct = checker.getContextualType(node);
+      if (ct) {
+        for (const prop of node.properties) {
+          if (!(ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop))) continue;
+          const name = propName(prop);
+          if (name) add(propertyOf(checker, ct, name), prop.name, "literal");
+        }
+      }
+    } else if (ts.isTypeReferenceNode(node)) {
+      const id = ts.isQualifiedName(node.typeName) ? node.typeName.right : node.typeName;
+      add(targetOfSymbol(checker, checker.getSymbolAtLocation(id)), id, "type");
+    } else if (ts.isIndexedAccessTypeNode(node)) {
+      const index = node.indexType;
+      if (ts.isLiteralTypeNode(index) && ts.isStringLiteral(index.literal)) {
+        const objectType = checker.getTypeFromTypeNode(node.objectType);
+        const owner = targetOfType(checker, objectType);
+        if (owner && owner[2] === "model") {
+          add(propertyOf(checker, objectType, index.literal.text), index, "index");
+        } else if (!ts.isIndexedAccessTypeNode(node.parent)) {
+          add(targetOfType(checker, checker.getTypeFromTypeNode(node)), node, "type");
+        }
+      }
+    } else if (ts.isStringLiteral(node) && !ts.isImportDeclaration(node.parent)
+               && !ts.isExportDeclaration(node.parent) && !ts.isLiteralTypeNode(node.parent)) {
+      const ct = checker.getContextualType(node);
+      const t = ct && targetOfType(checker, ct);
+      if (t && t[2] === "enum" && names.enums[t[0]].includes(node.text)) {
+        add([t[0], node.text, "enum_value"], node, "enum");
+      }
+    }
+    ts.forEachChild(node, visit);
+  }
+  visit(sf);
+  return uses;
+}
+
+const groups = new Map();
+for (const rel of input.files) {
+  const abs = path.join(root, rel);
+  const config = nearestConfig(abs);
+  const key = config || "";
+  if (!groups.has(key)) groups.set(key, []);
+  groups.get(key).push(rel);
+}
+
+const results = {};
+for (const [config, rels] of groups) {
+  const options = optionsFor(config || null);
+  const host = ts.createCompilerHost(options, true);
+  const readFile = host.readFile;
+  const fileExists = host.fileExists;
+  host.readFile = (p) => (inside(p) ? readFile.call(host, p) : undefined);
+  host.fileExists = (p) => inside(p) && fileExists.call(host, p);
+  host.realpath = (p) => p; // symlinks are not followed out of the tree
+  const program = ts.createProgram(rels.map((r) => path.join(root, r)), options, host);
+  const checker = program.getTypeChecker();
+  for (const rel of rels) {
+    const sf = program.getSourceFile(path.join(root, rel));
+    if (!sf) { results[rel] = { error: "not loaded by the TypeScript compiler" }; continue; }
+    const diags = program.getSyntacticDiagnostics(sf);
+    if (diags.length) {
+      const d = diags[0];
+      const pos = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start).line + 1 : 1;
+      results[rel] = { error: `line ${pos}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}` };
+      continue;
+    }
+    try {
+      results[rel] = { uses: scanFile(checker, sf) };
+    } catch (e) {
+      results[rel] = { error: `TypeScript scanner failed: ${e && e.message}` };
+    }
+  }
+}
+parentPort.postMessage(JSON.stringify({ results }));

@@ -1,0 +1,62 @@
+"""The incremental scan cache: one result per file content hash, under nemoctl's cache dir.
+
+A key is ``language : name-table digest : context : sha256(file bytes)``; the context is
+empty except for TypeScript, where it is the hash of the generated ``.d.ts`` and the
+``tsconfig*.json`` files (what a file's resolved types also depend on).  One JSON file
+per project root keeps a warm start to a single read; entries not used by a run are
+dropped when it saves, so the file never outgrows the project.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from nemoctl.config import cache_dir
+
+#: Bump when a scanner's output for the same input changes meaning.
+FORMAT = "impact-5"
+
+
+class ScanCache:
+    def __init__(self, root: Path, *, enabled: bool = True) -> None:
+        digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        self.path = cache_dir() / "impact" / f"{digest}.json"
+        self.enabled = enabled
+        self.entries: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        self.hits = 0
+        if enabled:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict) and data.get("format") == FORMAT:
+                self.entries = data.get("entries", {})
+
+    def get(self, key: str) -> Any:
+        value = self.entries.get(key)
+        if value is not None:
+            self.hits += 1
+            self.used[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.used[key] = value
+
+    def save(self) -> None:
+        if not self.enabled or self.used == self.entries:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump({"format": FORMAT, "entries": self.used}, out, separators=(",", ":"))
+            os.replace(tmp, self.path)
+        except OSError:
+            # A cache that cannot be written only costs the next run its speed.
+            Path(tmp).unlink(missing_ok=True)

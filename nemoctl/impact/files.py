@@ -1,0 +1,127 @@
+"""Which files the usage scan reads: tracked files under the configured paths.
+
+Never reads outside the project: paths are project-relative, a symlink whose target
+leaves the tree is skipped (and listed), and files over the size cap are listed
+instead of read.  The order is sorted, so every report is deterministic.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
+
+from nemoctl.impact.model import SkippedFile
+
+#: Suffix → language of the scanner that reads it.
+LANGUAGES = {
+    ".py": "python", ".pyi": "python",
+    ".ts": "typescript", ".tsx": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".js": "typescript", ".jsx": "typescript", ".mjs": "typescript", ".cjs": "typescript",
+    ".sql": "sql",
+    ".md": "text", ".markdown": "text", ".yaml": "text", ".yml": "text",
+}
+#: Directory names never scanned (virtualenvs, dependencies, caches, VCS).
+SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", ".tox", ".nox", "node_modules",
+                       "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
+                       ".next", "dist", "build", ".nemoctl", "site-packages"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str  # project-relative, POSIX
+    language: str
+    data: bytes
+
+
+def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
+             max_size: int) -> tuple[list[SourceFile], list[SkippedFile], list[str]]:
+    """The files to scan (read), the ones skipped with why, and the tsconfig files
+    (their content is part of what a TypeScript result depends on)."""
+    root = root.resolve()
+    include = [_norm(p) for p in paths]
+    excluded = [_norm(p) for p in exclude]
+    files: list[SourceFile] = []
+    skipped: list[SkippedFile] = []
+    configs: list[str] = []
+    base = str(root)
+    for rel in sorted(set(_candidates(root))):
+        if rel.rsplit("/", 1)[-1].startswith("tsconfig") and rel.endswith(".json") \
+                and _selected(rel, [], excluded):
+            configs.append(rel)
+        language = _language(rel)
+        if language is None or not _selected(rel, include, excluded):
+            continue
+        full = os.path.join(base, rel)
+        try:
+            info = os.lstat(full)
+            if stat.S_ISLNK(info.st_mode):
+                if not Path(full).resolve().is_relative_to(root):
+                    skipped.append(SkippedFile(rel, "symlink out of the project tree"))
+                    continue
+                info = os.stat(full)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            if info.st_size > max_size:
+                skipped.append(SkippedFile(rel, f"{info.st_size} bytes is over max-file-size "
+                                                f"({max_size})"))
+                continue
+            with open(full, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            skipped.append(SkippedFile(rel, f"unreadable: {exc.strerror}"))
+            continue
+        files.append(SourceFile(rel, language, data))
+    return files, skipped, configs
+
+
+def _norm(pattern: str) -> str:
+    text = PurePosixPath(pattern.replace("\\", "/")).as_posix()
+    return "" if text in (".", "") else text.rstrip("/")
+
+
+def _language(rel: str) -> str | None:
+    name = rel.rsplit("/", 1)[-1]
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    return LANGUAGES.get(suffix.lower())
+
+
+def _under(rel: str, prefix: str) -> bool:
+    if not prefix:
+        return True
+    if any(ch in prefix for ch in "*?["):
+        return fnmatch(rel, prefix) or fnmatch(rel, prefix + "/*")
+    return rel == prefix or rel.startswith(prefix + "/")
+
+
+def _selected(rel: str, include: list[str], excluded: list[str]) -> bool:
+    if any(part in SKIP_DIRS for part in rel.split("/")[:-1]):
+        return False
+    if include and not any(_under(rel, p) for p in include):
+        return False
+    return not any(_under(rel, p) for p in excluded)
+
+
+def _candidates(root: Path) -> list[str]:
+    """Tracked and untracked-but-not-ignored files (git), else a walk of the tree."""
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root, capture_output=True, check=False, timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        proc = None
+    if proc is not None and proc.returncode == 0:
+        # ls-files answers relative to cwd (= root), even when root is a sub-directory.
+        return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        base = Path(dirpath).relative_to(root)
+        for name in filenames:
+            found.append((base / name).as_posix())
+    return found

@@ -1,0 +1,159 @@
+"""Scan a project for uses of a schema's models: files → scanners (cached) → a UsageMap.
+
+    usage = scan_project(config, [old_schema, new_schema])
+    usage.uses_for(change)      # the ``used_at`` of one diff finding
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from nemoctl.config import Config
+from nemoctl.impact.cache import ScanCache
+from nemoctl.impact.files import SourceFile, discover
+from nemoctl.impact.model import Row, SkippedFile, UsageMap
+from nemoctl.impact.names import Names, build_names
+from nemoctl.impact.raw import RawUse, ScanError
+from nemoctl.schema.model import Schema
+
+_SNIPPET = 160
+
+
+def default_excludes(config: Config) -> list[str]:
+    """The snapshot and generated directories: nemoctl's own output is not a consumer."""
+    out = []
+    for directory in (config.schemas_dir, config.generated_dir):
+        resolved = directory.resolve()
+        root = config.root.resolve()
+        if resolved.is_relative_to(root) and resolved != root:
+            out.append(resolved.relative_to(root).as_posix())
+    return out
+
+
+def generated_typescript(config: Config) -> list[Path]:
+    directory = config.generated_dir / "typescript"
+    return sorted(directory.glob("*.d.ts")) if directory.is_dir() else []
+
+
+def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = True) -> UsageMap:
+    names = build_names(schemas)
+    impact = config.impact
+    root = config.root.resolve()
+    files, skipped, configs = discover(
+        root, paths=impact.paths, exclude=[*default_excludes(config), *impact.exclude],
+        max_size=impact.max_file_size,
+    )
+    store = ScanCache(root, enabled=cache)
+    ts_context = _ts_context(root, generated_typescript(config), configs)
+    results: dict[str, list[Row] | str] = {}
+    pending_ts: list[SourceFile] = []
+    keys: dict[str, str] = {}
+    for f in files:
+        context = ts_context if f.language == "typescript" else ""
+        key = f"{f.language}:{names.digest}:{context}:{hashlib.sha256(f.data).hexdigest()}"
+        keys[f.path] = key
+        hit = store.get(key)
+        if hit is not None:
+            results[f.path] = hit["error"] if "error" in hit else [
+                (m, mb, t, f.path, ln, col, kind, snip) for m, mb, t, ln, col, kind, snip
+                in hit["uses"]]
+        elif f.language == "typescript":
+            pending_ts.append(f)
+        else:
+            results[f.path] = _rows(f, _scan_one(f, names))
+            store.put(key, _cached(results[f.path]))
+    if pending_ts:
+        from nemoctl.impact.typescript import scan_typescript
+
+        ts = scan_typescript(root, [f.path for f in pending_ts],
+                             generated_typescript(config), names)
+        for f in pending_ts:
+            results[f.path] = _rows(f, ts.get(f.path, "not scanned by the TypeScript compiler"))
+            store.put(keys[f.path], _cached(results[f.path]))
+    store.save()
+
+    # Files come in path order and each file's rows in line order, so the concatenation
+    # is already sorted by place: no global sort of tens of thousands of rows.
+    rows: list[Row] = []
+    unparseable: list[SkippedFile] = []
+    by_language: dict[str, int] = {}
+    for f in files:
+        by_language[f.language] = by_language.get(f.language, 0) + 1
+        result = results[f.path]
+        if isinstance(result, str):
+            unparseable.append(SkippedFile(f.path, result))
+        else:
+            rows.extend(result)
+    return UsageMap(
+        rows=tuple(rows),
+        files_scanned=len(files),
+        skipped=tuple(skipped),
+        unparseable=tuple(unparseable),
+        cache_hits=store.hits,
+        by_language=by_language,
+    )
+
+
+def _scan_one(f: SourceFile, names: Names) -> list[RawUse] | str:
+    try:
+        if f.language == "python":
+            from nemoctl.impact.python_ast import scan_python
+
+            return scan_python(f.data, names)
+        if f.language == "sql":
+            from nemoctl.impact.sql import scan_sql
+
+            return scan_sql(f.data, names)
+        from nemoctl.impact.text import scan_text
+
+        return scan_text(f.data, names)
+    except ScanError as exc:
+        return str(exc)
+    except RecursionError:
+        return "too deeply nested to parse"
+
+
+def _rows(f: SourceFile, result: list[RawUse] | str) -> list[Row] | str:
+    """A file's raw uses as rows, with the path and the source line as the snippet."""
+    if isinstance(result, str):
+        return result
+    from nemoctl.redact import redact
+
+    lines = f.data.decode("utf-8", "replace").splitlines()
+    out = []
+    for raw in set(result):
+        # A source line may hold a credential (a DSN, a bearer token): masked like every
+        # other text nemoctl prints.
+        snippet = redact(lines[raw.line - 1].strip()) if 0 < raw.line <= len(lines) else ""
+        if len(snippet) > _SNIPPET:
+            snippet = snippet[: _SNIPPET - 1] + "…"
+        out.append((raw.model, raw.member, raw.target, f.path, raw.line, raw.column,
+                    raw.kind, snippet))
+    return sorted(out, key=_place)
+
+
+def _place(row: Row) -> tuple[int, int, str, str, str, str]:
+    return (row[4], row[5], row[0], row[1], row[2], row[6])
+
+
+def _cached(result: list[Row] | str) -> dict[str, object]:
+    # The path is not stored: the entry is keyed by content, and the same content may
+    # live at another path (a copied file) in a later run.
+    if isinstance(result, str):
+        return {"error": result}
+    return {"uses": [[m, mb, t, ln, col, kind, snip]
+                     for m, mb, t, _path, ln, col, kind, snip in result]}
+
+
+def _ts_context(root: Path, generated: Sequence[Path], configs: Sequence[str]) -> str:
+    h = hashlib.sha256()
+    for path in generated:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for rel in configs:
+        try:
+            h.update(rel.encode() + b"\0" + (root / rel).read_bytes() + b"\0")
+        except OSError:
+            continue
+    return h.hexdigest()[:16]

@@ -1,0 +1,73 @@
+"""``nemoctl sacred suggest``: sacred-field entries proposed from what the code uses.
+
+A field is proposed when code reads or writes it through a typed use (Python, TypeScript
+or SQL; plain-text mentions do not count) and it is not sacred yet.  The entry carries
+the field's Prisma type as written (model + field + type is a sacred field's identity)
+and, as its reason, where it is used.  Nothing is written unless asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nemoctl.diff.sacred import SacredFields
+from nemoctl.impact.model import UsageMap
+from nemoctl.schema.model import Schema
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    model: str
+    field: str
+    type: str
+    uses: int
+    first_use: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "field": self.field, "type": self.type,
+                "uses": self.uses, "first_use": self.first_use}
+
+    def to_toml(self, owner: str = "unassigned") -> str:
+        reason = f"used in {self.uses} place(s), first at {self.first_use}"
+        return (f'[[field]]\nmodel = "{self.model}"\nfield = "{self.field}"\n'
+                f'type = "{self.type}"\nowner = {_quote(owner)}\nreason = {_quote(reason)}\n')
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def suggest(usage: UsageMap, schema: Schema, sacred: SacredFields) -> tuple[Suggestion, ...]:
+    counts: dict[tuple[str, str], list[str]] = {}
+    for row in usage.rows:
+        if row[2] != "field" or row[6] == "text":
+            continue
+        counts.setdefault((row[0], row[1]), []).append(f"{row[3]}:{row[4]}")
+    out = []
+    for (model_name, field_name), where in sorted(counts.items()):
+        model = schema.model(model_name)
+        found = model.field(field_name) if model else None
+        if found is None or found.is_relation or sacred.get(model_name, field_name):
+            continue
+        out.append(Suggestion(model_name, field_name, found.prisma_type, len(where), where[0]))
+    return tuple(out)
+
+
+def to_toml(suggestions: tuple[Suggestion, ...], owner: str = "unassigned") -> str:
+    if not suggestions:
+        return ""
+    head = ("# Proposed by `nemoctl sacred suggest` from the code's uses; review each entry\n"
+            "# (owner, reason) before relying on it.\n")
+    return head + "\n" + "\n".join(s.to_toml(owner) for s in suggestions)
+
+
+def append_to(path: Path, suggestions: tuple[Suggestion, ...], owner: str = "unassigned") -> None:
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    addition = to_toml(suggestions, owner)
+    if not addition:
+        return
+    sep = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + sep + addition, encoding="utf-8")

@@ -1,0 +1,143 @@
+"""Bad input and the incremental cache, on small repos without TypeScript (no node start)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nemoctl.config import load_config
+from nemoctl.errors import ConfigError
+from nemoctl.impact import scan_project
+from nemoctl.schema import Schema
+
+PYPROJECT = """\
+[project]
+name = "svc"
+version = "0"
+
+[tool.nemoctl.impact]
+max-file-size = 2000
+"""
+SERVICE = """\
+from nemoctl_models import LiteLLM_SpendLogs
+
+
+def cost(row: LiteLLM_SpendLogs) -> float:
+    return row.spend
+"""
+
+
+def _repo(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in {"pyproject.toml": PYPROJECT, **files}.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_unparseable_oversized_and_outside_files_are_listed_not_fatal(
+        tmp_path: Path, real: dict[str, Schema], cache_env: Path) -> None:
+    outside = tmp_path / "outside.sql"
+    outside.write_text('SELECT spend FROM "LiteLLM_SpendLogs";\n')
+    root = _repo(tmp_path / "repo", {
+        "svc/cost.py": SERVICE,
+        "svc/broken.py": "def broken(:\n    pass\n",
+        "db/broken.sql": "SELECT 1;\nCREATE VIEW v AS SELEC spend FROM x;\n",
+        "db/big.sql": "-- padding\n" * 400,
+        "venv/lib/x.py": SERVICE,  # a virtualenv is never scanned
+    })
+    (root / "db" / "linked.sql").symlink_to(outside)
+    usage = scan_project(load_config(root), [real["1.102.4"]])
+    assert [(u.use.path, u.use.line, u.use.kind) for u in
+            usage.of_member("LiteLLM_SpendLogs", "spend")] == [("svc/cost.py", 5, "attribute")]
+    assert [s.path for s in usage.unparseable] == ["db/broken.sql", "svc/broken.py"]
+    assert usage.unparseable[0].reason == 'line 2: syntax error at or near "SELEC"'
+    assert usage.unparseable[1].reason.startswith("line 1: ")
+    assert [(s.path, s.reason.split(" ")[-1]) for s in usage.skipped] == [
+        ("db/big.sql", "(2000)"), ("db/linked.sql", "tree")]
+    assert usage.files_scanned == 3
+
+
+def test_cache_rescans_only_changed_files(tmp_path: Path, real: dict[str, Schema],
+                                          cache_env: Path) -> None:
+    root = _repo(tmp_path / "repo", {
+        "svc/cost.py": SERVICE,
+        "svc/other.py": "x = 'LiteLLM_TeamTable'\n",
+        "db/view.sql": 'CREATE VIEW v AS SELECT s.model_group FROM "LiteLLM_SpendLogs" s;\n',
+    })
+    config = load_config(root)
+    cold = scan_project(config, [real["1.102.4"]])
+    warm = scan_project(config, [real["1.102.4"]])
+    assert (cold.cache_hits, warm.cache_hits) == (0, 3)
+    assert warm.to_dict() == {**cold.to_dict(), "scan": {**cold.to_dict()["scan"],
+                                                         "cache_hits": 3}}
+    (root / "svc" / "cost.py").write_text(SERVICE.replace("row.spend", "row.prompt_tokens"))
+    changed = scan_project(config, [real["1.102.4"]])
+    assert changed.cache_hits == 2
+    assert changed.of_member("LiteLLM_SpendLogs", "spend") == ()
+    assert [u.use.line for u in changed.of_member("LiteLLM_SpendLogs", "prompt_tokens")] == [5]
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ('unused = "LOW"', "tool.nemoctl.impact.unused: expected one of 'ERR', 'WARN' or 'INFO', "
+     "got 'LOW'"),
+    ('paths = "frontend"', "tool.nemoctl.impact.paths: expected an array, got string "
+     "'frontend'"),
+    ('paths = ["../x"]', "tool.nemoctl.impact.paths[0]: expected a relative path inside the "
+     "project (no '..', not absolute), got '../x'"),
+    ("max-file-size = 0", "tool.nemoctl.impact.max-file-size: expected input should be "
+     "greater than 0, got integer 0"),
+    ("typecheck = [1]", "tool.nemoctl.impact.typecheck[0]: expected a string, got integer 1"),
+    ("colour = 1", "unknown key 'colour' in [tool.nemoctl.impact]"),
+])
+def test_bad_policy_is_a_config_error(tmp_path: Path, table: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.nemoctl.impact]\n{table}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert caught.value.message == message
+
+
+# The shape `supabase gen types typescript` emits (supabase docs: "Generating TypeScript
+# Types"), keyed by database names; nemoctl's own generator writes it next to the
+# interfaces (issue 19).  Uses through it are typed uses of the Prisma model and field.
+SUPABASE_TYPES = """\
+export type Json = string | number | boolean | null | { [key: string]: Json | undefined } | Json[]
+export type Database = {
+  public: {
+    Tables: {
+      LiteLLM_SpendLogs: {
+        Row: { request_id: string; spend: number; model_group: string | null }
+        Insert: { request_id: string; spend?: number; model_group?: string | null }
+        Update: { request_id?: string; spend?: number; model_group?: string | null }
+        Relationships: []
+      }
+    }
+    Views: { [_ in never]: never }
+    Functions: { [_ in never]: never }
+    Enums: { [_ in never]: never }
+    CompositeTypes: { [_ in never]: never }
+  }
+}
+"""
+FRONTEND = """\
+import type { Database } from "../generated/typescript/database";
+
+type Spend = Database["public"]["Tables"]["LiteLLM_SpendLogs"]["Row"];
+
+export function show(rows: Spend[]): string {
+  const update: Database["public"]["Tables"]["LiteLLM_SpendLogs"]["Update"] = { spend: 0 };
+  return rows.map((r) => r.model_group ?? "").join(",") + String(update.spend);
+}
+"""
+
+
+def test_supabase_database_type_paths_are_typed_uses(
+        tmp_path: Path, real: dict[str, Schema], cache_env: Path) -> None:
+    root = _repo(tmp_path / "repo", {"generated/typescript/database.d.ts": SUPABASE_TYPES,
+                                     "frontend/show.ts": FRONTEND})
+    usage = scan_project(load_config(root), [real["1.102.4"]])
+    assert usage.unparseable == ()
+    found = sorted((u.member, u.use.line, u.use.kind) for u in usage.of_model("LiteLLM_SpendLogs"))
+    assert found == [("", 3, "type"), ("", 6, "type"), ("model_group", 7, "attribute"),
+                     ("spend", 6, "literal"), ("spend", 7, "attribute")]
