@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from nemoctl.codegen.options import DEFAULT_OPTIONS, CodegenOptions, GenerateTable
 from nemoctl.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -131,6 +132,7 @@ class NemoctlTable(Table):
     redact: RedactTable | None = None
     #: Declared in nemoctl.migrations.config; resolved by _rebuild() on first use.
     migrations: MigrationsTable | None = None
+    generate: GenerateTable | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -165,6 +167,8 @@ class Config:
     migrations: MigrationsPolicy | None = None
     #: ``[tool.nemoctl.contracts]`` as the built-in suite uses it.
     contracts: ContractsSettings | None = None
+    #: ``[tool.nemoctl.generate]``: package name, supabase schema key, BigInt mapping.
+    codegen: CodegenOptions = DEFAULT_OPTIONS
 
     @property
     def pyproject(self) -> Path:
@@ -268,6 +272,7 @@ def load_config(root: Path | None = None) -> Config:
         rule_severities=dict(table.rules),
         migrations=_migrations_policy(table.migrations),
         contracts=_contracts_settings(table.contracts, root),
+        codegen=GenerateTable.resolve(table.generate),
     )
 
 
