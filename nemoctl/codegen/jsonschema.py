@@ -6,7 +6,8 @@ nullable), the create shape (``LiteLLM_SpendLogsInput``: columns with a
 default, ``@updatedAt`` or a nullable type may be omitted) and the update shape
 (``LiteLLM_SpendLogsUpdate``: every column may be omitted, none gains ``null``).
 Relation fields are not columns and are left out of all three; they are listed
-under ``x-prisma-relations`` so nothing is hidden.  See ``docs/type-mapping.md`` for the reasoning behind each scalar's shape.
+under ``x-prisma-relations`` so nothing is hidden.  See ``docs/type-mapping.md``
+for the reasoning behind each scalar's shape.
 """
 
 from __future__ import annotations
