@@ -150,8 +150,8 @@ def test_generate_refuses_an_unfaithful_schema_with_exit_2_and_writes_nothing(
 
     before = tree()
     proc = subprocess.run(
-        [sys.executable, "-c", "from nemoctl.cli import main; main()", "generate"], cwd=root, capture_output=True, text=True,
-        check=False,
+        [sys.executable, "-c", "from nemoctl.cli import main; main()", "generate"],
+        cwd=root, capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "model 'MODELS' would collide" in proc.stdout + proc.stderr
