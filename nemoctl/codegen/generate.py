@@ -293,7 +293,30 @@ def write_outputs(
             _write_atomic(path, outputs[rel])
     for change in changes:
         if change.kind == "deleted":
-            (config.root / change.path).unlink(missing_ok=True)
+            path = config.root / change.path
+            path.unlink(missing_ok=True)
+            _prune_empty(path.parent, config.generated_dir)
+
+
+def _prune_empty(directory: Path, stop: Path) -> None:
+    """Remove directories emptied by deletions (a renamed package), up to ``stop``."""
+    import shutil
+
+    while directory != stop and directory.is_relative_to(stop):
+        try:
+            entries = list(directory.iterdir())
+        except OSError:
+            return
+        if any(e.name != "__pycache__" for e in entries):
+            return
+        # Only bytecode of the deleted modules is left.
+        for cache in entries:
+            shutil.rmtree(cache, ignore_errors=True)
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+        directory = directory.parent
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
