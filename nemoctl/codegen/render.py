@@ -7,6 +7,7 @@ same schema text, upstream version and generator versions give the same bytes.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from nemoctl.codegen import jsonschema, python, supabase, typescript
@@ -106,18 +107,22 @@ def render_outputs(
 
     pkg = python_dir(options)
     name = options.python_package
+    # The TypeScript generator is a node subprocess: let it run while
+    # datamodel-code-generator works in this process (the two dominate the run time).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        declarations = pool.submit(
+            typescript.render_declarations, contract, header=ts_header, bigint=options.bigint
+        )
+        models = python.render_models(contract, header=py_header, package=name)
+        index_ts = declarations.result()
     outputs: dict[str, bytes] = {
         SCHEMA_PATH: schema_text.encode("utf-8"),
         JSON_SCHEMA_PATH: jsonschema.dumps(contract),
         f"{pkg}/__init__.py": _init_module(schema, contract, py_header, upstream, name).encode(),
         f"{pkg}/_types.py": TYPES_MODULE.format(header=py_header).encode(),
-        f"{pkg}/models.py": python.render_models(
-            contract, header=py_header, package=name
-        ).encode(),
+        f"{pkg}/models.py": models.encode(),
         f"{pkg}/py.typed": b"",
-        TYPESCRIPT_PATH: typescript.render_declarations(
-            contract, header=ts_header, bigint=options.bigint
-        ).encode(),
+        TYPESCRIPT_PATH: index_ts.encode(),
         DATABASE_PATH: supabase.render_database(
             schema, options, header=ts_header
         ).encode(),
