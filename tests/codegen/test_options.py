@@ -42,7 +42,7 @@ def test_defaults_and_valid_values(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('python-package = "Gateway-Models"', "python-package = 'Gateway-Models' is not a lowercase"),
+        ('python-package = "Gateway-Models"', "'Gateway-Models' is not a lowercase"),
         ('python-package = "json"', "would shadow a module of that name"),
         ('python-package = "nemoctl"', "would shadow a module of that name"),
         ('python-package = "class"', "is a Python keyword"),
