@@ -10,17 +10,26 @@ fully built by pydantic, ``__all__`` unique and resolvable) and, at the same tim
 
 A failure here means nemoctl accepted a schema and then generated code that does not
 work: a bug in nemoctl, reported with the first lines of the error.
+
+A success is remembered in the cache under a key over the exact bytes proven, the
+package name, the interpreter, pydantic and the pinned node tools: the same bytes
+are not proven twice (``check`` right after ``generate``, an upgrade re-rendering
+an unchanged schema).  Only successes are recorded, and a missing or unwritable
+cache just means proving again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 from nemoctl import _node
 from nemoctl.codegen.python import GeneratedCodeError
+from nemoctl.config import cache_dir
 
 # Runs in the child: the scratch directory and the package name arrive as argv.
 _IMPORT_CHECK = """\
@@ -46,8 +55,31 @@ print(built)
 """
 
 
+def proof_key(outputs: dict[str, bytes], python_package: str) -> str:
+    h = hashlib.sha256()
+    for part in (python_package, sys.version, version("pydantic"), _node.lock_digest()):
+        h.update(part.encode("utf-8") + b"\0")
+    h.update(Path(__file__).read_bytes() + b"\0")  # how the proof is done is part of it
+    for rel in sorted(outputs):
+        if rel.startswith("generated/"):
+            h.update(rel.encode("utf-8") + b"\0" + hashlib.sha256(outputs[rel]).digest())
+    return h.hexdigest()
+
+
 def prove(outputs: dict[str, bytes], *, python_package: str, timeout: float = 120) -> None:
     """Raise :class:`GeneratedCodeError` unless the rendered package imports and the TS compiles."""
+    marker = cache_dir() / "codegen-proofs" / proof_key(outputs, python_package)
+    if marker.is_file():
+        return
+    _prove(outputs, python_package=python_package, timeout=timeout)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("proven\n")
+    except OSError:
+        pass  # an unwritable cache only costs the next run a proof
+
+
+def _prove(outputs: dict[str, bytes], *, python_package: str, timeout: float) -> None:
     with tempfile.TemporaryDirectory(prefix="nemoctl-proof-") as scratch:
         root = Path(scratch)
         declarations: list[Path] = []
