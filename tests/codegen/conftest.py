@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,12 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         )
         out[version] = write_outputs(tmp_path_factory.mktemp(f"gen-{version}"), outputs)
     return out
+
+
+@pytest.fixture(scope="module")
+def no_remembered_proofs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Successful proofs are cached by output bytes; these tests must prove every time."""
+    proofs = tmp_path_factory.mktemp("proof-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("nemoctl.codegen.proof.cache_dir", lambda: proofs)
+        yield

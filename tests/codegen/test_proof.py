@@ -21,6 +21,8 @@ from nemoctl.codegen.proof import prove
 from nemoctl.errors import BadInputError, ExitCode
 from tests.codegen.conftest import HEAD
 
+pytestmark = pytest.mark.usefixtures("no_remembered_proofs")
+
 ISSUE_EXAMPLES = HEAD + """
 model LiteLLM_Foo {
   id   String   @id
@@ -157,3 +159,12 @@ def test_generate_refuses_an_unfaithful_schema_with_exit_2_and_writes_nothing(
     assert "model 'MODELS' would collide" in proc.stdout + proc.stderr
     assert "bug" not in (proc.stdout + proc.stderr).lower()
     assert tree() == before
+
+
+def test_a_successful_proof_is_remembered_by_its_exact_bytes(outputs: dict[str, bytes]) -> None:
+    from nemoctl.codegen import proof
+
+    remembered = proof.cache_dir() / "codegen-proofs"
+    assert (remembered / proof.proof_key(outputs, "nemoctl_models")).is_file()
+    changed = {**outputs, f"{PKG}/py.typed": b"# changed\n"}
+    assert not (remembered / proof.proof_key(changed, "nemoctl_models")).exists()

@@ -18,12 +18,15 @@ from __future__ import annotations
 import ast
 import string
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from nemoctl.codegen import render_outputs
 from nemoctl.errors import BadInputError, ExitCode, SchemaParseError
 from tests.codegen.conftest import HEAD
+
+pytestmark = pytest.mark.usefixtures("no_remembered_proofs")
 
 SPECIAL_NAMES = [
     # Python / TypeScript words and builtins
