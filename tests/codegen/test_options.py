@@ -42,14 +42,19 @@ def test_defaults_and_valid_values(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('python-package = "Gateway-Models"', "'Gateway-Models' is not a lowercase"),
-        ('python-package = "json"', "would shadow a module of that name"),
-        ('python-package = "nemoctl"', "would shadow a module of that name"),
-        ('python-package = "class"', "is a Python keyword"),
-        ('python-package = ["x"]', "python-package must be a string, not list"),
-        ('supabase-schema = "Public Schema"', "supabase-schema = 'Public Schema' is not a plain"),
-        ('bigint = "float"', "bigint = 'float' must be one of number, string, bigint"),
-        ('bigints = "string"', "unknown key(s) in [tool.nemoctl.generate]: bigints"),
+        ('python-package = "Gateway-Models"',
+         "tool.nemoctl.generate.python-package: expected a lowercase Python package name "
+         "that uses only a-z, 0-9 and _"),
+        ('python-package = "json"', "that does not shadow the standard library"),
+        ('python-package = "nemoctl"', "that does not shadow the standard library, nemoctl"),
+        ('python-package = "class"', "that is not a Python keyword, got 'class'"),
+        ('python-package = ["x"]', "tool.nemoctl.generate.python-package: expected a string"),
+        ('supabase-schema = "Public Schema"',
+         "tool.nemoctl.generate.supabase-schema: expected a plain PostgreSQL schema name"),
+        ('bigint = "float"',
+         "tool.nemoctl.generate.bigint: expected one of 'number', 'string' or 'bigint', "
+         "got 'float'"),
+        ('bigints = "string"', "unknown key 'bigints' in [tool.nemoctl.generate]"),
     ],
 )
 def test_bad_values_are_config_errors_naming_the_key(
