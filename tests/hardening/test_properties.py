@@ -91,9 +91,9 @@ def test_any_config_loads_or_is_refused_naming_the_key(table: dict[str, Any],
         assert config.generated_dir.is_relative_to(config.root)
         for up in config.upstreams.values():
             assert all(isinstance(e, str) and " " not in e for e in up.extras)
+            assert " " not in up.package and ";" not in up.package
         assert python_package_problem(config.codegen.python_package) is None
         assert config.codegen.bigint in ("number", "string", "bigint")
-            assert " " not in up.package and ";" not in up.package
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=_FIXTURE_OK)
