@@ -95,7 +95,9 @@ def generate(
 
     current = lock is not None and _is_current(config, lock, up.package, version, generators)
     if current and not refetch and lock is not None:
-        snapshot = output_path(config, SCHEMA_PATH).read_text(encoding="utf-8")
+        notes: tuple[str, ...] = ()
+        if config.codegen.bigint != "number":
+            notes = _notes(config, output_path(config, SCHEMA_PATH).read_text(encoding="utf-8"))
         return GenerateResult(
             version=version,
             schema_sha256=lock.schema_sha256,
@@ -104,7 +106,7 @@ def generate(
             schema_source="none",
             duration_s=time.perf_counter() - started,
             generators=generators,
-            notes=_notes(config, snapshot) if config.codegen.bigint != "number" else (),
+            notes=notes,
         )
 
     text, wheel_sha256, source = _schema_text(config, lock, up, version, refetch=refetch)
