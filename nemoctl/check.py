@@ -229,6 +229,7 @@ def _rendered(
 
     from nemoctl.codegen import render_outputs
     from nemoctl.codegen.lock import current_generators
+    from nemoctl.codegen.render import verify_rendered
 
     key = hashlib.sha256()
     for part in (snapshot, version, wheel_sha256 or "",
@@ -242,7 +243,9 @@ def _rendered(
     entry = cache_dir() / "check-render" / f"{key.hexdigest()}.json"
     try:
         cached = json.loads(entry.read_text(encoding="utf-8"))
-        return {rel: base64.b64decode(data) for rel, data in cached.items()}
+        found = {rel: base64.b64decode(data) for rel, data in cached.items()}
+        if verify_rendered(found, config.codegen):  # else truncated or edited: re-render
+            return found
     except (OSError, ValueError, AttributeError):
         pass
     # Proven (imported, type-checked) before it is cached: a hit is proven output.

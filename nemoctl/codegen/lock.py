@@ -65,7 +65,16 @@ def sha256_bytes(data: bytes) -> str:
 def read_lock(path: Path) -> Lock | None:
     """The lock at ``path``, or ``None`` when it is missing or not a lock nemoctl wrote."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return read_lock_bytes(data)
+
+
+def read_lock_bytes(data: bytes) -> Lock | None:
+    """A lock from its bytes, or ``None`` when they are not a lock nemoctl wrote."""
+    try:
+        raw = json.loads(data.decode("utf-8"))
         return Lock(
             upstream=str(raw["upstream"]),
             package=str(raw["package"]),
@@ -76,5 +85,5 @@ def read_lock(path: Path) -> Lock | None:
             outputs={str(k): str(v) for k, v in raw.get("outputs", {}).items()},
             options={str(k): str(v) for k, v in raw.get("options", {}).items()},
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -147,6 +147,25 @@ def render_outputs(
     return dict(sorted(outputs.items()))
 
 
+def verify_rendered(outputs: dict[str, bytes], options: CodegenOptions = DEFAULT_OPTIONS) -> bool:
+    """Whether ``outputs`` (e.g. read back from a cache) is a complete, consistent render.
+
+    Exactly the paths ``render_outputs`` returns for ``options``, and a lock that
+    records those options and the sha256 of every other file: a truncated, edited or
+    foreign entry is then re-rendered instead of being compared against.
+    """
+    from nemoctl.codegen.lock import LOCK_PATH, read_lock_bytes
+
+    if set(outputs) != {*output_paths(options), LOCK_PATH}:
+        return False
+    lock = read_lock_bytes(outputs[LOCK_PATH])
+    if lock is None or lock.options != options.to_dict():
+        return False
+    return lock.outputs == {
+        rel: sha256_bytes(data) for rel, data in outputs.items() if rel != LOCK_PATH
+    }
+
+
 def _init_module(
     schema: Schema, contract: dict[str, Any], header: str, upstream: str, package: str
 ) -> str:

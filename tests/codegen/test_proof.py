@@ -168,3 +168,18 @@ def test_a_successful_proof_is_remembered_by_its_exact_bytes(outputs: dict[str, 
     assert (remembered / proof.proof_key(outputs, "nemoctl_models")).is_file()
     changed = {**outputs, f"{PKG}/py.typed": b"# changed\n"}
     assert not (remembered / proof.proof_key(changed, "nemoctl_models")).exists()
+
+
+def test_a_cached_render_is_used_only_when_complete_and_consistent(
+    outputs: dict[str, bytes],
+) -> None:
+    """`check` reads renders back from its cache: a truncated or edited one is not trusted."""
+    from nemoctl.codegen.options import CodegenOptions
+    from nemoctl.codegen.render import verify_rendered
+
+    assert verify_rendered(outputs)
+    truncated = {k: v for k, v in outputs.items() if not k.endswith("database.d.ts")}
+    assert not verify_rendered(truncated)
+    edited = {**outputs, f"{PKG}/models.py": outputs[f"{PKG}/models.py"] + b"\nx = 1\n"}
+    assert not verify_rendered(edited)
+    assert not verify_rendered(outputs, CodegenOptions(bigint="string"))
