@@ -125,13 +125,16 @@ def _strip(node: Any, type_names: dict[str, str]) -> Any:
         return [_strip(x, type_names) for x in node]
     if not isinstance(node, dict):
         return node
-    if "properties" in node:
-        node["properties"] = {k: _property(v) for k, v in node["properties"].items()}
-    result = {
-        k: _strip(v, type_names)
-        for k, v in node.items()
-        if not k.startswith("x-") and k != "default"
-    }
+    result: dict[str, Any] = {}
+    for k, v in node.items():
+        if k.startswith("x-") or k == "default":
+            continue
+        if k == "properties":
+            # The keys here are column names, not schema keywords: a column named
+            # `default` is kept (the hypothesis test found it dropped).
+            result[k] = {name: _strip(_property(p), type_names) for name, p in v.items()}
+        else:
+            result[k] = _strip(v, type_names)
     if isinstance(result.get("description"), str):
         result["description"] = escape_jsdoc(result["description"])
     ref = result.pop("$ref", None)

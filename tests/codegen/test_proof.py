@@ -46,6 +46,11 @@ model spend_logs {
   request_id String @id
   spend      Float  @default(0)
 }
+
+model self {
+  id      String   @id
+  default DateTime
+}
 """
 
 PKG = "generated/python/nemoctl_models"
@@ -67,6 +72,8 @@ def test_issue_examples_render_with_their_exact_names(outputs: dict[str, bytes])
     assert "export interface user {" in ts and "export interface spend_logs {" in ts
     assert "  hasOwnProperty: string\n" in ts and "  constructor: (number | null)\n" in ts
     assert "NemoctlType" not in ts and "nemoctlProp" not in ts  # every placeholder restored
+    # A column named like a JSON Schema keyword is a column (found by test_property.py).
+    assert "export interface self {\n  id: string\n  default: PrismaDateTime\n}" in ts
     database = outputs["generated/typescript/database.d.ts"].decode()
     assert '"hasOwnProperty": string' in database and '"spend_logs": {' in database
 
