@@ -213,10 +213,13 @@ def _check_lock(state: _State) -> str:
     return f"{state.upstream.package} {state.pinned}"
 
 
-def _rendered(snapshot: str, version: str, wheel_sha256: str | None) -> dict[str, bytes]:
+def _rendered(
+    snapshot: str, version: str, wheel_sha256: str | None, config: Config
+) -> dict[str, bytes]:
     """``render_outputs`` for the snapshot, memoised in the cache.
 
-    Rendering runs two code generators (~1.5 s); a pre-commit hook should not pay that
+    Rendering runs two code generators and proves the result imports and compiles
+    (several seconds); a pre-commit hook should not pay that
     on every commit.  The key covers every input: the schema text, version, wheel
     hash and the bytes of nemoctl's codegen sources and generator versions, so any
     change to them renders afresh.  A corrupt cache entry is simply re-rendered.
@@ -226,21 +229,29 @@ def _rendered(snapshot: str, version: str, wheel_sha256: str | None) -> dict[str
 
     from nemoctl.codegen import render_outputs
     from nemoctl.codegen.lock import current_generators
+    from nemoctl.codegen.render import verify_rendered
 
     key = hashlib.sha256()
     for part in (snapshot, version, wheel_sha256 or "",
-                 json.dumps(current_generators(), sort_keys=True)):
+                 json.dumps(current_generators(), sort_keys=True),
+                 json.dumps(config.codegen.to_dict(), sort_keys=True)):
         key.update(part.encode("utf-8") + b"\0")
     codegen_dir = Path(__file__).parent / "codegen"
-    for source in sorted(codegen_dir.glob("*.py")):
+    node_dir = Path(__file__).parent / "_node"
+    for source in (*sorted(codegen_dir.glob("*.py")), *sorted(node_dir.glob("*.js"))):
         key.update(source.name.encode() + b"\0" + source.read_bytes())
     entry = cache_dir() / "check-render" / f"{key.hexdigest()}.json"
     try:
         cached = json.loads(entry.read_text(encoding="utf-8"))
-        return {rel: base64.b64decode(data) for rel, data in cached.items()}
+        found = {rel: base64.b64decode(data) for rel, data in cached.items()}
+        if verify_rendered(found, config.codegen):  # else truncated or edited: re-render
+            return found
     except (OSError, ValueError, AttributeError):
         pass
-    outputs = render_outputs(snapshot, upstream_version=version, wheel_sha256=wheel_sha256)
+    # Proven (imported, type-checked) before it is cached: a hit is proven output.
+    outputs = render_outputs(
+        snapshot, upstream_version=version, wheel_sha256=wheel_sha256, options=config.codegen
+    )
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         scratch = entry.with_suffix(f".{os.getpid()}.tmp")
@@ -263,7 +274,7 @@ def _check_generated(state: _State) -> str:
     # Parsed under its own name first (cached, so free when valid): a schema Prisma
     # rejects is reported as ``schemas/schema.prisma:65``, not as the upstream's file.
     parse_text(snapshot, source=state._rel(state.snapshot_path))
-    outputs = _rendered(snapshot, version, lock.get("wheel_sha256"))
+    outputs = _rendered(snapshot, version, lock.get("wheel_sha256"), state.config)
     changes, _diff = compare_outputs(state.config, outputs)
     reason = {
         "added": "is missing",

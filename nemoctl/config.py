@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from nemoctl.codegen.options import DEFAULT_OPTIONS, CodegenOptions, GenerateTable
 from nemoctl.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -144,6 +145,7 @@ class NemoctlTable(Table):
     #: Declared in nemoctl.migrations.config; resolved by _rebuild() on first use.
     migrations: MigrationsTable | None = None
     impact: ImpactTable | None = None
+    generate: GenerateTable | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -179,6 +181,8 @@ class Config:
     #: ``[tool.nemoctl.contracts]`` as the built-in suite uses it.
     contracts: ContractsSettings | None = None
     impact: ImpactConfig = field(default_factory=ImpactConfig)
+    #: ``[tool.nemoctl.generate]``: package name, supabase schema key, BigInt mapping.
+    codegen: CodegenOptions = DEFAULT_OPTIONS
 
     @property
     def pyproject(self) -> Path:
@@ -283,6 +287,7 @@ def load_config(root: Path | None = None) -> Config:
         migrations=_migrations_policy(table.migrations),
         contracts=_contracts_settings(table.contracts, root),
         impact=impact_config(table.impact),
+        codegen=GenerateTable.resolve(table.generate),
     )
 
 

@@ -17,9 +17,9 @@ def check_output_paths(config: Config) -> None:
     """
     from nemoctl.codegen.generate import output_path
     from nemoctl.codegen.lock import LOCK_PATH
-    from nemoctl.codegen.render import OUTPUT_PATHS
+    from nemoctl.codegen.render import output_paths
 
-    for rel in (*OUTPUT_PATHS, LOCK_PATH):
+    for rel in (*output_paths(config.codegen), LOCK_PATH):
         target = output_path(config, rel)
         for parent in reversed(target.parents):
             if not parent.is_relative_to(config.root) or parent == config.root:

@@ -1,7 +1,9 @@
 """The pinned node tools, installed on demand from ``package-lock.json``.
 
 nemoctl runs three node packages: the official Prisma schema parser (the same wasm
-prisma-client-py 0.15.0's CLI uses), ``json-schema-to-typescript`` and ``tsc``.
+prisma-client-py 0.15.0's CLI uses), ``json-schema-to-typescript`` and ``tsc``; a
+fourth, ``@supabase/supabase-js``, is never run: its type declarations are what the
+generated ``Database`` type is compiled against (tests, and a frontend's own check).
 They are installed with ``npm ci`` (integrity hashes from the lock, no install
 scripts) into ``<cache>/node/<sha256 of the lock>/`` the first time they are needed,
 then reused.  A half-finished install is never used: it is built in a temporary

@@ -1,7 +1,7 @@
 // TypeScript declarations from JSON Schema definitions (json-schema-to-typescript),
 // then a structural check of the result with the TypeScript parser.
 // stdin:  {"definitions": [{"name": "...", "schema": {...}, "properties": ["..."] | null}],
-//          "prelude": "..."}
+//          "prelude": "...", "preludeNames": [...], "placeholders": {"NemoctlType0": "user", ...}}
 // stdout: {"ok": true, "code": "..."} | {"ok": false, "error": "..."}
 // Each definition is compiled on its own (references arrive as `tsType` names), so the
 // root-schema placeholder and `$ref`+`default` duplicates of a whole-document compile
@@ -73,12 +73,29 @@ function verify(code, definitions, preludeNames) {
   return null;
 }
 
+function restoreNames(code, placeholders) {
+  const sf = ts.createSourceFile("generated.d.ts", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const edits = [];
+  const visit = (node) => {
+    if (ts.isIdentifier(node) && Object.prototype.hasOwnProperty.call(placeholders, node.text)) {
+      edits.push([node.getStart(sf), node.end, placeholders[node.text]]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  let out = code;
+  for (const [start, end, name] of edits.sort((a, b) => b[0] - a[0])) {
+    out = out.slice(0, start) + name + out.slice(end);
+  }
+  return out;
+}
+
 async function main(request) {
   const parts = [request.prelude];
   for (const def of request.definitions) {
-    parts.push((await compile(def.schema, def.name, OPTIONS)).trim());
+    parts.push((await compile(def.schema, def.compileName || def.name, OPTIONS)).trim());
   }
-  const code = indent(parts.join("\n\n")) + "\n";
+  const code = restoreNames(indent(parts.join("\n\n")) + "\n", request.placeholders || {});
   const problem = verify(code, request.definitions, request.preludeNames);
   return problem === null ? { ok: true, code } : { ok: false, error: problem };
 }

@@ -251,7 +251,8 @@ def _stale_diffs(
 
     fetched = fetch_schema(config.upstream(upstream), version)  # cached by verify just before
     rendered = render_outputs(
-        fetched.text, upstream_version=version, wheel_sha256=fetched.wheel.sha256
+        fetched.text, upstream_version=version, wheel_sha256=fetched.wheel.sha256,
+        options=config.codegen,
     )
     expected = {
         output_path(config, rel).relative_to(config.root).as_posix(): data

@@ -4,25 +4,52 @@
     result = generate(load_config(), check=True)                                  # compare
 
 One schema in, one JSON Schema (2020-12) as the contract, pydantic v2 models
-(datamodel-code-generator) and TypeScript declarations (json-schema-to-typescript)
-out, byte-identical on every run.  See ``docs/generate.md`` and
+(datamodel-code-generator), TypeScript declarations (json-schema-to-typescript) and a
+supabase-js ``Database`` type out, byte-identical on every run, and proven (imported
+and type-checked) before anything is written.  See ``docs/generate.md`` and
 ``docs/type-mapping.md``.
+
+The names are loaded lazily: ``nemoctl.config`` imports ``nemoctl.codegen.options``,
+which must not drag in the generators (or import ``nemoctl.config`` back).
 """
 
-from nemoctl.codegen.generate import (
-    FileChange,
-    GenerateResult,
-    compare_outputs,
-    generate,
-    output_path,
-    write_outputs,
-)
-from nemoctl.codegen.lock import CODEGEN_FORMAT, Lock, read_lock
-from nemoctl.codegen.python import GeneratedCodeError
-from nemoctl.codegen.render import render_outputs
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nemoctl.codegen.generate import (
+        FileChange,
+        GenerateResult,
+        compare_outputs,
+        generate,
+        output_path,
+        write_outputs,
+    )
+    from nemoctl.codegen.lock import CODEGEN_FORMAT, Lock, read_lock
+    from nemoctl.codegen.options import CodegenOptions
+    from nemoctl.codegen.python import GeneratedCodeError
+    from nemoctl.codegen.render import render_outputs
+
+_WHERE = {
+    "FileChange": "generate",
+    "GenerateResult": "generate",
+    "compare_outputs": "generate",
+    "generate": "generate",
+    "output_path": "generate",
+    "write_outputs": "generate",
+    "CODEGEN_FORMAT": "lock",
+    "Lock": "lock",
+    "read_lock": "lock",
+    "CodegenOptions": "options",
+    "GeneratedCodeError": "python",
+    "render_outputs": "render",
+}
 
 __all__ = [
     "CODEGEN_FORMAT",
+    "CodegenOptions",
     "FileChange",
     "GenerateResult",
     "GeneratedCodeError",
@@ -34,3 +61,16 @@ __all__ = [
     "render_outputs",
     "write_outputs",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nemoctl.codegen' has no attribute {name!r}")
+    loaded = importlib.import_module(f"nemoctl.codegen.{module}")
+    # Importing the submodule `generate` binds the package attribute `generate` to the
+    # module; bind every public name of that submodule now, so the function wins.
+    for public, where in _WHERE.items():
+        if where == module:
+            globals()[public] = getattr(loaded, public)
+    return globals()[name]

@@ -26,6 +26,12 @@ HELPER_NAMES = frozenset(
     {"JsonValue", "PrismaBigInt", "PrismaDateTime", "PrismaDecimal", "PrismaBytes"}
 )
 
+#: Constants of the generated package's ``__init__``: a model of the same name would be
+#: shadowed by them (and listed twice in ``__all__``).
+PACKAGE_CONSTANTS = frozenset(
+    {"UPSTREAM", "UPSTREAM_VERSION", "SCHEMA_SHA256", "MODELS", "TABLES", "COLUMNS"}
+)
+
 #: Names the generated Python module imports or relies on at module level.
 _PYTHON_MODULE_NAMES = frozenset(
     {
@@ -99,6 +105,8 @@ def type_name_problem(name: str) -> str | None:
         return "would shadow the Python builtin of that name"
     if name in _PYTHON_MODULE_NAMES or name in HELPER_NAMES:
         return "would shadow a name the generated code itself uses"
+    if name in PACKAGE_CONSTANTS:
+        return "would collide with the generated package's constant of that name"
     return None
 
 
@@ -107,8 +115,11 @@ def check_schema(schema: Schema) -> None:
     problems: list[str] = []
     declared: dict[str, str] = {}
 
-    def declare(name: str, what: str) -> None:
-        if name in declared:
+    def declare(name: str, what: str, *, derived: bool = False) -> None:
+        # A schema's own names were judged by type_name_problem; derived ones are not.
+        if derived and (name in PACKAGE_CONSTANTS or name in HELPER_NAMES):
+            problems.append(f"{what} would generate `{name}`, a name the package itself defines")
+        elif name in declared:
             problems.append(f"{what} collides with {declared[name]} (both generate `{name}`)")
         else:
             declared[name] = what
@@ -125,7 +136,8 @@ def check_schema(schema: Schema) -> None:
         if (why := type_name_problem(model.name)) is not None:
             problems.append(f"model {model.name!r} {why}")
         declare(model.name, f"model {model.name}")
-        declare(f"{model.name}Input", f"the create shape of model {model.name}")
+        declare(f"{model.name}Input", f"the create shape of model {model.name}", derived=True)
+        declare(f"{model.name}Update", f"the update shape of model {model.name}", derived=True)
         problems.extend(_comment_problems(model.documentation, f"comment on model {model.name}"))
         for field in model.fields:
             if not _FIELD_IDENTIFIER.match(field.name):

@@ -43,19 +43,21 @@ __all__ = ["PrismaBytes"]
 
 INIT_MODULE = '''\
 {header}
-"""Typed rows and create shapes of {upstream} {version}'s database schema.
+"""Typed rows, create and update shapes of {upstream} {version}'s database schema.
 
-    from nemoctl_models import LiteLLM_SpendLogs, LiteLLM_SpendLogsInput
+    from {package} import LiteLLM_SpendLogs, LiteLLM_SpendLogsInput, LiteLLM_SpendLogsUpdate
 
 ``<Model>`` is a row (what a SELECT returns); ``<Model>Input`` is the create shape,
-where columns with a database default may be left out.  Keys are Prisma field
+where columns with a database default may be left out; ``<Model>Update`` is the
+update shape, where every column may be left out (send
+``update.model_dump(exclude_unset=True)``).  Keys are Prisma field
 names; ``COLUMNS`` maps them to database column names where ``@map`` differs.
 """
 
 from __future__ import annotations
 
-from nemoctl_models._types import PrismaBytes
-from nemoctl_models.models import (
+from {package}._types import PrismaBytes
+from {package}.models import (
 {imports}
 )
 

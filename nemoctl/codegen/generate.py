@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from nemoctl.codegen.lock import LOCK_PATH, Lock, current_generators, read_lock, sha256_bytes
-from nemoctl.codegen.render import GENERATED_DIRS, OUTPUT_PATHS, SCHEMA_PATH, render_outputs
+from nemoctl.codegen.render import SCHEMA_PATH, generated_dirs, output_paths, render_outputs
 from nemoctl.config import Config, UpstreamConfig
 from nemoctl.pins import pinned_version
 
@@ -50,6 +50,9 @@ class GenerateResult:
     diff: str = ""
     duration_s: float = 0.0
     generators: dict[str, str] = field(default_factory=dict)
+    #: Things the user should know about the output (e.g. sacred fields whose
+    #: TypeScript type the ``bigint`` option changes).
+    notes: tuple[str, ...] = ()
 
     @property
     def stale(self) -> bool:
@@ -72,6 +75,7 @@ class GenerateResult:
             "diff": self.diff,
             "duration_s": round(self.duration_s, 3),
             "generators": dict(self.generators),
+            "notes": list(self.notes),
         }
 
 
@@ -91,6 +95,9 @@ def generate(
 
     current = lock is not None and _is_current(config, lock, up.package, version, generators)
     if current and not refetch and lock is not None:
+        notes: tuple[str, ...] = ()
+        if config.codegen.bigint != "number":
+            notes = _notes(config, output_path(config, SCHEMA_PATH).read_text(encoding="utf-8"))
         return GenerateResult(
             version=version,
             schema_sha256=lock.schema_sha256,
@@ -99,6 +106,7 @@ def generate(
             schema_source="none",
             duration_s=time.perf_counter() - started,
             generators=generators,
+            notes=notes,
         )
 
     text, wheel_sha256, source = _schema_text(config, lock, up, version, refetch=refetch)
@@ -108,6 +116,7 @@ def generate(
         wheel_sha256=wheel_sha256,
         upstream=up.name,
         package=up.package,
+        options=config.codegen,
     )
     changes, diff = compare_outputs(config, outputs)
     if not check:
@@ -122,7 +131,29 @@ def generate(
         diff=diff,
         duration_s=time.perf_counter() - started,
         generators=generators,
+        notes=_notes(config, text),
     )
+
+
+def _notes(config: Config, schema_text: str) -> tuple[str, ...]:
+    """Name the sacred fields whose TypeScript type the ``bigint`` option changes."""
+    mapping = config.codegen.bigint
+    if mapping == "number" or not config.sacred_fields_file.is_file():
+        return ()
+    from nemoctl.diff import load_sacred
+    from nemoctl.schema.parser import parse_text
+
+    schema = parse_text(schema_text, source=_display(config, output_path(config, SCHEMA_PATH)))
+    notes = []
+    for entry in load_sacred(config.sacred_fields_file).fields:
+        model = schema.model(entry.model)
+        f = model.field(entry.field) if model is not None else None
+        if f is not None and f.type == "BigInt":
+            notes.append(
+                f"sacred field {entry.model}.{entry.field} ({f.prisma_type}) is `{mapping}` "
+                f"in TypeScript, not `number` (bigint = {mapping!r}); its readers must expect it"
+            )
+    return tuple(notes)
 
 
 def output_path(config: Config, rel: str) -> Path:
@@ -144,11 +175,13 @@ def _is_current(
 ) -> bool:
     if (lock.package, lock.version, lock.generators) != (package, version, generators):
         return False
+    if lock.options != config.codegen.to_dict():
+        return False  # [tool.nemoctl.generate] changed since the outputs were rendered
     if output_path(config, LOCK_PATH).read_bytes() != lock.dumps():
         return False  # hand-edited or from another nemoctl: re-render to be sure
     expected = set(lock.outputs)
     # Only nemoctl's own paths: a lock naming anything else is not trusted (or read).
-    if expected != set(OUTPUT_PATHS) or _stray_files(config, expected):
+    if expected != set(output_paths(config.codegen)) or _stray_files(config, expected):
         return False
     for rel, digest in lock.outputs.items():
         try:
@@ -161,7 +194,7 @@ def _is_current(
 
 def _stray_files(config: Config, expected: set[str]) -> list[str]:
     stray: list[str] = []
-    for rel_dir in GENERATED_DIRS:
+    for rel_dir in (*generated_dirs(config.codegen), *_renamed_packages(config)):
         directory = output_path(config, rel_dir)
         if not directory.is_dir():
             continue
@@ -172,6 +205,24 @@ def _stray_files(config: Config, expected: set[str]) -> list[str]:
             if rel not in expected:
                 stray.append(rel)
     return stray
+
+
+def _renamed_packages(config: Config) -> list[str]:
+    """Packages nemoctl generated under an earlier ``python-package`` name (now stale)."""
+    base = output_path(config, "generated/python")
+    current = config.codegen.python_package
+    found = []
+    for init in sorted(base.glob("*/__init__.py")):
+        if init.parent.name == current:
+            continue
+        try:
+            with init.open("rb") as fh:
+                head = fh.read(64)
+        except OSError:
+            continue
+        if head.startswith(b"# Generated by `nemoctl generate`"):
+            found.append(f"generated/python/{init.parent.name}")
+    return found
 
 
 def _schema_text(
@@ -244,7 +295,30 @@ def write_outputs(
             _write_atomic(path, outputs[rel])
     for change in changes:
         if change.kind == "deleted":
-            (config.root / change.path).unlink(missing_ok=True)
+            path = config.root / change.path
+            path.unlink(missing_ok=True)
+            _prune_empty(path.parent, config.generated_dir)
+
+
+def _prune_empty(directory: Path, stop: Path) -> None:
+    """Remove directories emptied by deletions (a renamed package), up to ``stop``."""
+    import shutil
+
+    while directory != stop and directory.is_relative_to(stop):
+        try:
+            entries = list(directory.iterdir())
+        except OSError:
+            return
+        if any(e.name != "__pycache__" for e in entries):
+            return
+        # Only bytecode of the deleted modules is left.
+        for cache in entries:
+            shutil.rmtree(cache, ignore_errors=True)
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+        directory = directory.parent
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

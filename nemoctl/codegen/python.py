@@ -20,21 +20,24 @@ from pathlib import Path
 from typing import Any
 
 from nemoctl.codegen.jsonschema import JSON_VALUE
+from nemoctl.codegen.options import DEFAULT_PYTHON_PACKAGE
 from nemoctl.errors import NemoctlError
 
-PACKAGE = "nemoctl_models"
+#: The default import name of the generated package (``[tool.nemoctl.generate]``).
+PACKAGE = DEFAULT_PYTHON_PACKAGE
 #: The class the generator emits for the document root (then removed); a schema may
 #: not use this name (see ``_safety``), so it never collides with a model.
 ROOT_PLACEHOLDER = "NemoctlSchemaRoot"
 
-_CUSTOM_TYPES = {
-    "Json": "pydantic.JsonValue",
-    "Bytes": f"{PACKAGE}._types.PrismaBytes",
-}
 
-_ALLOWED_IMPORTS = frozenset(
-    {"__future__", "datetime", "decimal", "enum", "typing", "pydantic", f"{PACKAGE}._types"}
-)
+def _custom_types(package: str) -> dict[str, str]:
+    return {"Json": "pydantic.JsonValue", "Bytes": f"{package}._types.PrismaBytes"}
+
+
+def _allowed_imports(package: str) -> frozenset[str]:
+    return frozenset(
+        {"__future__", "datetime", "decimal", "enum", "typing", "pydantic", f"{package}._types"}
+    )
 
 
 class GeneratedCodeError(NemoctlError):
@@ -47,7 +50,7 @@ def generator_version() -> str:
     return version("datamodel-code-generator")
 
 
-def python_variant(contract: dict[str, Any]) -> dict[str, Any]:
+def python_variant(contract: dict[str, Any], package: str = PACKAGE) -> dict[str, Any]:
     """The contract with Json and Bytes pointed at their Python types."""
     # Only the definitions, under a fixed root title: the generator turns the root's
     # title into a placeholder class (removed afterwards), so no schema text goes there.
@@ -60,11 +63,11 @@ def python_variant(contract: dict[str, Any]) -> dict[str, Any]:
     del defs[JSON_VALUE]
     for definition in defs.values():
         for prop in definition.get("properties", {}).values():
-            _retarget(prop)
+            _retarget(prop, package)
     return doc
 
 
-def _retarget(node: dict[str, Any]) -> None:
+def _retarget(node: dict[str, Any], package: str) -> None:
     scalar = node.get("x-prisma-type", "").rstrip("?[]")
     items = node.get("items")
     if isinstance(items, dict):
@@ -74,11 +77,11 @@ def _retarget(node: dict[str, Any]) -> None:
         items.pop("maximum", None)
     for child in (node.get("items"), *node.get("anyOf", ())):
         if isinstance(child, dict):
-            _retarget_leaf(child, scalar)
-    _retarget_leaf(node, scalar)
+            _retarget_leaf(child, scalar, package)
+    _retarget_leaf(node, scalar, package)
 
 
-def _retarget_leaf(node: dict[str, Any], scalar: str) -> None:
+def _retarget_leaf(node: dict[str, Any], scalar: str, package: str) -> None:
     if node.get("$ref") == f"#/$defs/{JSON_VALUE}" or (
         scalar == "Bytes" and node.get("contentEncoding") == "base64"
     ):
@@ -86,16 +89,16 @@ def _retarget_leaf(node: dict[str, Any], scalar: str) -> None:
         nullable = isinstance(node.get("type"), list)
         for k in ("$ref", "type", "contentEncoding"):
             node.pop(k, None)
-        custom = {"customTypePath": _CUSTOM_TYPES[key]}
+        custom = {"customTypePath": _custom_types(package)[key]}
         if nullable:
             node["anyOf"] = [custom, {"type": "null"}]
         else:
             node.update(custom)
 
 
-def render_models(contract: dict[str, Any], *, header: str) -> str:
+def render_models(contract: dict[str, Any], *, header: str, package: str = PACKAGE) -> str:
     """``models.py``: every enum and model of ``contract`` as pydantic v2 code."""
-    variant = python_variant(contract)
+    variant = python_variant(contract, package)
     with tempfile.TemporaryDirectory(prefix="nemoctl-dcg-") as settings:
         # The builtin formatter reads line length, quote style and import grouping
         # from the nearest pyproject.toml (by default the working directory's): point
@@ -104,8 +107,8 @@ def render_models(contract: dict[str, Any], *, header: str) -> str:
         code = _run_generator(variant, header, Path(settings))
     if not isinstance(code, str):
         raise GeneratedCodeError("datamodel-code-generator returned several modules; expected one")
-    code = _drop_root_model(code)
-    verify_models(code, contract)
+    code = _enums_first(_drop_root_model(code), contract)
+    verify_models(code, contract, package=package)
     return code
 
 
@@ -166,6 +169,32 @@ def _drop_root_model(code: str) -> str:
     return code.rstrip("\n") + "\n"
 
 
+def _enums_first(code: str, contract: dict[str, Any]) -> str:
+    """Every enum class before every model class, each group in the generator's order.
+
+    The generator orders classes by name, so a model whose default is an enum member
+    (``role: UserRole = UserRole.ADMIN``) could precede ``UserRole`` and fail with
+    ``NameError`` at import: annotations are lazy, defaults are not.  Enums depend on
+    nothing and models only on enums, so this order is valid for every schema.
+    """
+    tree = ast.parse(code)
+    lines = code.split("\n")
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    tail = tree.body[tree.body.index(classes[0]) :] if classes else []
+    if not classes or not all(isinstance(n, ast.ClassDef) for n in tail):
+        return code  # anything else among the classes is left for verify_models to refuse
+    # A list, not a dict: a duplicated class must survive to be refused by verify_models.
+    blocks = [
+        (n.name, "\n".join(lines[n.lineno - 1 - len(n.decorator_list) : n.end_lineno]).rstrip())
+        for n in classes
+    ]
+    prefix = "\n".join(lines[: classes[0].lineno - 1 - len(classes[0].decorator_list)]).rstrip()
+    defs = contract["$defs"]
+    # Stable: within each group the generator's own order is kept.
+    ordered = sorted(blocks, key=lambda b: 0 if "enum" in defs.get(b[0], {}) else 1)
+    return prefix + "\n\n\n" + "\n\n\n".join(text for _, text in ordered) + "\n"
+
+
 def _drop_unused_imports(code: str, candidates: tuple[str, ...]) -> str:
     """Remove ``candidates`` from one-line ``from x import a, b`` lines when unused."""
     used = {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
@@ -182,7 +211,7 @@ def _drop_unused_imports(code: str, candidates: tuple[str, ...]) -> str:
     return re.sub(r"\n{3,}(?=from |import )", "\n\n", "\n".join(lines))
 
 
-def verify_models(code: str, contract: dict[str, Any]) -> None:
+def verify_models(code: str, contract: dict[str, Any], *, package: str = PACKAGE) -> None:
     """Check ``code`` declares exactly ``contract``'s types, fields and docstrings."""
     try:
         tree = ast.parse(code)
@@ -193,7 +222,7 @@ def verify_models(code: str, contract: dict[str, Any]) -> None:
     imported: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.ImportFrom):
-            if node.module not in _ALLOWED_IMPORTS:
+            if node.module not in _allowed_imports(package):
                 raise GeneratedCodeError(f"unexpected import from {node.module!r}")
             imported.update(alias.asname or alias.name for alias in node.names)
             continue

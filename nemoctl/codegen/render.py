@@ -7,34 +7,53 @@ same schema text, upstream version and generator versions give the same bytes.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from nemoctl.codegen import jsonschema, python, typescript
+from nemoctl.codegen import jsonschema, python, supabase, typescript
 from nemoctl.codegen._safety import check_schema
 from nemoctl.codegen._templates import INIT_MODULE, TYPES_MODULE
 from nemoctl.codegen.lock import LOCK_PATH, Lock, current_generators, sha256_bytes
+from nemoctl.codegen.options import DEFAULT_OPTIONS, CodegenOptions
 from nemoctl.errors import BadInputError
 from nemoctl.schema.model import Schema
 from nemoctl.schema.parser import parse_text
 
 SCHEMA_PATH = "schemas/schema.prisma"
 JSON_SCHEMA_PATH = "schemas/schema.json"
-PYTHON_DIR = "generated/python/nemoctl_models"
-TYPESCRIPT_PATH = "generated/typescript/index.d.ts"
+TYPESCRIPT_DIR = "generated/typescript"
+TYPESCRIPT_PATH = f"{TYPESCRIPT_DIR}/index.d.ts"
+DATABASE_PATH = supabase.DATABASE_PATH
 
-#: Every path ``render_outputs`` returns, except the lock itself.
-OUTPUT_PATHS = (
-    f"{PYTHON_DIR}/__init__.py",
-    f"{PYTHON_DIR}/_types.py",
-    f"{PYTHON_DIR}/models.py",
-    f"{PYTHON_DIR}/py.typed",
-    TYPESCRIPT_PATH,
-    JSON_SCHEMA_PATH,
-    SCHEMA_PATH,
-)
 
-#: Directories whose every file is generated (a file there not rendered is stale).
-GENERATED_DIRS = (PYTHON_DIR, "generated/typescript")
+def python_dir(options: CodegenOptions = DEFAULT_OPTIONS) -> str:
+    return f"generated/python/{options.python_package}"
+
+
+def output_paths(options: CodegenOptions = DEFAULT_OPTIONS) -> tuple[str, ...]:
+    """Every path ``render_outputs`` returns, except the lock itself."""
+    pkg = python_dir(options)
+    return (
+        f"{pkg}/__init__.py",
+        f"{pkg}/_types.py",
+        f"{pkg}/models.py",
+        f"{pkg}/py.typed",
+        DATABASE_PATH,
+        TYPESCRIPT_PATH,
+        JSON_SCHEMA_PATH,
+        SCHEMA_PATH,
+    )
+
+
+def generated_dirs(options: CodegenOptions = DEFAULT_OPTIONS) -> tuple[str, ...]:
+    """Directories whose every file is generated (a file there not rendered is stale)."""
+    return (python_dir(options), TYPESCRIPT_DIR)
+
+
+#: The default layout (``[tool.nemoctl.generate]`` unset).
+PYTHON_DIR = python_dir()
+OUTPUT_PATHS = output_paths()
+GENERATED_DIRS = generated_dirs()
 
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+!_-]{0,63}\Z")
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
@@ -48,8 +67,15 @@ def render_outputs(
     wheel_sha256: str | None,
     upstream: str = "litellm",
     package: str = "litellm",
+    options: CodegenOptions = DEFAULT_OPTIONS,
+    prove: bool = True,
 ) -> dict[str, bytes]:
-    """Repo-relative path -> bytes for the snapshot, JSON Schema, models, declarations, lock."""
+    """Repo-relative path -> bytes for the snapshot, JSON Schema, models, declarations, lock.
+
+    With ``prove`` (the default) the result is imported and type-checked in a
+    subprocess first (:mod:`nemoctl.codegen.proof`); only tests that run the same
+    checks themselves turn it off.
+    """
     for label, value, pattern in (
         ("upstream version", upstream_version, _VERSION),
         ("upstream name", upstream, _NAME),
@@ -79,14 +105,27 @@ def render_outputs(
         "// Do not edit: changes are overwritten; `nemoctl generate --check` fails on them.\n"
     )
 
+    pkg = python_dir(options)
+    name = options.python_package
+    # The TypeScript generator is a node subprocess: let it run while
+    # datamodel-code-generator works in this process (the two dominate the run time).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        declarations = pool.submit(
+            typescript.render_declarations, contract, header=ts_header, bigint=options.bigint
+        )
+        models = python.render_models(contract, header=py_header, package=name)
+        index_ts = declarations.result()
     outputs: dict[str, bytes] = {
         SCHEMA_PATH: schema_text.encode("utf-8"),
         JSON_SCHEMA_PATH: jsonschema.dumps(contract),
-        f"{PYTHON_DIR}/__init__.py": _init_module(schema, contract, py_header, upstream).encode(),
-        f"{PYTHON_DIR}/_types.py": TYPES_MODULE.format(header=py_header).encode(),
-        f"{PYTHON_DIR}/models.py": python.render_models(contract, header=py_header).encode(),
-        f"{PYTHON_DIR}/py.typed": b"",
-        TYPESCRIPT_PATH: typescript.render_declarations(contract, header=ts_header).encode(),
+        f"{pkg}/__init__.py": _init_module(schema, contract, py_header, upstream, name).encode(),
+        f"{pkg}/_types.py": TYPES_MODULE.format(header=py_header).encode(),
+        f"{pkg}/models.py": models.encode(),
+        f"{pkg}/py.typed": b"",
+        TYPESCRIPT_PATH: index_ts.encode(),
+        DATABASE_PATH: supabase.render_database(
+            schema, options, header=ts_header
+        ).encode(),
     }
     lock = Lock(
         upstream=upstream,
@@ -96,14 +135,40 @@ def render_outputs(
         schema_sha256=schema.sha256,
         generators=generators,
         outputs={path: sha256_bytes(data) for path, data in outputs.items()},
+        options=options.to_dict(),
     )
-    if sorted(outputs) != sorted(OUTPUT_PATHS):
-        raise python.GeneratedCodeError("rendered paths differ from OUTPUT_PATHS (a bug)")
+    if sorted(outputs) != sorted(output_paths(options)):
+        raise python.GeneratedCodeError("rendered paths differ from output_paths() (a bug)")
+    if prove:
+        from nemoctl.codegen.proof import prove as prove_outputs
+
+        prove_outputs(outputs, python_package=name)
     outputs[LOCK_PATH] = lock.dumps()
     return dict(sorted(outputs.items()))
 
 
-def _init_module(schema: Schema, contract: dict[str, Any], header: str, upstream: str) -> str:
+def verify_rendered(outputs: dict[str, bytes], options: CodegenOptions = DEFAULT_OPTIONS) -> bool:
+    """Whether ``outputs`` (e.g. read back from a cache) is a complete, consistent render.
+
+    Exactly the paths ``render_outputs`` returns for ``options``, and a lock that
+    records those options and the sha256 of every other file: a truncated, edited or
+    foreign entry is then re-rendered instead of being compared against.
+    """
+    from nemoctl.codegen.lock import LOCK_PATH, read_lock_bytes
+
+    if set(outputs) != {*output_paths(options), LOCK_PATH}:
+        return False
+    lock = read_lock_bytes(outputs[LOCK_PATH])
+    if lock is None or lock.options != options.to_dict():
+        return False
+    return lock.outputs == {
+        rel: sha256_bytes(data) for rel, data in outputs.items() if rel != LOCK_PATH
+    }
+
+
+def _init_module(
+    schema: Schema, contract: dict[str, Any], header: str, upstream: str, package: str
+) -> str:
     names = [n for n in contract["$defs"] if n != jsonschema.JSON_VALUE]
     columns = {
         m.name: {f.name: f.column for f in m.scalar_fields if f.column != f.name}
@@ -111,6 +176,7 @@ def _init_module(schema: Schema, contract: dict[str, Any], header: str, upstream
     }
     return INIT_MODULE.format(
         header=header,
+        package=package,
         upstream=upstream,
         version=contract["$id"].split(":")[3],
         schema_sha256=schema.sha256,

@@ -15,6 +15,7 @@ from typing import Any
 
 from nemoctl import _node
 from nemoctl.codegen.jsonschema import JSON_VALUE
+from nemoctl.codegen.options import BigIntMapping
 from nemoctl.codegen.python import GeneratedCodeError
 
 _NODE_DIR = Path(_node.__file__).parent
@@ -22,16 +23,34 @@ _NODE_DIR = Path(_node.__file__).parent
 #: Named scalar types: hovering a field in an editor shows why it has that type.
 _JSON_VALUE_TYPE = "null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }"
 
-PRELUDE = f'''\
+_BIGINT_DOCS = {
+    "number": (
+        "APIs send it as a JSON number and `JSON.parse`\n"
+        " * yields a `number`, exact only up to 2^53 - 1 (`Number.MAX_SAFE_INTEGER`); larger\n"
+        " * values arrive rounded. Parse with a lossless JSON parser when exactness matters."
+    ),
+    "string": (
+        "Typed as decimal text (`bigint = \"string\"`):\n"
+        " * exact at any size. Read it as text (`col::text` in SQL, a lossless JSON parser)\n"
+        " * and convert with `BigInt(value)` where arithmetic is needed."
+    ),
+    "bigint": (
+        "Typed as a JavaScript `bigint` (`bigint = \"bigint\"`):\n"
+        " * exact at any size, but `JSON.parse` never produces one; use a JSON parser that\n"
+        " * yields `bigint` for large integers (or convert with `BigInt(value)`)."
+    ),
+}
+
+
+def prelude(bigint: BigIntMapping = "number") -> str:
+    return f'''\
 /** Any JSON value: what a Prisma `Json` column holds. */
 export type JsonValue = {_JSON_VALUE_TYPE};
 
 /**
- * Prisma `BigInt` (64-bit integer). APIs send it as a JSON number and `JSON.parse`
- * yields a `number`, exact only up to 2^53 - 1 (`Number.MAX_SAFE_INTEGER`); larger
- * values arrive rounded. Parse with a lossless JSON parser when exactness matters.
+ * Prisma `BigInt` (64-bit integer). {_BIGINT_DOCS[bigint]}
  */
-export type PrismaBigInt = number;
+export type PrismaBigInt = {bigint};
 
 /** Prisma `DateTime`: an ISO 8601 string in JSON (convert with `new Date(value)`). */
 export type PrismaDateTime = string;
@@ -41,6 +60,9 @@ export type PrismaDecimal = string;
 
 /** Prisma `Bytes`: base64 text in JSON. */
 export type PrismaBytes = string;'''
+
+
+PRELUDE = prelude()
 PRELUDE_NAMES = [JSON_VALUE, "PrismaBigInt", "PrismaDateTime", "PrismaDecimal", "PrismaBytes"]
 
 _NAMED_SCALARS = {
@@ -66,32 +88,59 @@ def escape_jsdoc(text: str) -> str:
     return text.replace("*/", "*\\/")
 
 
-def ts_definitions(contract: dict[str, Any]) -> list[dict[str, Any]]:
-    """One self-contained schema per enum and model, references turned into names."""
+def ts_definitions(contract: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """One self-contained schema per enum and model, and the placeholder -> name map.
+
+    Type and property names reach json-schema-to-typescript as neutral placeholders
+    (``NemoctlType3``, ``nemoctlProp0``): it renames types it finds unusual (``user``
+    becomes ``User``) and reads properties through ``hasOwnProperty``, so a schema's
+    own names could change or break the output.  The node side maps them back.
+    """
+    names = [n for n in contract["$defs"] if n != JSON_VALUE]
+    type_names = {name: f"NemoctlType{i}" for i, name in enumerate(names)}
+    placeholders = {v: k for k, v in type_names.items()}
     out: list[dict[str, Any]] = []
     for name, definition in contract["$defs"].items():
         if name == JSON_VALUE:
             continue
-        schema = _strip(copy.deepcopy(definition))
+        schema = _strip(copy.deepcopy(definition), type_names)
+        schema["title"] = type_names[name]
         props = list(definition["properties"]) if "properties" in definition else None
-        out.append({"name": name, "schema": schema, "properties": props})
-    return out
+        if props is not None:
+            # Numbered across all definitions: each placeholder maps back to one name.
+            first = sum(1 for k in placeholders if k.startswith("nemoctlProp"))
+            prop_names = {p: f"nemoctlProp{first + i}" for i, p in enumerate(props)}
+            placeholders.update({v: k for k, v in prop_names.items()})
+            schema["properties"] = {prop_names[k]: v for k, v in schema["properties"].items()}
+            schema["required"] = [prop_names[k] for k in schema.get("required", [])]
+        out.append(
+            {"name": name, "compileName": type_names[name], "schema": schema, "properties": props}
+        )
+    return out, placeholders
 
 
-def _strip(node: Any) -> Any:
+def _strip(node: Any, type_names: dict[str, str]) -> Any:
     """Drop annotations, escape comments and name scalar types, recursively."""
     if isinstance(node, list):
-        return [_strip(x) for x in node]
+        return [_strip(x, type_names) for x in node]
     if not isinstance(node, dict):
         return node
-    if "properties" in node:
-        node["properties"] = {k: _property(v) for k, v in node["properties"].items()}
-    result = {k: _strip(v) for k, v in node.items() if not k.startswith("x-") and k != "default"}
+    result: dict[str, Any] = {}
+    for k, v in node.items():
+        if k.startswith("x-") or k == "default":
+            continue
+        if k == "properties":
+            # The keys here are column names, not schema keywords: a column named
+            # `default` is kept (the hypothesis test found it dropped).
+            result[k] = {name: _strip(_property(p), type_names) for name, p in v.items()}
+        else:
+            result[k] = _strip(v, type_names)
     if isinstance(result.get("description"), str):
         result["description"] = escape_jsdoc(result["description"])
     ref = result.pop("$ref", None)
     if isinstance(ref, str):
-        result["tsType"] = ref.rsplit("/", 1)[-1]
+        target = ref.rsplit("/", 1)[-1]
+        result["tsType"] = type_names.get(target, target)
     return result
 
 
@@ -109,13 +158,17 @@ def _property(prop: dict[str, Any]) -> dict[str, Any]:
     return {**kept, **leaf}
 
 
-def render_declarations(contract: dict[str, Any], *, header: str) -> str:
+def render_declarations(
+    contract: dict[str, Any], *, header: str, bigint: BigIntMapping = "number"
+) -> str:
+    definitions, placeholders = ts_definitions(contract)
     reply = _node.run_script(
         "gen_typescript.js",
         {
-            "definitions": ts_definitions(contract),
-            "prelude": PRELUDE,
+            "definitions": definitions,
+            "prelude": prelude(bigint),
             "preludeNames": PRELUDE_NAMES,
+            "placeholders": placeholders,
         },
     )
     if not reply.get("ok"):

@@ -14,6 +14,12 @@ def to_json(result: GenerateResult) -> str:
 
 
 def render_human(result: GenerateResult, console: Console) -> None:
+    _render_result(result, console)
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False)
+
+
+def _render_result(result: GenerateResult, console: Console) -> None:
     took = f"{result.duration_s:.2f} s"
     if result.noop:
         console.print(f"up to date: {result.version} (no-op, {took})", markup=False)

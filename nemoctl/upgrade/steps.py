@@ -239,7 +239,8 @@ def render_generated(
     from nemoctl.codegen import render_outputs
 
     outputs = render_outputs(
-        schema.text, upstream_version=version, wheel_sha256=schema.wheel_sha256
+        schema.text, upstream_version=version, wheel_sha256=schema.wheel_sha256,
+        options=config.codegen,
     )
     return {output_path(config, rel): data for rel, data in outputs.items()}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,19 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out: dict[str, Path] = {}
     for version in VERSIONS:
         sha = PINNED_WHEEL_SHA256 if version == PINNED else None
-        outputs = render_outputs(schema_text(version), upstream_version=version, wheel_sha256=sha)
+        # The tests import and compile these themselves; the built-in proof is covered
+        # by tests/codegen/test_proof.py.
+        outputs = render_outputs(
+            schema_text(version), upstream_version=version, wheel_sha256=sha, prove=False
+        )
         out[version] = write_outputs(tmp_path_factory.mktemp(f"gen-{version}"), outputs)
     return out
+
+
+@pytest.fixture(scope="module")
+def no_remembered_proofs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Successful proofs are cached by output bytes; these tests must prove every time."""
+    proofs = tmp_path_factory.mktemp("proof-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("nemoctl.codegen.proof.cache_dir", lambda: proofs)
+        yield

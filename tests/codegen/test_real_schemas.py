@@ -42,6 +42,7 @@ def test_every_model_and_enum_keeps_its_name(rendered: dict[str, Path], version:
     contract = json.loads((root / "schemas/schema.json").read_text())
     assert contract["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     expected = {m.name for m in schema.models} | {f"{m.name}Input" for m in schema.models}
+    expected |= {f"{m.name}Update" for m in schema.models}
     expected |= {e.name for e in schema.enums}
     assert set(contract["$defs"]) == expected | {"JsonValue"}
 

@@ -13,6 +13,7 @@ import tomlkit
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from nemoctl.codegen.options import python_package_problem
 from nemoctl.config import load_config, parse_table
 from nemoctl.errors import BadInputError, ConfigError
 from nemoctl.sanitize import has_controls
@@ -31,7 +32,8 @@ _VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
                        max_leaves=6)
 _KEYS = st.sampled_from([
     "schemas-dir", "generated-dir", "minimum-release-age", "missing-upload-time",
-    "advisories", "fail-on", "rules", "upstreams", "contracts", "redact", "unknown-key",
+    "advisories", "fail-on", "rules", "upstreams", "contracts", "redact", "generate",
+    "unknown-key",
 ])
 _GOOD = {
     "schemas-dir": st.sampled_from(["schemas", "db/schemas", "../up", "/abs", ""]),
@@ -48,6 +50,12 @@ _GOOD = {
     "contracts": st.fixed_dictionaries({}, optional={
         "command": st.sampled_from(["pytest -q", ["python", "x.py"], [], 5, [1]]),
         "comand": st.just("x"),
+    }),
+    "generate": st.fixed_dictionaries({}, optional={
+        "python-package": st.sampled_from(["gateway_models", "json", "Bad-Name", "class", 5]),
+        "supabase-schema": st.sampled_from(["public", "api", "Public Schema", ""]),
+        "bigint": st.sampled_from(["number", "string", "bigint", "float", 5]),
+        "big-int": st.just("x"),
     }),
 }
 
@@ -84,6 +92,8 @@ def test_any_config_loads_or_is_refused_naming_the_key(table: dict[str, Any],
         for up in config.upstreams.values():
             assert all(isinstance(e, str) and " " not in e for e in up.extras)
             assert " " not in up.package and ";" not in up.package
+        assert python_package_problem(config.codegen.python_package) is None
+        assert config.codegen.bigint in ("number", "string", "bigint")
 
 
 @pytest.mark.parametrize("table,message", [
