@@ -152,3 +152,11 @@ class TypecheckFailedError(NemoctlError):
     """``[tool.nemoctl.impact] typecheck`` failed against the regenerated types."""
 
     exit_code = ExitCode.TYPECHECK_FAILED
+
+
+class UnprotectedError(ConfigError):
+    """No schema snapshot or no sacred fields, and ``--allow-unprotected`` not given."""
+
+
+class InitConflictError(BadInputError):
+    """``nemoctl init`` would overwrite a file that differs; nothing was written."""

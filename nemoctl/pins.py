@@ -2,7 +2,8 @@
 
 A pin can live in PEP 621 ``[project].dependencies`` and optional dependencies,
 PEP 735 ``[dependency-groups]``, Poetry's ``[tool.poetry.*dependencies]`` tables,
-or a ``requirements*.txt`` file next to ``pyproject.toml``.  Reading is here;
+or a ``requirements*.txt`` file next to ``pyproject.toml`` (and a pip-tools
+``requirements*.in``, the input its ``.txt`` is compiled from).  Reading is here;
 editing (format-preserving, with tomlkit) is in :mod:`nemoctl.upgrade.bump`.
 """
 
@@ -47,11 +48,24 @@ def exact_version(requirement: Requirement) -> str | None:
     return specs[0].version
 
 
+REQUIREMENT_PATTERNS = ("requirements*.txt", "requirements*.in")
+
+
+def _is_requirements_name(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in REQUIREMENT_PATTERNS)
+
+
+def requirement_files(root: Path) -> list[Path]:
+    """The ``requirements*.txt`` and pip-tools ``requirements*.in`` files at ``root``."""
+    found = {p for pattern in REQUIREMENT_PATTERNS for p in root.glob(pattern) if p.is_file()}
+    return sorted(found)
+
+
 def find_pins(root: Path, package: str) -> list[Pin]:
     """Every exact pin of ``package`` in the project at ``root``, in file order."""
     read_pyproject(root / "pyproject.toml")  # a clear error for a missing or broken file
     texts = {"pyproject.toml": read_text(root / "pyproject.toml")}
-    for req_file in sorted(root.glob("requirements*.txt")):
+    for req_file in requirement_files(root):
         texts[req_file.name] = read_text(req_file)
     return find_pins_in_text(texts, package)
 
@@ -59,8 +73,8 @@ def find_pins(root: Path, package: str) -> list[Pin]:
 def find_pins_in_text(texts: Mapping[str, str], package: str) -> list[Pin]:
     """Like :func:`find_pins`, over file texts keyed by file name (e.g. read from git).
 
-    ``texts`` holds ``pyproject.toml`` and any ``requirements*.txt``; other names are
-    ignored, so a caller may pass every file of a directory.
+    ``texts`` holds ``pyproject.toml`` and any ``requirements*.txt`` / ``.in``; other
+    names are ignored, so a caller may pass every file of a directory.
     """
     want = canonicalize_name(package)
     try:
@@ -111,7 +125,7 @@ def find_pins_in_text(texts: Mapping[str, str], package: str) -> list[Pin]:
             if isinstance(raw, str) and (m := _POETRY_EXACT.match(raw.strip())):
                 pins.append(Pin(package, m.group(1), f"pyproject.toml:{where}.{name}", raw))
 
-    req_names = sorted(n for n in texts if fnmatch.fnmatch(n, "requirements*.txt"))
+    req_names = sorted(n for n in texts if _is_requirements_name(n))
     for req_name in req_names:
         for lineno, line in enumerate(texts[req_name].splitlines(), 1):
             stripped = line.split("#", 1)[0].strip().rstrip("\\").strip()

@@ -288,14 +288,14 @@ def _blob_text(commit: git.Commit, path: PurePosixPath) -> str | None:
 
 
 def _pin_texts(commit: git.Commit, project: PurePosixPath) -> dict[str, str]:
-    """``pyproject.toml`` and ``requirements*.txt`` of the project directory at ``commit``."""
+    """``pyproject.toml`` and ``requirements*.txt`` / ``.in`` of the project at ``commit``."""
     try:
         tree = commit.tree if str(project) in ("", ".") else commit.tree / project.as_posix()
     except KeyError:
         return {}
     texts: dict[str, str] = {}
     for item in tree.blobs:
-        if item.name == "pyproject.toml" or re.fullmatch(r"requirements.*\.txt", item.name):
+        if item.name == "pyproject.toml" or re.fullmatch(r"requirements.*\.(?:txt|in)", item.name):
             try:
                 texts[item.name] = item.data_stream.read().decode("utf-8")
             except UnicodeDecodeError:

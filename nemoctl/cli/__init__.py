@@ -22,8 +22,10 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-_COMMAND_MODULES = ("diff", "schema", "generate", "check", "upgrade", "ci", "contracts", "db",
-                    "migrations", "impact")
+_COMMAND_MODULES = (
+    "init", "diff", "schema", "generate", "check", "upgrade", "ci", "contracts", "db",
+    "migrations", "impact",
+)
 
 
 def _version(value: bool) -> None:
