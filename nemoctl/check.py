@@ -6,6 +6,8 @@ Checked, without fetching any schema (the snapshot and ``lock.json`` are the tru
 - **generated** — every file codegen produces from the snapshot is committed byte for
   byte, and no generated file is left over from a removed model;
 - **sacred** — every ``sacred_fields.toml`` entry exists, with its type, in the snapshot;
+- **requirements** — every ``requirements*.txt`` resolves exactly as pinned (``uv pip
+  compile`` against pip's configured indexes; with ``offline``, from uv's cache only);
 - **supply-chain** — the pinned wheel still hashes to what the lock recorded (the
   project lockfile's hashes, the cached wheel; the index only when the wheel is not
   cached and not ``offline``), and no advisory matches a pinned version.
@@ -26,7 +28,7 @@ from nemoctl.config import Config, UpstreamConfig, cache_dir, read_text
 from nemoctl.errors import ExitCode, NemoctlError
 from nemoctl.pins import pinned_version
 
-CHECKS = ("lock", "generated", "sacred", "supply-chain")
+CHECKS = ("lock", "generated", "sacred", "supply-chain", "requirements")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,15 +106,24 @@ def run_check(
     upstream_name: str = "litellm",
     skip: Iterable[str] = (),
     offline: bool = False,
+    allow_unprotected: bool = False,
 ) -> CheckReport:
-    """Run every check (minus ``skip``) for one upstream and collect the problems."""
+    """Run every check (minus ``skip``) for one upstream and collect the problems.
+
+    Without a snapshot or sacred fields this raises UnprotectedError (exit 2), unless
+    ``allow_unprotected``: then the sacred check is skipped as "no sacred fields".
+    """
+    from nemoctl.adopt.protection import require_protection
+
     upstream = config.upstream(upstream_name)
+    require_protection(config, allow_unprotected=allow_unprotected)
     state = _State(config, upstream, offline=offline)
     checks: dict[str, Callable[[_State], str]] = {
         "lock": _check_lock,
         "generated": _check_generated,
         "sacred": _check_sacred,
         "supply-chain": _check_supply_chain,
+        "requirements": _check_requirements,
     }
     skipped = set(skip)
     items = []
@@ -291,14 +302,17 @@ def _check_generated(state: _State) -> str:
 
 
 def _check_sacred(state: _State) -> str:
+    from nemoctl.adopt.protection import NO_SACRED
     from nemoctl.diff import check_sacred, load_sacred
     from nemoctl.schema.parser import parse_text
 
     sacred_file = state.config.sacred_fields_file
     if not sacred_file.is_file():
-        raise _Skip(f"no {state._rel(sacred_file)}")
+        raise _Skip(f"{NO_SACRED} (no {state._rel(sacred_file)}; --allow-unprotected)")
     snapshot = parse_text(state.need_snapshot(), source=state._rel(state.snapshot_path))
     statuses = check_sacred(snapshot, load_sacred(sacred_file))
+    if not statuses:
+        raise _Skip(f"{NO_SACRED} ({state._rel(sacred_file)} has no entries; --allow-unprotected)")
     broken = [s for s in statuses if s.blocking]
     if broken:
         raise _Problems(
@@ -335,3 +349,17 @@ def _check_supply_chain(state: _State) -> str:
 def _describe(item: Any) -> str:
     describe = getattr(item, "describe", None)
     return str(describe()) if callable(describe) else str(item)
+
+
+def _check_requirements(state: _State) -> str:
+    from nemoctl.upgrade.requirements import check_requirements
+    from nemoctl.upgrade.steps import project_python
+
+    problems, checked = check_requirements(
+        state.config.root, python=project_python(state.config), offline=state.offline
+    )
+    if not checked:
+        raise _Skip("no requirements*.txt")
+    if problems:
+        raise _Problems(problems)
+    return f"{', '.join(checked)} resolve{'s' if len(checked) == 1 else ''} as pinned"

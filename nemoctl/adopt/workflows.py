@@ -57,14 +57,15 @@ def _yaml_list(items: list[str], indent: int) -> str:
 
 def dependabot(ctx: WorkflowContext) -> str:
     directory = "/" + ctx.project_dir
+    kind, ecosystem = ctx.detection.kind, ctx.detection.ecosystem
     return f"""\
 # Written by `nemoctl init --ci github`.  Dependabot opens the LiteLLM bump PRs that
 # `nemoctl ci` verifies (.github/workflows/nemoctl-ci.yml).
 version: 2
 updates:
-  # This project is a {ctx.detection.kind} project: dependabot's "{ctx.detection.ecosystem}" ecosystem
+  # This is a {kind} project: dependabot's "{ecosystem}" ecosystem
   # updates its pins{' and lockfile' if ctx.detection.lockfile else ''}.
-  - package-ecosystem: "{ctx.detection.ecosystem}"
+  - package-ecosystem: "{ecosystem}"
     directory: "{directory}"
     schedule:
       interval: "daily"

@@ -116,10 +116,18 @@ def run_ci(
     head: str | None = None,
     write: bool = False,
     contracts: bool = True,
+    allow_unprotected: bool = False,
 ) -> CiResult:
-    """Detect the PR's pin changes and verify each changed upstream at the head's pin."""
+    """Detect the PR's pin changes and verify each changed upstream at the head's pin.
+
+    Without a snapshot or sacred fields this raises UnprotectedError (exit 2), unless
+    ``allow_unprotected``; then the notes say so.
+    """
+    from nemoctl.adopt.protection import require_protection
+
+    unprotected = require_protection(config, allow_unprotected=allow_unprotected)
     changes = detect_changes(config, base=base, head=head)
-    notes = list(_evidence_notes(config, changes))
+    notes = [*unprotected, *_evidence_notes(config, changes)]
     if write and changes.changed:
         _require_head_checked_out(config, changes)
 
@@ -161,7 +169,9 @@ def run_ci(
         # must still leave them consistent with the (unchanged) pin.
         from nemoctl.check import run_check
 
-        consistency = run_check(config, skip=["supply-chain"]).problems
+        consistency = run_check(
+            config, skip=["supply-chain"], allow_unprotected=True  # gated above
+        ).problems
         if consistency:
             codes.append(ExitCode.FINDINGS)
     exit_code = next((c for c in _SEVERITY if c in codes), ExitCode.OK)

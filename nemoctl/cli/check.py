@@ -13,12 +13,17 @@ def register(app: typer.Typer) -> None:
         upstream: str = typer.Option("litellm", "--upstream", help="Configured upstream name."),
         skip: list[str] = typer.Option(
             [], "--skip", metavar="CHECK",
-            help="Skip a check: lock, generated, sacred, supply-chain (repeatable).",
+            help="Skip a check: lock, generated, sacred, supply-chain, requirements "
+            "(repeatable).",
         ),
         offline: bool = typer.Option(
             False, "--offline", help="Never ask the index (a cold wheel cache is not checked)."
         ),
         output: str = typer.Option("text", "--format", help="text | json | github"),
+        allow_unprotected: bool = typer.Option(
+            False, "--allow-unprotected",
+            help="Check a project without a snapshot or sacred fields (else exit 2).",
+        ),
         project: Path = typer.Option(
             None, "--project", metavar="DIR", help="Project directory (default: search upwards)."
         ),
@@ -38,7 +43,8 @@ def register(app: typer.Typer) -> None:
                 f"unknown check(s) for --skip: {', '.join(unknown)} (known: {', '.join(CHECKS)})"
             )
         report = run_check(
-            load_config(project), upstream_name=upstream, skip=skip, offline=offline
+            load_config(project), upstream_name=upstream, skip=skip, offline=offline,
+            allow_unprotected=allow_unprotected,
         )
         if output == "json":
             typer.echo(to_json(report))

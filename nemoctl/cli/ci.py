@@ -32,6 +32,10 @@ def register(app: typer.Typer) -> None:
             help="Print GitHub workflow annotations (default: when GITHUB_ACTIONS is set).",
         ),
         output: str = typer.Option("text", "--format", help="text | markdown | json"),
+        allow_unprotected: bool = typer.Option(
+            False, "--allow-unprotected",
+            help="Verify a project without a snapshot or sacred fields (else exit 2).",
+        ),
         project: Path = typer.Option(
             None, "--project", metavar="DIR", help="Project directory (default: search upwards)."
         ),
@@ -48,7 +52,8 @@ def register(app: typer.Typer) -> None:
         if output not in ("text", "markdown", "json"):
             raise BadInputError(f"--format must be text, markdown or json, not {output!r}")
         config = load_config(project)
-        result = run_ci(config, base=base, head=head, write=write, contracts=not skip_contracts)
+        result = run_ci(config, base=base, head=head, write=write, contracts=not skip_contracts,
+                        allow_unprotected=allow_unprotected)
         published = publish(result, report_file=report_file)
         show_annotations = annotations if annotations is not None else bool(
             os.environ.get("GITHUB_ACTIONS")

@@ -40,6 +40,10 @@ def upgrade(
         True, "--contracts/--no-contracts",
         help="Run the contract gate (default). --no-contracts is unsafe and is recorded.",
     ),
+    allow_unprotected: bool = typer.Option(
+        False, "--allow-unprotected",
+        help="Run without a schema snapshot or sacred fields (else exit 2: run `nemoctl init`).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress; errors only."),
     recover: bool = typer.Option(
         False, "--recover", help="Restore the files of an interrupted upgrade, then exit."
@@ -64,7 +68,7 @@ def upgrade(
     options = UpgradeOptions(
         version=version, upstream=upstream, dry_run=dry_run, allow_dirty=allow_dirty,
         allow_downgrade=allow_downgrade, allow_yanked=allow_yanked, commit=commit,
-        branch=branch, contracts=contracts,
+        branch=branch, contracts=contracts, allow_unprotected=allow_unprotected,
     )
     show_progress = not (quiet or as_json)
     progress = ProgressPrinter(console(stderr=True)) if show_progress else None

@@ -54,6 +54,8 @@ def render_human(report: UpgradeReport, console: Console) -> None:
         sacred = report.schema.get("sacred") or []
         broken = [f"{s['model']}.{s['field']}" for s in sacred if s.get("blocking")]
         state = f"[red]broken: {escape(', '.join(broken))}[/]" if broken else "[green]intact[/]"
+        if not sacred:  # only with --allow-unprotected: say so, never "0/0 intact"
+            state = "[yellow]none: no sacred fields, nothing the product reads is guarded[/]"
         console.print(f"  sacred fields: {len(sacred) - len(broken)}/{len(sacred)} {state}")
     if report.migration_report is not None:
         from nemoctl.render.migrations import render_human as render_migrations

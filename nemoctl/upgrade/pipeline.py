@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from nemoctl.adopt.protection import require_protection
 from nemoctl.config import Config, UpstreamConfig, load_config
 from nemoctl.errors import (
     BadInputError,
@@ -27,7 +28,7 @@ from nemoctl.errors import (
     ResolutionError,
 )
 from nemoctl.migrations.gate import migration_gate
-from nemoctl.pins import pinned_version
+from nemoctl.pins import pinned_version, requirement_files
 from nemoctl.upgrade import _git
 from nemoctl.upgrade._run import ProgressFn, _Run
 from nemoctl.upgrade.bump import coupled_versions, plan_bump
@@ -35,6 +36,7 @@ from nemoctl.upgrade.contracts_gate import run_gate
 from nemoctl.upgrade.lock import repo_lock
 from nemoctl.upgrade.lockfile import LOCKFILES, lock_command, refresh_lockfile
 from nemoctl.upgrade.report import UpgradeReport
+from nemoctl.upgrade.requirements import apply_requirements_sync
 from nemoctl.upgrade.steps import (
     SchemaStep,
     _rel,
@@ -76,6 +78,8 @@ class UpgradeOptions:
     branch: str | None = None
     #: Run the contract gate.  Turning it off is unsafe and is stated in the report and commit.
     contracts: bool = True
+    #: Run without a schema snapshot or sacred fields (stated in the report's warnings).
+    allow_unprotected: bool = False
 
 
 
@@ -130,6 +134,7 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
     f = run.fields
     with run.step("preflight") as note:
         check_tree(config, allow_dirty=options.allow_dirty, need_git=options.commit)
+        run.warnings.extend(require_protection(config, allow_unprotected=options.allow_unprotected))
         current = pinned_version(config.root, upstream.package)
         f["from_version"] = current
         target = check_target(current, options.version, allow_downgrade=options.allow_downgrade)
@@ -191,7 +196,7 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
         return
 
     scope_files = [config.pyproject, *(config.root / n for n in LOCKFILES),
-                   *sorted(config.root.glob("requirements*.txt"))]
+                   *requirement_files(config.root)]
     txn = Transaction(
         config.root, files=scope_files, dirs=[config.schemas_dir, config.generated_dir],
         label=f"upgrade {upstream.package} {current} -> {version}",
@@ -225,6 +230,7 @@ def _transactional_steps(
             note["detail"] = refreshed.path or "no lockfile"
             if not refreshed.path:
                 note["status"] = "skipped"
+            apply_requirements_sync(config, txn, targets, f, note)  # requirements*.txt too
 
         with run.step("regenerate") as note:
             outputs = render_generated(config, schema, version)

@@ -293,7 +293,7 @@ def commit_message(report_fields: dict[str, Any], run: _Run, old: str, new: str)
 def _sacred_summary(report: Any) -> str:
     statuses = list(getattr(report, "sacred", ()))
     if not statuses:
-        return "none configured"
+        return "no sacred fields"
     broken = sum(1 for s in statuses if _sacred_broken(s))
     return f"{len(statuses) - broken}/{len(statuses)} intact"
 
