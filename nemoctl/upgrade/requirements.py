@@ -89,6 +89,18 @@ def _compile(
         raise ToolchainError(f"uv pip compile did not finish within {timeout:.0f} s") from None
 
 
+def _reason(stderr: str) -> str:
+    """One line on why uv could not resolve: its own "Because ..." sentence when it has one."""
+    _missing, reason = explain_failure(stderr)
+    if "No solution found" in reason:
+        text = " ".join(stderr.split())
+        start = text.find("Because")
+        if start >= 0:
+            end = text.find("unsatisfiable", start)
+            return text[start:end + len("unsatisfiable") if end >= 0 else start + 400]
+    return reason
+
+
 def _pins(text: str) -> dict[str, tuple[str, str]]:
     """canonical name -> (version, line) of every exact pin in a requirements text."""
     found: dict[str, tuple[str, str]] = {}
@@ -160,7 +172,7 @@ def _regenerate(root: Path, source: Path, target: Path, *, python: str,
             "--python-version", python, *indexes.uv_args(), *flags]
     proc = _compile(args, root=root)
     if proc.returncode != 0:
-        _missing, reason = explain_failure(proc.stderr)
+        reason = _reason(proc.stderr)
         raise ResolutionError(
             f"regenerating {target.name} from {source.name} failed: {reason}",
             hint=f"the new pins conflict with another requirement in {source.name}",
@@ -192,7 +204,7 @@ def _reresolved(root: Path, path: Path, *, keep: set[str], python: str,
     proc = _compile([str(source), "--output-file", str(preferences), "--no-header", "--quiet",
                      "--no-annotate", "--python-version", python, *indexes.uv_args()], root=root)
     if proc.returncode != 0:
-        _missing, reason = explain_failure(proc.stderr)
+        reason = _reason(proc.stderr)
         raise ResolutionError(
             f"{path.name} does not resolve with the new pins: {reason}",
             hint=f"another requirement in {path.name} conflicts with the new version",
@@ -258,7 +270,7 @@ def check_requirements(root: Path, *, python: str, offline: bool,
         proc = _compile(args, root=root)
         checked.append(path.name)
         if proc.returncode != 0:
-            _missing, reason = explain_failure(proc.stderr)
+            reason = _reason(proc.stderr)
             if offline and "network was disabled" in proc.stderr:
                 reason += " (offline: uv's cache lacks it; run without --offline once)"
             problems.append(f"{path.name} does not resolve as pinned: {reason}")
