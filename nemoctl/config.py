@@ -224,7 +224,11 @@ def find_project_root(start: Path | None = None) -> Path:
     for candidate in (here, *here.parents):
         if (candidate / "pyproject.toml").is_file():
             return candidate
-    raise ConfigError(f"no pyproject.toml found in {here} or any parent directory")
+    raise ConfigError(
+        f"no pyproject.toml found in {here} or any parent directory",
+        hint="in a project that pins LiteLLM in requirements*.txt, run `nemoctl init`: "
+        "it creates a minimal pyproject.toml holding [tool.nemoctl]",
+    )
 
 
 def read_text(path: Path) -> str:

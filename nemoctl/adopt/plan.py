@@ -124,8 +124,7 @@ def _pyproject(root: Path, detection: Detection) -> tuple[PlannedFile, bool]:
     path = root / "pyproject.toml"
     if not path.is_file():
         data = (MINIMAL_PYPROJECT_HEAD + _table_text(detection)).encode()
-        return PlannedFile("pyproject.toml", "create",
-                           "no pyproject.toml here: created one holding only [tool.nemoctl]",
+        return PlannedFile("pyproject.toml", "create", "holds only [tool.nemoctl]",
                            data), False
     original = path.read_text(encoding="utf-8")
     doc = tomlkit.parse(original)

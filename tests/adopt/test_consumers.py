@@ -66,6 +66,7 @@ def test_init_then_a_committed_upgrade(
         in init.stdout
     if kind == "requirements":
         assert "no pyproject.toml here: created one holding only [tool.nemoctl]" in init.stdout
+        assert "[project]" not in repo.read("pyproject.toml")
     assert "next:" in init.stdout and "nemoctl upgrade litellm latest --dry-run" in init.stdout
     for rel in ("schemas/schema.prisma", "schemas/lock.json", "schemas/schema.json",
                 "generated/python/nemoctl_models/__init__.py",
