@@ -127,27 +127,39 @@ def _pyproject(root: Path, detection: Detection) -> tuple[PlannedFile, bool]:
         return PlannedFile("pyproject.toml", "create", "holds only [tool.nemoctl]",
                            data), False
     original = path.read_text(encoding="utf-8")
-    doc = tomlkit.parse(original)
+    try:
+        doc = tomlkit.parse(original)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
     tool = doc.get("tool")
     if isinstance(tool, dict) and "nemoctl" in tool:
         return PlannedFile("pyproject.toml", "kept", "[tool.nemoctl] exists: yours"), True
-    # Appended as text (tomlkit keeps everything above byte-identical); parsed back
-    # to prove the file is still valid TOML with the table where nemoctl reads it.
-    sep = "" if original.endswith("\n\n") else ("\n" if original.endswith("\n") else "\n\n")
-    if not original:
-        sep = ""
-    updated = original + sep + _table_text(detection)
+    updated = append_nemoctl_table(original, _table_text(detection), source=str(path))
+    return PlannedFile("pyproject.toml", "update", "added [tool.nemoctl]",
+                       updated.encode()), False
+
+
+def append_nemoctl_table(original: str, table: str, *, source: str = "pyproject.toml") -> str:
+    """``original`` + ``table``: every byte above stays as it was.
+
+    Appended as text rather than through tomlkit's document model, so comments,
+    whitespace and key order above are untouched by construction; parsed back to prove
+    the result is valid TOML with ``[tool.nemoctl]`` where nemoctl reads it.
+    """
+    sep = "" if not original or original.endswith("\n\n") else (
+        "\n" if original.endswith("\n") else "\n\n")
+    updated = original + sep + table
     try:
         parsed = tomllib.loads(updated)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
-            f"cannot append [tool.nemoctl] to {path}: {exc}",
+            f"cannot append [tool.nemoctl] to {source}: {exc}",
             hint="add the table by hand (see docs/config.md), then run nemoctl init again",
         ) from None
-    if "nemoctl" not in parsed.get("tool", {}):
-        raise ConfigError(f"cannot add [tool.nemoctl] to {path}")
-    return PlannedFile("pyproject.toml", "update", "added [tool.nemoctl]",
-                       updated.encode()), False
+    tool = parsed.get("tool", {})
+    if not isinstance(tool, dict) or "nemoctl" not in tool:
+        raise ConfigError(f"cannot add [tool.nemoctl] to {source}")
+    return updated
 
 
 def _config(root: Path, detection: Detection, table_exists: bool) -> Config:
