@@ -19,7 +19,7 @@ def init_command(
     force: bool = typer.Option(
         False, "--force",
         help="Overwrite files that exist and differ (never sacred fields, "
-        "acknowledgements or an existing [tool.nemoctl]).",
+        "acknowledgements or an existing \\[tool.nemoctl]).",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; write nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print a machine-readable result."),
@@ -28,7 +28,7 @@ def init_command(
         None, "--project", metavar="DIR", help="Project directory (default: the current one)."
     ),
 ) -> None:
-    """Detect the pins and lock tool; write [tool.nemoctl], the schema snapshot and
+    """Detect the pins and lock tool; write \\[tool.nemoctl], the schema snapshot and
     generated files for the pinned version, seeded sacred fields, acknowledgements,
     the .gitignore entry (and with --ci github the workflows).  Idempotent.
     Exit codes: 0 written or nothing to do; 2 bad input, or a file exists and differs
