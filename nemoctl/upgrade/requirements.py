@@ -237,6 +237,8 @@ def sync_requirements(
         for source in (p for p in files if p.suffix == ".in"):
             target = source.with_suffix(".txt")
             before = target.read_text(encoding="utf-8") if target.is_file() else ""
+            if not (set(_pins(before)) | set(_pins(source.read_text(encoding="utf-8")))) & keep:
+                continue  # a set without the upstream (dev tools): not this upgrade's business
             data, command = _regenerate(root, source, target, python=python,
                                         indexes=indexes, scratch=scratch)
             commands.append(command)
@@ -245,8 +247,9 @@ def sync_requirements(
                 edits += _moved(before, data.decode("utf-8"), target.name)
         moves: dict[str, str] = {}
         for path in (p for p in files if p.suffix == ".txt" and p not in compiled):
-            if not (set(_pins(path.read_text(encoding="utf-8"))) - keep):
-                continue  # nothing but the upstream's own pins, already moved
+            pinned = set(_pins(path.read_text(encoding="utf-8")))
+            if not pinned & keep or not pinned - keep:
+                continue  # no upstream pin here, or nothing but the upstream's, already moved
             moves.update(_reresolved(root, path, keep=keep, python=python,
                                      indexes=indexes, scratch=scratch))
         if moves:

@@ -126,7 +126,7 @@ def adopt_env(adopt_index: LocalIndex, tmp_path_factory: pytest.TempPathFactory
     return env
 
 
-KINDS = ("uv", "poetry", "pip-tools", "requirements")
+KINDS = ("uv", "poetry", "poetry2", "pip-tools", "requirements")
 
 
 def pyproject_for(kind: str, index_url: str) -> str | None:
@@ -165,6 +165,22 @@ priority = "primary"
 [build-system]
 requires = ["poetry-core"]
 build-backend = "poetry.core.masonry.api"
+"""
+    if kind == "poetry2":  # Poetry 2: PEP 621 [project] pins, Poetry only for the lock
+        return f"""\
+[project]
+name = "gateway"
+version = "0.1.0"
+requires-python = ">=3.11,<4"
+dependencies = ["litellm[proxy]==1.0.0"]
+
+[tool.poetry]
+package-mode = false
+
+[[tool.poetry.source]]
+name = "local"
+url = "{index_url}"
+priority = "primary"
 """
     return None
 
@@ -208,7 +224,7 @@ def make_repo(root: Path, kind: str, env: dict[str, str], index_url: str) -> Rep
         (root / "pyproject.toml").write_text(text)
     if kind == "uv":
         repo.run(str(BIN / "uv"), "lock", "--quiet", label="uv lock")
-    elif kind == "poetry":
+    elif kind in ("poetry", "poetry2"):
         repo.run(str(BIN / "poetry"), "lock", label="poetry lock")
     elif kind == "pip-tools":
         (root / "requirements.in").write_text("# the gateway\nlitellm[proxy]==1.0.0\n")

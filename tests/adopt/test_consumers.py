@@ -37,7 +37,7 @@ def _installable(repo: Repo, tmp_path: Path) -> None:
     if repo.kind == "uv":
         repo.run(str(BIN / "uv"), "lock", "--check")
         repo.run(str(BIN / "uv"), "sync", "--locked", "--dry-run")
-    elif repo.kind == "poetry":
+    elif repo.kind in ("poetry", "poetry2"):
         repo.run(str(BIN / "poetry"), "check", "--lock")
     else:
         venv = tmp_path / "venv"
@@ -49,7 +49,8 @@ def _installable(repo: Repo, tmp_path: Path) -> None:
 
 #: Poetry's and pip-compile's own runs cost ~10-20 s each: those kinds run with -m slow;
 #: the pip-tools regeneration itself is covered fast in test_requirements.py.
-PARAMS = [pytest.param(k, marks=pytest.mark.slow) if k in ("poetry", "pip-tools") else k
+PARAMS = [pytest.param(k, marks=pytest.mark.slow) if k in ("poetry", "poetry2", "pip-tools")
+          else k
           for k in KINDS]
 
 
@@ -62,8 +63,7 @@ def test_init_then_a_committed_upgrade(
         if kind == "pip-tools" else ""
 
     init = repo.nemoctl("init", label="init")
-    assert f"{'pip-tools' if kind == 'pip-tools' else kind} project: litellm pinned at 1.0.0" \
-        in init.stdout
+    assert f"{kind.removesuffix('2')} project: litellm pinned at 1.0.0" in init.stdout
     if kind == "requirements":
         assert "no pyproject.toml here: created one holding only [tool.nemoctl]" in init.stdout
         assert "[project]" not in repo.read("pyproject.toml")
@@ -109,7 +109,7 @@ def test_init_then_a_committed_upgrade(
         assert ("litellm-enterprise", "0.1.1") in moved
     if kind == "uv":
         assert 'name = "litellm"\nversion = "1.1.0"' in repo.read("uv.lock")
-    if kind == "poetry":
+    if kind in ("poetry", "poetry2"):
         assert 'name = "litellm"\nversion = "1.1.0"' in repo.read("poetry.lock")
 
     assert repo.git("status", "--porcelain") == ""

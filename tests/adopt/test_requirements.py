@@ -50,6 +50,9 @@ def test_plain_requirements_move_every_pin_the_new_version_changes(
     req = tmp_path / "requirements.txt"
     req.write_text("# pinned by hand\r\nlitellm[proxy]==1.1.0\r\nlitellm-proxy-extras==0.1.1\r\n"
                    "litellm-enterprise==0.1.0  # ours too\r\n")
+    # A set without the upstream is not this upgrade's business (and would not resolve here).
+    dev = tmp_path / "requirements-dev.txt"
+    dev.write_text("not-on-this-index==9.9\n")
     written, write = _writer(tmp_path)
     synced = sync_requirements(tmp_path, write, upstream_packages=UPSTREAM, python="3.11")
     assert [(e.package, e.old, e.new, e.location) for e in synced.edits] == [
@@ -58,6 +61,8 @@ def test_plain_requirements_move_every_pin_the_new_version_changes(
                                 b"litellm-proxy-extras==0.1.1\r\n"
                                 b"litellm-enterprise==0.1.1  # ours too\r\n")
     assert written == [req]
+    assert dev.read_text() == "not-on-this-index==9.9\n"
+    dev.unlink()
     assert check_requirements(tmp_path, python="3.11", offline=False) == ([], ["requirements.txt"])
     # A second sync has nothing left to move.
     again = sync_requirements(tmp_path, write, upstream_packages=UPSTREAM, python="3.11")
