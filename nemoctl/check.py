@@ -110,13 +110,14 @@ def run_check(
 ) -> CheckReport:
     """Run every check (minus ``skip``) for one upstream and collect the problems.
 
-    Without a snapshot or sacred fields this raises UnprotectedError (exit 2), unless
-    ``allow_unprotected``: then the sacred check is skipped as "no sacred fields".
+    Without a snapshot or sacred fields a failed "protection" item (bad input: exit 2)
+    names ``nemoctl init``, unless ``allow_unprotected``: then that item is skipped and
+    says what is missing.  It cannot be ``skip``-ped.
     """
-    from nemoctl.adopt.protection import require_protection
+    from nemoctl.adopt.protection import protection
 
     upstream = config.upstream(upstream_name)
-    require_protection(config, allow_unprotected=allow_unprotected)
+    guards = protection(config)
     state = _State(config, upstream, offline=offline)
     checks: dict[str, Callable[[_State], str]] = {
         "lock": _check_lock,
@@ -127,6 +128,14 @@ def run_check(
     }
     skipped = set(skip)
     items = []
+    if not guards.protected:
+        items.append(
+            CheckItem("protection", "skipped", "--allow-unprotected: " + "; ".join(guards.gaps))
+            if allow_unprotected else
+            CheckItem("protection", "failed", "run `nemoctl init`",
+                      (*guards.gaps, "run `nemoctl init` to create them "
+                       "(or pass --allow-unprotected)"), bad_input=True)
+        )
     for name, check in checks.items():
         if name in skipped:
             items.append(CheckItem(name, "skipped", "--skip"))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nemoctl.config import Config
-from nemoctl.errors import UnprotectedError
+from nemoctl.errors import ConfigError, UnprotectedError
 
 #: The words every report uses for an unprotected run (tests and docs look for them).
 NO_SACRED = "no sacred fields"
@@ -46,7 +46,11 @@ def _rel(config: Config, path: Path) -> str:
 
 
 def protection(config: Config) -> Protection:
-    """Inspect the project's guards; a malformed sacred_fields.toml is a ConfigError."""
+    """Inspect the project's guards.
+
+    A malformed ``sacred_fields.toml`` is not a missing guard: whatever reads it next
+    (the schema step, ``check``'s sacred check) reports it as the bad input it is.
+    """
     from nemoctl.diff import load_sacred
 
     snapshot_path = config.schemas_dir / "schema.prisma"
@@ -55,7 +59,10 @@ def protection(config: Config) -> Protection:
     snapshot = snapshot_path.is_file()
     if not snapshot:
         gaps.append(f"{NO_SNAPSHOT} ({_rel(config, snapshot_path)} is missing)")
-    count = len(load_sacred(sacred_path).fields) if sacred_path.is_file() else 0
+    try:
+        count = len(load_sacred(sacred_path).fields) if sacred_path.is_file() else 0
+    except ConfigError:
+        count = -1  # present but malformed: reported by its reader, not as "unprotected"
     if count == 0:
         why = "has no [[field]] entries" if sacred_path.is_file() else "is missing"
         gaps.append(f"{NO_SACRED} ({_rel(config, sacred_path)} {why})")
