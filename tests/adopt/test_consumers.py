@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_init_then_a_committed_upgrade(
     assert f"{kind.removesuffix('2')} project: litellm pinned at 1.0.0" in init.stdout
     if kind == "requirements":
         assert "no pyproject.toml here: created one holding only [tool.nemoctl]" in init.stdout
-        assert "[project]" not in repo.read("pyproject.toml")
+        assert "project" not in tomllib.loads(repo.read("pyproject.toml"))
     assert "next:" in init.stdout and "nemoctl upgrade litellm latest --dry-run" in init.stdout
     for rel in ("schemas/schema.prisma", "schemas/lock.json", "schemas/schema.json",
                 "generated/python/nemoctl_models/__init__.py",
