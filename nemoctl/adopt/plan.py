@@ -261,7 +261,7 @@ def plan_init(
     fetched = fetch_schema(upstream, detection.version)
     outputs = render_outputs(fetched.text, upstream_version=detection.version,
                              wheel_sha256=fetched.wheel.sha256, upstream=upstream.name,
-                             package=upstream.package)
+                             package=upstream.package, options=config.codegen)
     files = [pyproject]
     for rel, data in outputs.items():
         files.append(_compare(root, _rel_dir(config, output_path(config, rel)), data,
