@@ -112,9 +112,10 @@ def run_gate(config: Config, request: GateRequest) -> MigrationReport:
     new, new_version = resolve_set(request.to_spec, config, request.to_extras)
     old, old_version = resolve_set(request.from_spec, config, request.from_extras)
     keys = load_sacred_keys(config.sacred_fields_file)
-    sacred = sacred_columns(_old_schema(config, old_version), keys) if keys else frozenset()
+    old_schema = _old_schema(config, old_version)
+    sacred = sacred_columns(old_schema, keys) if keys else frozenset()
     report = plan(old if live is None else None, new, policy=policy, live=live,
-                  cross=CrossCheck(sacred=sacred, used=request.used),
+                  cross=CrossCheck(sacred=sacred, used=_used(config, old_schema, request)),
                   acks=load_acknowledgements(config.acknowledgements_file))
     if live is not None:
         report = _only_touched_sizes(report)
@@ -195,6 +196,17 @@ def migration_gate(config: Config, old_version: str | None, new_version: str,
     except NoMigrationsError as exc:
         return GateOutcome(None, exc.message)
     return GateOutcome(report)
+
+
+def _used(config: Config, schema: Schema,
+          request: GateRequest) -> Mapping[DbName, Sequence[str]]:
+    """Where the project's code uses each table/column: the caller's map, else the
+    usage-aware gate's scan when ``[tool.nemoctl.impact]`` turns it on."""
+    if request.used or not config.impact.enabled:
+        return request.used
+    from nemoctl.impact import scan_project
+
+    return scan_project(config, [schema]).by_db_name(schema)
 
 
 def _old_schema(config: Config, version: str | None) -> Schema:

@@ -101,3 +101,45 @@ def test_bad_table_rows_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     with pytest.raises(BadInputError, match="expected TABLE=N"):
         _run(_project(tmp_path), monkeypatch, "--to", str(dirs[1]), "--table-rows", "x")
+
+
+_ENGINE_SNAPSHOT = """datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model LiteLLM_Engine {
+  id      String @id
+  version Int    @default(0)
+  data    Json
+}
+"""
+
+
+def test_the_usage_scan_feeds_the_cross_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              old_set: MigrationSet,
+                                              new_set: MigrationSet) -> None:
+    """With ``[tool.nemoctl.impact]`` on, the project's own SQL that reads a table a
+    migration renames is an ERR naming the consumer's line (no caller-built map)."""
+    before = {m.name for m in old_set.migrations} | {"20260930000000_agent_engine"}
+    partial = MigrationSet("partial", tuple(m for m in new_set.migrations if m.name in before))
+    sets = tmp_path / "sets"
+    old_dir, new_dir = write_dir(sets / "old", partial), write_dir(sets / "new", new_set)
+    project = _project(tmp_path, "\n[tool.nemoctl.impact]\n")
+    (project / "schemas").mkdir()
+    (project / "schemas" / "schema.prisma").write_text(_ENGINE_SNAPSHOT)
+    views = project / "supabase" / "migrations"
+    views.mkdir(parents=True)
+    (views / "001_engines.sql").write_text(
+        "-- the dashboard's view\nCREATE VIEW engines AS\n"
+        '  SELECT id, version FROM "LiteLLM_Engine";\n')
+    code, out = _run(project, monkeypatch, "--from", str(old_dir), "--to", str(new_dir),
+                     "--format", "json")
+    data = json.loads(out)
+    used = [f for f in data["findings"] if f["rule_id"] == "USED_OBJECT_CHANGED"]
+    assert [(f["migration"], f["line"], f["severity"]) for f in used] == [
+        ("20261001100000_rename_lens", 3, "ERR")]
+    locations = used[0]["used_at"]
+    assert locations and all(loc.startswith("supabase/migrations/001_engines.sql:3")
+                             for loc in locations)
+    assert code == 4 and data["blocking"] is True
