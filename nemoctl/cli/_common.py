@@ -1,4 +1,8 @@
-"""What every command shares: the console, and turning errors into exit codes."""
+"""What every command shares: the console, and turning errors into exit codes.
+
+rich is imported only by :func:`console`, i.e. by commands that render with it: errors,
+``--help`` and plain-text commands (``check``) never pay its ~0.2 s import.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,15 @@ import os
 import sys
 from enum import StrEnum
 
+from typing import TYPE_CHECKING, TextIO
+
 import typer
-from rich.console import Console
 
 from nemoctl import redact
 from nemoctl.errors import ExitCode, NemoctlError, from_os_error
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class OutputFormat(StrEnum):
@@ -33,6 +41,8 @@ class Severity(StrEnum):
 
 def console(*, stderr: bool = False, quiet: bool = False) -> Console:
     """A rich console that honours ``NO_COLOR`` and goes plain when not a TTY."""
+    from rich.console import Console
+
     return Console(
         stderr=stderr,
         quiet=quiet,
@@ -42,26 +52,40 @@ def console(*, stderr: bool = False, quiet: bool = False) -> Console:
     )
 
 
-def fail(error: NemoctlError) -> typer.Exit:
-    """Print a library error cleanly (no traceback) and return the matching exit."""
-    from rich.markup import escape
+def _styled(text: str, code: str, stream: TextIO) -> str:
+    """``text`` in an ANSI style when ``stream`` is a terminal and ``NO_COLOR`` is unset."""
+    isatty = getattr(stream, "isatty", None)
+    if os.environ.get("NO_COLOR") or not (callable(isatty) and isatty()):
+        return text
+    return f"\x1b[{code}m{text}\x1b[0m"
 
+
+def say_error(message: str, hint: str | None = None, *, label: str = "error") -> None:
+    """One error line (and its hint) on stderr: secrets masked, terminal controls escaped.
+
+    Plain text, not rich (no markup is parsed, so ``litellm[proxy]==X`` prints as is),
+    and one line however narrow the terminal or CI log.
+    """
     from nemoctl.sanitize import escape_controls
 
-    err = console(stderr=True)
-
     def clean(text: str) -> str:
-        # Secrets masked, terminal controls escaped, and text like ``litellm[proxy]==X``
-        # never read as rich markup.
-        return escape(escape_controls(redact.redact(text)))
+        return escape_controls(redact.redact(text))
 
-    # soft_wrap: one error is one line, however narrow the terminal or CI log.
-    err.print(f"[bold red]error:[/] {clean(error.message)}", markup=True, highlight=False,
-              soft_wrap=True)
-    if error.hint:
-        err.print(f"[dim]hint:[/] {clean(error.hint)}", markup=True, highlight=False,
-                  soft_wrap=True)
+    err = sys.stderr
+    err.write(f"{_styled(label + ':', '1;31', err)} {clean(message)}\n")
+    if hint:
+        err.write(f"{_styled('hint:', '2', err)} {clean(hint)}\n")
+    err.flush()
+
+
+def fail(error: NemoctlError) -> typer.Exit:
+    """Print a library error cleanly (no traceback) and return the matching exit."""
+    say_error(error.message, error.hint)
     return typer.Exit(int(error.exit_code))
+
+
+def _interrupted() -> None:
+    sys.stderr.write(_styled("interrupted", "33", sys.stderr) + "\n")
 
 
 def run_command(app: typer.Typer) -> None:
@@ -100,7 +124,7 @@ def _run(app: typer.Typer) -> int:
     except NemoctlError as exc:
         return int(fail(exc).exit_code)
     except KeyboardInterrupt:
-        console(stderr=True).print("interrupted", style="yellow")
+        _interrupted()
         return int(ExitCode.INTERRUPTED)
     except typer.Exit as exc:
         return int(exc.exit_code)
@@ -117,23 +141,21 @@ def _run(app: typer.Typer) -> int:
             exc.show()
             return int(ExitCode.BAD_INPUT)
         if type(exc).__name__ == "Abort":  # click's rewording of Ctrl-C
-            console(stderr=True).print("interrupted", style="yellow")
+            _interrupted()
             return int(ExitCode.INTERRUPTED)
         return _internal(exc)
     if rc == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a quiet return value
-        console(stderr=True).print("interrupted", style="yellow")
+        _interrupted()
     return rc if isinstance(rc, int) else 0
 
 
 def _internal(exc: BaseException) -> int:
     import traceback
 
-    console(stderr=True).print(
+    sys.stderr.write(_styled(
         f"internal error ({type(exc).__name__}): {exc}\n"
         "This is a bug in nemoctl; rerun with NEMOCTL_DEBUG=1 for a traceback.",
-        style="red",
-        markup=False,
-    )
+        "31", sys.stderr) + "\n")
     if os.environ.get("NEMOCTL_DEBUG"):
         # Printed here rather than re-raised, so the traceback is redacted too.
         sys.stderr.write("".join(traceback.format_exception(exc)))

@@ -32,7 +32,7 @@ def verify_command(
     migrations: str | None = typer.Option(
         None, "--migrations", metavar="VERSION",
         help="Build a throwaway database from the SQL migrations shipped with "
-        "litellm\\[proxy]==VERSION ('pinned': the project's pin) and verify it.",
+        "litellm[proxy]==VERSION ('pinned': the project's pin) and verify it.",
     ),
     migrations_dir: Path | None = typer.Option(
         None, "--migrations-dir", metavar="DIR",

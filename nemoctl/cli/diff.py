@@ -30,7 +30,7 @@ def diff_command(
     output: OutputFormat = typer.Option(OutputFormat.human, "--format", help="Output format."),
     fail_on: Severity | None = typer.Option(
         None, "--fail-on", help="Exit 1 when an open change is at or above this severity "
-        "(default: fail-on in \\[tool.nemoctl], else ERR).", show_default=False,
+        "(default: fail-on in [tool.nemoctl], else ERR).", show_default=False,
     ),
     sacred_path: Path | None = typer.Option(
         None, "--sacred", metavar="FILE", help="Sacred fields file (default: "
