@@ -54,9 +54,12 @@ def diff_command(
                                       "as a version spec (docs/supply-chain.md)."),
     impact: bool | None = typer.Option(
         None, "--impact/--no-impact", help="Scan the project's code and put used_at on every "
-        "finding (default: on when \\[tool.nemoctl.impact] exists; docs/impact.md).",
+        "finding (default: on when [tool.nemoctl.impact] exists; docs/impact.md).",
         show_default=False,
     ),
+    refresh: bool = typer.Option(False, "--refresh", help="Ask the index again about cached "
+                                 "versions (yanked, withdrawn, hashes); without it a version "
+                                 "whose wheel is cached and passed before is compared offline."),
 ) -> None:
     """Compare two schemas with the named rules; sacred fields and acknowledgements applied.
 
@@ -65,7 +68,7 @@ def diff_command(
     2 bad input (unknown file, Prisma parse error, bad config); 3 a version cannot be fetched
     or is refused by the supply-chain policy (yanked, withdrawn, too new, bad hash, advisory).
     """
-    from nemoctl.cli._common import console
+    from nemoctl.cli._common import console, say_error
     from nemoctl.diff import (
         Acknowledgements,
         SacredFields,
@@ -89,9 +92,9 @@ def diff_command(
     from nemoctl.supply_chain import guard_version_specs
 
     for checked in guard_version_specs(config, upstream, [old_spec, new],
-                                       allow_yanked=allow_yanked):
+                                       allow_yanked=allow_yanked, reuse=not refresh):
         for warning in checked.warnings:
-            console(stderr=True).print(f"warning: {warning.message}", markup=False)
+            say_error(warning.message, label="warning")
     before, after = load_schemas([old_spec, new], upstream)
     acks = Acknowledgements() if no_acks else load_acknowledgements(
         acks_path or config.acknowledgements_file)

@@ -8,6 +8,7 @@
 from nemoctl.upstream._fetch import (
     FetchedWheel,
     UpstreamSchema,
+    cached_wheel,
     check_package_name,
     fetch_schema,
     fetch_wheel,
@@ -25,6 +26,7 @@ from nemoctl.upstream.index import (
 from nemoctl.upstream.wheel import read_member
 
 __all__ = [
+    "cached_wheel",
     "FetchedWheel",
     "IndexListing",
     "PipSettings",

@@ -19,8 +19,13 @@ from nemoctl._filelock import FileLock
 from nemoctl.config import UpstreamConfig
 from nemoctl.errors import BadInputError, FetchError, SupplyChainError
 from nemoctl.upstream import cache
-from nemoctl.upstream._pipconfig import PipSettings, pip_settings, redact_text
-from nemoctl.upstream.wheel import read_member
+from nemoctl.upstream._pipconfig import (
+    PipSettings,
+    pip_settings,
+    redact_text,
+    settings_fingerprint,
+)
+from nemoctl.upstream.wheel import read_cached_member
 
 _NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
@@ -81,19 +86,25 @@ def check_package_name(package: str) -> str:
     return str(canonicalize_name(package))
 
 
-def fetch_wheel(package: str, version: str) -> FetchedWheel:
+def fetch_wheel(package: str, version: str, *, refresh: bool = False) -> FetchedWheel:
     """The wheel pip would pick for ``package==version``, cached and sha256-verified.
+
+    A warm cache answers without the network; ``refresh`` downloads through pip again
+    (and re-records which file the version means).
 
     Goes through ``pip download`` so every pip setting (indexes, find-links,
     credentials, keyring, proxies, certificates) applies exactly as for an install.
     """
     project = check_package_name(package)
     version = normalize_version(version)
+    cached = cached_wheel(project, version)
+    if cached is not None and not refresh:
+        return cached
     settings = pip_settings()
     fingerprint = settings.fingerprint()
     root = cache.wheels_root()
     with FileLock(root / "locks" / f"{project}-{version}.lock"):
-        ref = cache.read_ref(fingerprint, project, version)
+        ref = None if refresh else cache.read_ref(fingerprint, project, version)
         if ref is not None:
             path = cache.verified_blob(str(ref["sha256"]), str(ref["filename"]))
             if path is not None:
@@ -102,11 +113,29 @@ def fetch_wheel(package: str, version: str) -> FetchedWheel:
         return _download(project, version, settings, fingerprint)
 
 
-def fetch_schema(upstream: UpstreamConfig, version: str) -> UpstreamSchema:
+def cached_wheel(package: str, version: str) -> FetchedWheel | None:
+    """The verified cached wheel for ``package==version`` under pip's current sources.
+
+    No network and no pip import when the cache is warm; None when not cached.
+    """
+    project = check_package_name(package)
+    version = normalize_version(version)
+    ref = cache.read_ref(settings_fingerprint(), project, version)
+    if ref is None:
+        return None
+    path = cache.verified_blob(str(ref["sha256"]), str(ref["filename"]))
+    if path is None:
+        return None
+    return FetchedWheel(path, str(ref["filename"]), str(ref["sha256"]), project, version,
+                        ref.get("index_sha256"))
+
+
+def fetch_schema(upstream: UpstreamConfig, version: str, *,
+                 refresh: bool = False) -> UpstreamSchema:
     """The schema file shipped inside ``upstream``'s wheel for ``version``."""
-    wheel = fetch_wheel(upstream.package, version)
+    wheel = fetch_wheel(upstream.package, version, refresh=refresh)
     try:
-        data = read_member(wheel.path, upstream.schema_path)
+        data = read_cached_member(wheel.path, wheel.sha256, upstream.schema_path)
     except BadInputError as exc:
         raise FetchError(
             f"{upstream.package} {wheel.version}: {exc.message}",

@@ -79,6 +79,62 @@ def pip_settings() -> PipSettings:
     return cached
 
 
+def settings_fingerprint() -> str:
+    """``pip_settings().fingerprint()``, without importing pip when nothing changed.
+
+    Reading pip's configuration costs ~0.3 s (pip's option parser), too much for a
+    warm ``nemoctl diff``.  The fingerprint is remembered on disk, keyed by the
+    environment and the bytes of every file pip would read its configuration from
+    (the candidate list is recorded with it); any change there reads pip afresh.
+    Only hashes are stored, never URLs or credentials.
+    """
+    from nemoctl.config import cache_dir
+
+    env_key = hashlib.sha256(json.dumps(
+        [_env_key(), sys.prefix, sys.executable], sort_keys=True
+    ).encode()).hexdigest()[:32]
+    memo = cache_dir() / "pip-settings" / f"{env_key}.json"
+    try:
+        record = json.loads(memo.read_text(encoding="utf-8"))
+        if record["files_sha256"] == _files_digest(record["files"]):
+            return str(record["fingerprint"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    fingerprint = pip_settings().fingerprint()
+    files = _config_file_candidates()
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"files": files, "files_sha256": _files_digest(files),
+                                   "fingerprint": fingerprint}), encoding="utf-8")
+        os.replace(tmp, memo)
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return fingerprint
+
+
+def _config_file_candidates() -> list[str]:
+    """Every file pip may read its configuration from in this environment."""
+    from pip._internal.configuration import get_configuration_files
+
+    files = [f for group in get_configuration_files().values() for f in group]
+    if os.environ.get("PIP_CONFIG_FILE"):
+        files.append(os.environ["PIP_CONFIG_FILE"])
+    return sorted(dict.fromkeys(files))
+
+
+def _files_digest(files: list[str]) -> str:
+    digest = hashlib.sha256()
+    for name in files:
+        digest.update(name.encode() + b"\0")
+        try:
+            with open(name, "rb") as fh:
+                digest.update(b"+" + hashlib.sha256(fh.read()).digest())
+        except OSError:
+            digest.update(b"-")  # absent (or unreadable) is part of the state
+    return digest.hexdigest()
+
+
 def _read_pip_settings() -> PipSettings:
     try:
         # pip has no public API; its option parser is the only exact reading of its

@@ -82,8 +82,26 @@ def blob_path(sha256: str, filename: str) -> Path:
     return wheels_root() / "sha256" / sha256 / filename
 
 
+def _stat_stamp(path: Path) -> str:
+    # ctime cannot be set by a writer: any change to the bytes (or a replaced file)
+    # changes the stamp, so an unchanged stamp means the bytes hashed last time.
+    st = path.stat()
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def _stamp_path(path: Path) -> Path:
+    # Beside the store, not in it: a blob directory holds blobs only.
+    return wheels_root() / "verified" / path.parent.name / path.name
+
+
 def verified_blob(sha256: str, filename: str) -> Path | None:
-    """The stored file if present and still hashing to ``sha256``; a bad one is removed."""
+    """The stored file if present and still hashing to ``sha256``; a bad one is removed.
+
+    The full re-hash (~0.1 s for a 38 MB wheel) is skipped when the file's stat stamp
+    (device, inode, size, mtime and ctime in ns) is the one recorded right after it
+    last hashed correctly; any write to the file changes its ctime, so it is hashed
+    again.
+    """
     if not is_sha256(sha256) or not is_safe_filename(filename):
         return None
     path = blob_path(sha256, filename)
@@ -91,10 +109,31 @@ def verified_blob(sha256: str, filename: str) -> Path | None:
         if path.is_symlink():
             discard(path, "a symbolic link")
         return None
-    if sha256_of(path) == sha256:
-        return path
+    return path if bad_blob_hash(sha256, filename) is None else None
+
+
+def bad_blob_hash(sha256: str, filename: str) -> str | None:
+    """None when the stored file hashes to ``sha256``; else its actual hash (file removed)."""
+    path = blob_path(sha256, filename)
+    stamp_file = _stamp_path(path)
+    try:
+        if (not stamp_file.is_symlink()
+                and stamp_file.read_text(encoding="ascii") == f"{sha256} {_stat_stamp(path)}"):
+            return None
+    except OSError:
+        pass
+    actual = sha256_of(path)
+    if actual == sha256:
+        with contextlib.suppress(OSError):
+            stamp_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = stamp_file.with_name(f"{stamp_file.name}.{os.getpid()}.tmp")
+            tmp.write_text(f"{sha256} {_stat_stamp(path)}", encoding="ascii")
+            os.replace(tmp, stamp_file)
+        return None
     discard(path, "its content no longer matches its sha256")
-    return None
+    with contextlib.suppress(OSError):
+        stamp_file.unlink()
+    return actual
 
 
 def store_blob(source: Path, sha256: str) -> Path:
