@@ -26,7 +26,6 @@ from nemoctl.upstream.index import (
 from nemoctl.upstream.wheel import read_member
 
 __all__ = [
-    "cached_wheel",
     "FetchedWheel",
     "IndexListing",
     "PipSettings",
@@ -34,6 +33,7 @@ __all__ = [
     "ReleaseFile",
     "SourceStatus",
     "UpstreamSchema",
+    "cached_wheel",
     "check_package_name",
     "fetch_schema",
     "fetch_wheel",
