@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from nemoctl import _proc
 from nemoctl._filelock import FileLock
 from nemoctl.config import cache_dir
 from nemoctl.errors import ToolchainError
@@ -53,7 +54,7 @@ def node_modules() -> Path:
         try:
             for name in _MANIFESTS:
                 shutil.copyfile(_HERE / name, staging / name)
-            proc = subprocess.run(
+            proc = _proc.run(
                 [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
                 cwd=staging,
                 capture_output=True,
@@ -83,7 +84,7 @@ def run_script(script: str, payload: Any, *, timeout: float = 120) -> Any:
     modules = node_modules()
     env = {**os.environ, "NODE_PATH": str(modules)}
     try:
-        proc = subprocess.run(
+        proc = _proc.run(
             [node, str(_HERE / script)],
             input=json.dumps(payload),
             capture_output=True,

@@ -10,13 +10,12 @@ from the upstream wheel, everything is re-rendered and then written or compared.
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from nemoctl._atomic import write_atomic
 from nemoctl.codegen.lock import LOCK_PATH, Lock, current_generators, read_lock, sha256_bytes
 from nemoctl.codegen.render import SCHEMA_PATH, generated_dirs, output_paths, render_outputs
 from nemoctl.config import Config, UpstreamConfig
@@ -322,12 +321,5 @@ def _prune_empty(directory: Path, stop: Path) -> None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Not tempfile.mkstemp: its 0600 mode would survive the rename (issue 12).
+    write_atomic(path, data)

@@ -15,13 +15,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
+from nemoctl import _proc
 from nemoctl._filelock import FileLock
 from nemoctl.config import cache_dir
 from nemoctl.errors import BadInputError, ResolutionError
@@ -184,7 +184,7 @@ def _build(path: Path, version: str, extra: list[str]) -> None:
 
 
 def _run(cmd: list[str], env: dict[str, str], version: str) -> None:
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    proc = _proc.run(cmd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         # Index URLs may carry credentials; uv's messages can quote them.

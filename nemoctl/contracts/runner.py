@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import nemoctl
+from nemoctl import _proc
 from nemoctl.contracts.catalogue import Contract, contracts
 from nemoctl.contracts.envs import ensure_env
 from nemoctl.contracts.models import (
@@ -67,6 +68,7 @@ def run_contracts(
     proxy_config: Path | None = None,
     test_env: Mapping[str, str] | None = None,
     models_package: str = DEFAULT_PACKAGE,
+    extra_env: Mapping[str, str] | None = None,
 ) -> ContractRun:
     """Run every contract; ``version=None`` uses the LiteLLM installed next to nemoctl.
 
@@ -77,7 +79,9 @@ def run_contracts(
     ``committed_models`` (default: the ``models_package`` importable here) is then checked
     for staleness separately (:attr:`ContractRun.models`), never as a contract failure.
     The proxy runs under ``proxy_config`` (see :mod:`nemoctl.contracts.proxy_config`) or,
-    without one, under LiteLLM's defaults.
+    without one, under LiteLLM's defaults.  ``extra_env`` is added to the suite's
+    environment (the upgrade loads a plugin with it that lets the contracts needing no
+    models run before the regenerated models exist).
     """
     started = time.monotonic()
     config = effective_config(proxy_config, test_env)
@@ -111,6 +115,7 @@ def run_contracts(
             timeout=timeout,
             config=config,
             package=models_package,
+            extra_env=extra_env,
         )
         if not xml_path.is_file():
             raise ContractsFailedError(
@@ -149,6 +154,7 @@ def _run_pytest(
     timeout: float,
     config: EffectiveConfig,
     package: str = DEFAULT_PACKAGE,
+    extra_env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     # The stage puts exactly nemoctl and the chosen models on the child's path: an
     # installed nemoctl's parent is site-packages, which must not leak into the env.
@@ -167,6 +173,7 @@ def _run_pytest(
     env[gateway.MODELS_PACKAGE_ENV] = package
     env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     env["PYTHONDONTWRITEBYTECODE"] = env.get("PYTHONDONTWRITEBYTECODE", "")
+    env.update(extra_env or {})
     if isolated:
         env["PYTHONPATH"] = str(stage)
         env["PYTHONNOUSERSITE"] = "1"
@@ -191,7 +198,7 @@ def _run_pytest(
         SUITE_PACKAGE,
     ]
     try:
-        return subprocess.run(
+        return _proc.run(
             cmd, cwd=stage, env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired:

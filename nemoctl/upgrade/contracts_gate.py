@@ -20,17 +20,20 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from nemoctl import _proc
 from nemoctl._filelock import FileLock
 from nemoctl.config import Config, cache_dir, read_pyproject
 from nemoctl.errors import ConfigError, ToolchainError
 from nemoctl.upgrade.resolve import IndexOptions, pip_index_options
+
+if TYPE_CHECKING:
+    from nemoctl.contracts.result import ContractRun
 
 _FAILED_LINE = re.compile(r"^(?:FAILED|ERROR) (?P<name>\S+)")
 
@@ -46,9 +49,12 @@ class ContractOutcome:
     #: The tail of the runner's output when it failed (no secrets: our own test output).
     output_tail: str = ""
     results: tuple[dict[str, Any], ...] = field(default=())
+    #: Overlapped runs: seconds from the background start to ready / released / finished.
+    background: dict[str, float | None] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "background": self.background,
             "passed": self.passed,
             "runner": self.runner,
             "failed": list(self.failed),
@@ -100,7 +106,7 @@ def isolated_env(requirements: list[str], *, indexes: IndexOptions | None = None
             [uv, "pip", "install", "--quiet", "--python", str(target / "bin" / "python"),
              *indexes.uv_args(), *requirements],
         ):
-            proc = subprocess.run(cmd, capture_output=True, text=True)
+            proc = _proc.run(cmd, capture_output=True, text=True)
             if proc.returncode != 0:
                 raise ToolchainError(
                     "could not build the isolated contract environment: "
@@ -123,7 +129,7 @@ def run_command_gate(
         NEMOCTL_UPGRADE_VERSION=version,
         NEMOCTL_MODELS_DIR=str(models_dir),
     )
-    proc = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    proc = _proc.run(command, cwd=root, env=env, capture_output=True, text=True)
     output = proc.stdout + proc.stderr
     failed = tuple(
         m.group("name") for line in output.splitlines() if (m := _FAILED_LINE.match(line))
@@ -154,24 +160,28 @@ def run_gate(
     from nemoctl.contracts import run_contracts
 
     started = time.perf_counter()
+    run = run_contracts(version, models_dir=models_dir, **suite_options(config))
+    return outcome_of(run, time.perf_counter() - started)
+
+
+def suite_options(config: Config) -> dict[str, Any]:
+    """The gateway's own proxy config and test environment ([tool.nemoctl.contracts])."""
     settings = config.contracts
-    run = run_contracts(
-        version,
-        models_dir=models_dir,
-        # The gateway's own proxy config ([tool.nemoctl.contracts] proxy-config), if any.
-        proxy_config=settings.proxy_config if settings else None,
-        test_env=settings.test_env if settings else None,
-    )
+    return {"proxy_config": settings.proxy_config if settings else None,
+            "test_env": settings.test_env if settings else None}
+
+
+def outcome_of(run: ContractRun, duration_s: float) -> ContractOutcome:
+    """The gate's view of a run of nemoctl's own contract suite."""
     results = tuple(
         {"name": r.name, "outcome": r.outcome, "message": r.message} for r in run.results
     )
-    failed = tuple(r.name for r in run.failures)
     return ContractOutcome(
         passed=bool(run.passed),
         runner="nemoctl.contracts",
-        failed=failed,
+        failed=tuple(r.name for r in run.failures),
         total=len(run.results),
-        duration_s=time.perf_counter() - started,
+        duration_s=duration_s,
         upstream_version=run.litellm_version,
         results=results,
     )

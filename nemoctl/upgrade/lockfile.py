@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nemoctl import _proc
 from nemoctl.errors import BadInputError, ResolutionError, ToolchainError
 
 LOCKFILES = ("uv.lock", "poetry.lock")
@@ -47,7 +48,7 @@ def lock_command(root: Path) -> tuple[str, list[str]] | None:
                 "poetry.lock is present but `poetry` is not on PATH",
                 hint="install Poetry so the lockfile can be refreshed with the pins",
             )
-        version = subprocess.run([poetry, "--version"], capture_output=True, text=True).stdout
+        version = _proc.run([poetry, "--version"], capture_output=True, text=True).stdout
         # Poetry 2 dropped --no-update (it became the default).
         legacy = any(f"version 1.{n}" in version or f"(version 1.{n}" in version for n in range(10))
         return "poetry.lock", [poetry, "lock", *(["--no-update"] if legacy else [])]
@@ -61,7 +62,7 @@ def refresh_lockfile(root: Path, *, timeout: float = 600.0) -> LockRefresh:
     name, cmd = found
     started = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=timeout)
+        proc = _proc.run(cmd, cwd=root, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise ToolchainError(
             f"`{' '.join(cmd[-2:])}` did not finish within {timeout:.0f} s"

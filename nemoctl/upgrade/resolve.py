@@ -21,6 +21,7 @@ from typing import Any
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from nemoctl import _proc
 from nemoctl.errors import ToolchainError
 
 #: ``latest`` gives up after this many candidates refused by the supply-chain policy.
@@ -182,7 +183,7 @@ def resolve(
     ]
     started = time.perf_counter()
     try:
-        proc = subprocess.run(
+        proc = _proc.run(
             cmd, input="\n".join(reqs) + "\n", capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:

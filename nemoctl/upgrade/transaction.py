@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
+from nemoctl import _proc
+from nemoctl._atomic import write_atomic
 from nemoctl.errors import BadInputError
 
 STATE_DIR = ".nemoctl"
@@ -61,15 +64,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.nemoctl-tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    if mode is not None:
-        os.chmod(tmp, mode)
-    os.replace(tmp, path)
+    # A fixed scratch name: recovery knows it and removes a leftover one.
+    write_atomic(path, data, mode=mode, scratch=path.with_name(f".{path.name}.nemoctl-tmp"))
 
 
 @dataclass(slots=True)
@@ -82,6 +78,9 @@ class _Entry:
     #: Hashes of contents this transaction wrote; recovery uses them to tell our
     #: half-finished writes from edits a person made after a crash.
     written: list[str] = field(default_factory=list)
+    #: A tool (``uv lock``) is writing this file for us: whatever is there after a
+    #: crash may be its output, not a person's edit.
+    external: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +96,8 @@ class RecoveryResult:
     pid: int | None = None
     started: str | None = None
     label: str | None = None
+    #: Leftover child processes of the dead run that were killed before restoring.
+    killed: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +105,7 @@ class RecoveryResult:
             "restored": list(self.restored),
             "removed": list(self.removed),
             "conflicts": list(self.conflicts),
+            "killed": list(self.killed),
             "pid": self.pid,
             "started": self.started,
             "label": self.label,
@@ -122,6 +124,10 @@ class Transaction:
         self._files = [self._rel(p) for p in files]
         self._dirs = [self._rel(p) for p in dirs]
         self._entries: dict[str, _Entry] = {}
+        #: Child process groups running while the journal exists (see nemoctl._proc).
+        self._children: dict[int, dict[str, Any]] = {}
+        # Background work (contract preparation) starts children from another thread.
+        self._journal_lock = threading.RLock()
         self.active = False
 
     def _rel(self, path: Path) -> str:
@@ -153,8 +159,20 @@ class Transaction:
         for n, rel in enumerate(sorted(tracked)):
             self._entries[rel] = self._snapshot(rel, backups / str(n))
         _fsync_dir(backups)
+        for child in _proc.live_children():  # started before the transaction began
+            self._children[child.pid] = child.to_dict()
         self._save_journal()
+        _proc.add_listener(self._on_child)
         self.active = True
+
+    def _on_child(self, event: str, child: _proc.Child) -> None:
+        with self._journal_lock:
+            if event == "start":
+                self._children[child.pid] = child.to_dict()
+            else:
+                self._children.pop(child.pid, None)
+            if self.journal_path.exists():
+                self._save_journal()
 
     def _walk(self, base: Path) -> Iterator[str]:
         for dirpath, dirnames, filenames in os.walk(base):
@@ -175,12 +193,17 @@ class Transaction:
         return _Entry(rel, True, _sha256(data), mode, backup.name)
 
     def _save_journal(self) -> None:
+        with self._journal_lock:
+            self._save_journal_locked()
+
+    def _save_journal_locked(self) -> None:
         payload = {
             "version": _JOURNAL_VERSION,
             "pid": os.getpid(),
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "label": self.label,
             "dirs": self._dirs,
+            "children": sorted(self._children.values(), key=lambda c: c["pid"]),
             "entries": [
                 {
                     "path": e.path,
@@ -189,6 +212,7 @@ class Transaction:
                     "mode": e.mode,
                     "backup": e.backup,
                     "written": e.written,
+                    "external": e.external,
                 }
                 for e in self._entries.values()
             ],
@@ -224,6 +248,12 @@ class Transaction:
         full.unlink()
         return True
 
+    def expect_external(self, path: Path) -> None:
+        """A tool is about to write ``path`` for us (journaled before it starts)."""
+        entry = self._entry(self._rel(path))
+        entry.external = True
+        self._save_journal()
+
     def record_external(self, path: Path) -> None:
         """Note the current bytes of a file a tool (``uv lock``) wrote on our behalf."""
         rel = self._rel(path)
@@ -231,7 +261,8 @@ class Transaction:
         full = self.root / rel
         if full.is_file():
             entry.written.append(_sha256(full.read_bytes()))
-            self._save_journal()
+        entry.external = False
+        self._save_journal()
 
     def changed_paths(self) -> list[str]:
         """Repo-relative paths whose bytes now differ from the snapshot."""
@@ -248,11 +279,15 @@ class Transaction:
         return sorted(set(changed))
 
     def commit(self) -> None:
+        _proc.remove_listener(self._on_child)
         self.journal_path.unlink(missing_ok=True)
         shutil.rmtree(self._dir, ignore_errors=True)
         self.active = False
 
     def rollback(self) -> RecoveryResult:
+        _proc.remove_listener(self._on_child)
+        # Our own children first: a lock tool still running would write after the restore.
+        _proc.kill_all()
         # Files created by tools (uv lock scratch files) inside tracked dirs are removed too.
         result = _restore(self.root, self._dir, self._load_raw())
         self.active = False
@@ -295,6 +330,9 @@ def _signals_blocked() -> Iterator[None]:
 
 
 def _restore(root: Path, txn_dir: Path, journal: dict[str, Any]) -> RecoveryResult:
+    # A dead run's children (a lock tool's helpers, a contract env) must be gone
+    # before its files are restored, or they could write over the restored bytes.
+    killed = _proc.kill_leftovers(journal.get("children", []))
     restored: list[str] = []
     removed: list[str] = []
     conflicts: list[str] = []
@@ -306,7 +344,7 @@ def _restore(root: Path, txn_dir: Path, journal: dict[str, Any]) -> RecoveryResu
         full.with_name(f".{full.name}.nemoctl-tmp").unlink(missing_ok=True)
         current = full.read_bytes() if full.is_file() else None
         ours = {raw["sha256"], *raw.get("written", [])}
-        if current is not None and _sha256(current) not in ours:
+        if current is not None and _sha256(current) not in ours and not raw.get("external"):
             keep = root / STATE_DIR / "recovered" / rel
             keep.parent.mkdir(parents=True, exist_ok=True)
             keep.write_bytes(current)
@@ -344,6 +382,7 @@ def _restore(root: Path, txn_dir: Path, journal: dict[str, Any]) -> RecoveryResu
         pid=journal.get("pid"),
         started=journal.get("started"),
         label=journal.get("label"),
+        killed=tuple(killed),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from nemoctl import _proc
 from nemoctl._filelock import FileLock
 from nemoctl.config import UpstreamConfig
 from nemoctl.errors import BadInputError, FetchError, SupplyChainError
@@ -158,7 +158,7 @@ def _download(project: str, version: str, settings: PipSettings, fingerprint: st
                "--progress-bar", "off", "--disable-pip-version-check", "--no-input",
                "-d", str(workdir), f"{project}=={version}"]
         env = {**os.environ, "PIP_NO_INPUT": "1", "PYTHONIOENCODING": "utf-8"}
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        proc = _proc.run(cmd, capture_output=True, text=True, env=env, check=False)
         if proc.returncode != 0:
             _raise_for_pip(proc.stdout + proc.stderr, project, version, settings)
         wheels = sorted(workdir.glob("*.whl"))
