@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from nemoctl.cli._common import console
+from nemoctl.cli._common import console, say_error
 from nemoctl.errors import BadInputError, ExitCode
 
 
@@ -27,7 +27,10 @@ def upgrade(
     args: list[str] = typer.Argument(
         None, metavar="[UPSTREAM] VERSION", help="e.g. `litellm 1.106.0`, `1.106.0`, `latest`"
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Plan, resolve, diff; write nothing."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Plan, resolve, diff; write nothing (takes the repository "
+        "lock: exit 6 while an upgrade runs)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a machine-readable report."),
     commit: bool = typer.Option(False, "--commit", help="Commit the result with git."),
     branch: str | None = typer.Option(None, "--branch", help="Commit on this new branch."),
@@ -46,9 +49,15 @@ def upgrade(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress; errors only."),
     recover: bool = typer.Option(
-        False, "--recover", help="Restore the files of an interrupted upgrade, then exit."
+        False, "--recover", help="Restore the files of an interrupted upgrade (killing what is "
+        "left of its child processes), then exit; exit 2 when edits made after the crash had "
+        "to be saved to .nemoctl/recovered/.",
     ),
-    project: Path | None = typer.Option(None, "--project", help="Project directory (default: .)"),
+    project: Path | None = typer.Option(
+        None, "--project", metavar="DIR",
+        help="Where to look for the project: the nearest directory at or above DIR holding "
+        "a pyproject.toml (default: from the current directory).",
+    ),
 ) -> None:
     from nemoctl.render.upgrade import ProgressPrinter, render_human, render_recovery, to_json
     from nemoctl.sanitize import rich_escape as escape
@@ -62,6 +71,14 @@ def upgrade(
             typer.echo(_dumps(result.to_dict()), nl=False)
         else:
             render_recovery(result, out)
+        if result.conflicts:
+            # The files are restored, but someone's edits were moved aside: say so by exit code.
+            say_error(
+                f"{', '.join(result.conflicts)} had been edited after the crash; those edits "
+                "were saved under .nemoctl/recovered/",
+                "review them before running the upgrade again",
+            )
+            raise typer.Exit(int(ExitCode.BAD_INPUT))
         raise typer.Exit(int(ExitCode.OK))
 
     upstream, version = _parse_args(args or [])

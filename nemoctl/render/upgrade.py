@@ -12,7 +12,7 @@ from nemoctl.upgrade.report import StepResult, UpgradeReport
 from nemoctl.upgrade.transaction import RecoveryResult
 
 _MARK = {"ok": "[green]✓[/]", "failed": "[red]✗[/]", "skipped": "[dim]-[/]",
-         "planned": "[cyan]·[/]"}
+         "planned": "[cyan]·[/]", "background": "[cyan]↻[/]"}
 
 
 class ProgressPrinter:

@@ -51,6 +51,11 @@ class _Run:
         self._end(name, note.get("status", "ok"), started, note)
         _test_pause(name)
 
+    def background(self, name: str, detail: str) -> None:
+        """Announce work started in the background for step ``name`` (not a result yet)."""
+        if self.progress:
+            self.progress(name, StepResult(name, "background", 0.0, detail))
+
     def skip(self, name: str, detail: str) -> None:
         result = StepResult(name, "skipped", 0.0, detail)
         self.steps.append(result)

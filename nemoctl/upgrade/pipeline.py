@@ -15,7 +15,7 @@ written in place with ``write=True``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nemoctl.adopt.protection import require_protection
@@ -31,8 +31,9 @@ from nemoctl.migrations.gate import migration_gate
 from nemoctl.pins import pinned_version, requirement_files
 from nemoctl.upgrade import _git
 from nemoctl.upgrade._run import ProgressFn, _Run
+from nemoctl.upgrade.background import BackgroundContracts
 from nemoctl.upgrade.bump import coupled_versions, plan_bump
-from nemoctl.upgrade.contracts_gate import run_gate
+from nemoctl.upgrade.contracts_gate import ContractOutcome, run_gate
 from nemoctl.upgrade.lock import repo_lock
 from nemoctl.upgrade.lockfile import LOCKFILES, lock_command, refresh_lockfile
 from nemoctl.upgrade.report import UpgradeReport
@@ -94,6 +95,9 @@ def run_upgrade(
         config = load_config(root)
         upstream = config.upstream(options.upstream)
         run.package = upstream.package
+        # A dry run takes the lock too: planning over files an upgrade is rewriting
+        # would report a half-changed repository ("0 pins would move").
+        lock = repo_lock(config.root)
         if options.dry_run:
             if pending_journal(config.root):
                 raise BadInputError(
@@ -101,7 +105,6 @@ def run_upgrade(
                     hint="run `nemoctl upgrade --recover` (or any upgrade) to restore its files",
                 )
         else:
-            lock = repo_lock(config.root)
             recovered = recover(config.root)
             if recovered.found:
                 _note_recovery(run, recovered)
@@ -165,6 +168,31 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
                            allow_yanked=options.allow_yanked, into=f)
         note["detail"] = f"{len(f['supply_chain'])} release(s) accepted"
 
+    # The contract gate starts now, in the background: environment, pytest and the
+    # LiteLLM import overlap schema, bump, lockfile and regenerate (background.py).
+    background = None
+    if options.contracts and not options.dry_run:
+        background = BackgroundContracts(
+            config, version, models_dir=config.generated_dir / "python",
+            requirements=[requirement_for(upstream, version),
+                          *(f"{k}=={v}" for k, v in coupled.items())],
+        ).start()
+        run.background("contracts", "preparing in the background (environment, LiteLLM "
+                                    "import) while the next steps run")
+    try:
+        _after_supply_chain(run, config, upstream, options, current, version, coupled,
+                            background)
+    finally:
+        if background is not None:
+            background.cancel()
+
+
+def _after_supply_chain(
+    run: _Run, config: Config, upstream: UpstreamConfig, options: UpgradeOptions,
+    current: str, version: str, coupled: dict[str, str],
+    background: BackgroundContracts | None,
+) -> None:
+    f = run.fields
     with run.step("schema") as note:
         schema = schema_check(config, upstream, version, base_text=None, current=current)
         f["schema"] = schema.report.to_dict()
@@ -202,7 +230,8 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
         label=f"upgrade {upstream.package} {current} -> {version}",
     )
     try:
-        _transactional_steps(run, config, upstream, options, txn, schema, current, version, coupled)
+        _transactional_steps(run, config, upstream, options, txn, schema, current, version,
+                             coupled, background)
     except BaseException:
         f["restored"] = True
         raise
@@ -211,6 +240,7 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
 def _transactional_steps(
     run: _Run, config: Config, upstream: UpstreamConfig, options: UpgradeOptions,
     txn: Transaction, schema: SchemaStep, current: str, version: str, coupled: dict[str, str],
+    background: BackgroundContracts | None = None,
 ) -> None:
     f = run.fields
     targets = {upstream.package: version, **coupled}
@@ -223,6 +253,9 @@ def _transactional_steps(
             note["detail"] = ", ".join(f"{e.location} {e.old}→{e.new}" for e in edits)
 
         with run.step("lockfile") as note:
+            tool = lock_command(config.root)
+            if tool is not None:  # journaled before the tool starts writing it
+                txn.expect_external(config.root / tool[0])
             refreshed = refresh_lockfile(config.root)
             if refreshed.path:
                 txn.record_external(config.root / refreshed.path)
@@ -239,6 +272,8 @@ def _transactional_steps(
             f["files_written"] = tuple(sorted(written))
             f["files_deleted"] = tuple(sorted(deleted))
             note["detail"] = f"{len(written)} written, {len(deleted)} removed"
+        if background is not None:
+            background.release()  # the regenerated models exist: the tests may run
 
         if config.impact.typecheck:
             with run.step("typecheck") as note:
@@ -251,16 +286,21 @@ def _transactional_steps(
 
         if options.contracts:
             with run.step("contracts") as note:
-                outcome = run_gate(
-                    config, version,
-                    requirements=[requirement_for(upstream, version),
-                                  *(f"{k}=={v}" for k, v in coupled.items())],
-                    models_dir=config.generated_dir / "python",
-                )
+                if background is not None:
+                    outcome = background.result()
+                    outcome = replace(outcome, background=background.timeline())
+                else:
+                    outcome = run_gate(
+                        config, version,
+                        requirements=[requirement_for(upstream, version),
+                                      *(f"{k}=={v}" for k, v in coupled.items())],
+                        models_dir=config.generated_dir / "python",
+                    )
                 f["contracts"] = outcome.to_dict()
-                note["detail"] = f"passed via {outcome.runner}" if outcome.passed else (
-                    f"{len(outcome.failed)} failed"
-                )
+                note["detail"] = (
+                    f"passed via {outcome.runner}" if outcome.passed
+                    else f"{len(outcome.failed)} failed"
+                ) + _overlap_note(outcome)
                 if not outcome.passed:
                     raise ContractsFailedError(
                         f"{len(outcome.failed)} contract(s) failed against {upstream.package} "
@@ -297,6 +337,17 @@ def recover_repo(root: Path | None = None) -> RecoveryResult:
         lock.release()
 
 
+
+
+def _overlap_note(outcome: ContractOutcome) -> str:
+    """How much of the gate ran in the background, for the progress line."""
+    timeline = outcome.background
+    if not timeline:
+        return ""
+    parts = [f"started {timeline['released_s'] or 0:.1f}s before the models existed"]
+    if timeline.get("ready_s") is not None:
+        parts.append(f"ready after {timeline['ready_s']:.1f}s")
+    return "; overlapped: " + ", ".join(parts)
 
 
 def _last_line(text: str) -> str | None:
