@@ -56,6 +56,7 @@ from nemoctl.upgrade.steps import (
     supply_chain_check,
 )
 from nemoctl.upgrade.transaction import (
+    STATE_DIR,
     RecoveryResult,
     Transaction,
     pending_journal,
@@ -96,8 +97,10 @@ def run_upgrade(
         upstream = config.upstream(options.upstream)
         run.package = upstream.package
         # A dry run takes the lock too: planning over files an upgrade is rewriting
-        # would report a half-changed repository ("0 pins would move").
-        lock = repo_lock(config.root)
+        # would report a half-changed repository ("0 pins would move").  Without a
+        # .nemoctl/ no upgrade can hold it, and a dry run creates nothing.
+        if not options.dry_run or (config.root / STATE_DIR).is_dir():
+            lock = repo_lock(config.root)
         if options.dry_run:
             if pending_journal(config.root):
                 raise BadInputError(
