@@ -148,7 +148,7 @@ def run(
     with _lock:
         _live[proc.pid] = child
     _notify("start", child)
-    _test_pause(child)
+    _test_pause(child, list(cmd)[1:2])
     try:
         try:
             stdout, stderr = proc.communicate(input, timeout=timeout)
@@ -228,21 +228,33 @@ def _is_zombie(pid: int) -> bool:
     return bool(fields) and fields[0] in ("Z", "X")
 
 
-#: Test hook: after starting a child whose command name matches, pause until the
-#: file named by ``NEMOCTL_TEST_PAUSE_FILE`` is deleted (a kill test's "child running").
+#: Test hook: ``NEMOCTL_TEST_PAUSE_ON_SPAWN=<thread name>:<command name>[ <first arg>]``
+#: (``MainThread:uv lock``, ``nemoctl-contracts:uv``) stops a
+#: matching child with SIGSTOP right after it started (so it cannot finish on its own)
+#: and pauses the starting thread until the file named by ``NEMOCTL_TEST_PAUSE_FILE``
+#: is deleted; the file holds "<nemoctl pid> <child pid>".  Kill tests use it to have
+#: a child provably still running when nemoctl dies.
 _PAUSE_ENV = "NEMOCTL_TEST_PAUSE_ON_SPAWN"
 _PAUSE_FILE_ENV = "NEMOCTL_TEST_PAUSE_FILE"
 
 
-def _test_pause(child: Child) -> None:
+def _test_pause(child: Child, first_args: list[str]) -> None:
     wanted = os.environ.get(_PAUSE_ENV)
-    if not wanted or wanted != child.command:
+    if not wanted:
         return
+    thread = threading.current_thread().name
+    if wanted not in (f"{thread}:{child.command}",
+                      f"{thread}:{' '.join([child.command, *first_args])}"):
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(child.pid, signal.SIGSTOP)
     flag = Path(os.environ[_PAUSE_FILE_ENV])
     flag.write_text(f"{os.getpid()} {child.pid}")
     deadline = time.monotonic() + 120
     while flag.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(child.pid, signal.SIGCONT)
 
 
 # Whatever is still running when nemoctl exits (an error path that skipped a wait,

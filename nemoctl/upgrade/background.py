@@ -27,7 +27,7 @@ from pathlib import Path
 from nemoctl import _proc
 from nemoctl._atomic import write_atomic
 from nemoctl.config import Config
-from nemoctl.errors import NemoctlError
+from nemoctl.errors import ContractsFailedError, NemoctlError
 from nemoctl.upgrade.contracts_gate import (
     ContractOutcome,
     configured_command,
@@ -91,7 +91,13 @@ class BackgroundContracts:
                                GATE_ENV: str(self._gate)},
                 )
                 self._outcome = outcome_of(run, time.time() - started)
-        except BaseException as exc:  # handed to the main thread by result()
+        except NemoctlError as exc:  # handed to the main thread by result()
+            self._error = exc
+        except Exception as exc:  # an unclassified failure is still "could not run"
+            self._error = ContractsFailedError(
+                f"the contract gate could not be prepared: {type(exc).__name__}: {exc}"
+            )
+        except BaseException as exc:
             self._error = exc
         finally:
             self.finished_at = time.time()
@@ -151,6 +157,3 @@ class BackgroundContracts:
         return {"ready_s": rel(self.ready_at), "released_s": rel(self.released_at),
                 "finished_s": rel(self.finished_at)}
 
-
-def describe_error(exc: BaseException) -> str:
-    return exc.message if isinstance(exc, NemoctlError) else f"{type(exc).__name__}: {exc}"
