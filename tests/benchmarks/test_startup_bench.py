@@ -1,0 +1,81 @@
+"""Whole-process wall times of the fast commands, with the interpreter baselines beside them.
+
+    uv run pytest tests/benchmarks/test_startup_bench.py -m benchmark -s
+
+Each row runs as its own process (``python -c "from nemoctl.cli import main; main()"``,
+what the console script does), once to warm every cache, then ``RUNS`` times; the
+median is printed with its ratio to ``python -c pass`` and ``python -c "import typer"``
+measured in the same run, so a loaded machine shifts all rows alike.  Bytecode caching
+is on in the children (``PYTHONDONTWRITEBYTECODE`` removed) as in any installed tool.
+
+``NEMOCTL_BENCH_SOURCE=/path/to/an/other/checkout`` measures that checkout's nemoctl
+instead (put first on ``PYTHONPATH``), for before/after figures in the same conditions.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.benchmark
+
+ROOT = Path(__file__).parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "schemas"
+RUNS = 7
+CLI = "from nemoctl.cli import main; main()"
+
+#: (label, argv after the interpreter, exit codes that count as "ran", target seconds)
+ROWS: list[tuple[str, list[str], set[int], float | None]] = [
+    ("python -c pass", ["-c", "pass"], {0}, None),
+    ("python -c 'import typer'", ["-c", "import typer"], {0}, None),
+    ("nemoctl --help", ["-c", CLI, "--help"], {0}, 0.20),
+    ("nemoctl --version", ["-c", CLI, "--version"], {0}, 0.20),
+    ("nemoctl check", ["-c", CLI, "check"], {0, 1}, 0.40),
+    ("nemoctl generate --check", ["-c", CLI, "generate", "--check"], {0, 1}, 0.30),
+    ("nemoctl diff A.prisma B.prisma",
+     ["-c", CLI, "diff", "--from", str(FIXTURES / "1.102.4" / "schema.prisma"),
+      "--to", str(FIXTURES / "1.106.0" / "schema.prisma")], {0, 1, 4}, 0.30),
+    ("nemoctl diff --from 1.102.4 --to 1.106.0",
+     ["-c", CLI, "diff", "--from", "1.102.4", "--to", "1.106.0"], {0, 1, 4}, 0.50),
+]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["NO_COLOR"] = "1"
+    source = os.environ.get("NEMOCTL_BENCH_SOURCE")
+    if source:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _once(argv: list[str], ok: set[int], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, *argv], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+    wall = time.perf_counter() - started
+    assert proc.returncode in ok, f"{argv}: exit {proc.returncode}\n{proc.stderr[-2000:]}"
+    return wall
+
+
+def test_startup_rows() -> None:
+    env = _env()
+    medians: dict[str, float] = {}
+    for label, argv, ok, _target in ROWS:
+        _once(argv, ok, env)  # warm-up: bytecode, wheel cache, parsed schemas, renders
+        medians[label] = statistics.median(_once(argv, ok, env) for _ in range(RUNS))
+    base, typer_ = medians["python -c pass"], medians["python -c 'import typer'"]
+    source = os.environ.get("NEMOCTL_BENCH_SOURCE") or str(ROOT)
+    print(f"\nwhole-process wall time, median of {RUNS} after a warm-up ({source})")
+    print(f"  {'command':<42}{'median':>9}{'/ pass':>9}{'/ typer':>9}{'target':>9}")
+    for label, _argv, _ok, target in ROWS:
+        m = medians[label]
+        shown = f"{target:.2f}s" if target else ""
+        print(f"  {label:<42}{m:>8.3f}s{m / base:>8.1f}x{m / typer_:>8.2f}x{shown:>9}")
