@@ -1,35 +1,72 @@
-"""pytest plugin for the overlapped upgrade: import LiteLLM's proxy, then wait for the models.
+"""pytest plugin for the overlapped upgrade: run what can run before the models exist.
 
 Loaded in the isolated contract environment through ``PYTEST_PLUGINS`` (so it lives
 directly under ``nemoctl``, whose package ``__init__`` imports nothing the isolated
-environment lacks).  After collection (the suite's conftest has prepared the proxy's
-environment) it imports ``litellm.proxy.proxy_server`` — ~12 s, the slow part of the
-contract step — and then waits until the upgrade writes the gate file: ``go`` once
-the regenerated models are in place, anything else when the upgrade gave up.
+environment lacks).  The upgrade starts the suite while it is still bumping pins and
+regenerating models.  Contracts that never import the generated ``nemoctl_models``
+(found with :mod:`ast` in their module) run at once — LiteLLM's proxy import (~12 s)
+and the gateway's start happen then; those that do are moved last and wait, before
+the first of them, for the gate file: ``go`` once the regenerated models are in
+place, anything else (the upgrade stopped) ends the session.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 GATE_ENV = "NEMOCTL_CONTRACTS_GATE"
 GO = "go"
+MODELS_PACKAGE = "nemoctl_models"
 
 
 def ready_path(gate: Path) -> Path:
-    """Touched once the proxy is imported (its mtime is when the suite became ready)."""
+    """Touched when the suite first needs the models (its mtime: when it got there)."""
     return gate.with_name(gate.name + ".ready")
 
 
-def pytest_collection_finish(session: Any) -> None:
-    gate = os.environ.get(GATE_ENV)
-    if not gate:
-        return
-    import litellm.proxy.proxy_server  # noqa: F401  the import is the point
+@cache
+def imports_models(path: str) -> bool:
+    """Does this test module import the generated models anywhere (top level or inside)?"""
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=path)
+    except (OSError, SyntaxError, ValueError):
+        return True  # unknown: the safe answer is "wait for the models"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            continue
+        if any(n == MODELS_PACKAGE or n.startswith(MODELS_PACKAGE + ".") for n in names):
+            return True
+    return False
 
+
+def _needs_models(item: Any) -> bool:
+    return imports_models(str(item.path))
+
+
+def pytest_collection_modifyitems(session: Any, config: Any, items: list[Any]) -> None:
+    if os.environ.get(GATE_ENV):
+        # Stable: the suite's order is kept within each group.
+        items[:] = [i for i in items if not _needs_models(i)] + \
+                   [i for i in items if _needs_models(i)]
+
+
+_opened = False
+
+
+def pytest_runtest_setup(item: Any) -> None:
+    global _opened
+    gate = os.environ.get(GATE_ENV)
+    if not gate or _opened or not _needs_models(item):
+        return
     path = Path(gate)
     ready_path(path).touch()
     while not path.exists():
@@ -38,3 +75,4 @@ def pytest_collection_finish(session: Any) -> None:
         import pytest
 
         pytest.exit("the upgrade stopped before its contract step", returncode=3)
+    _opened = True

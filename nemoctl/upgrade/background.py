@@ -2,12 +2,13 @@
 
 The contract step used to start after every other step: build (or reuse) the
 isolated environment, start pytest, import LiteLLM's proxy (~12 s), then test.  Only
-the last part needs the regenerated models.  :class:`BackgroundContracts` starts the
-rest as soon as the target version passed the supply-chain policy (nothing is
-installed from a release the policy refused), in a thread whose children go through
-:mod:`nemoctl._proc`; the pytest child imports the proxy and then waits on a gate
-file (:mod:`nemoctl._contracts_warmup`) that :meth:`release` opens once the
-regenerated models are written.  :meth:`cancel` (any failure, Ctrl-C, SIGTERM)
+the contracts that validate against them need the regenerated models.
+:class:`BackgroundContracts` starts the suite as soon as the target version passed
+the supply-chain policy (nothing is installed from a release the policy refused), in
+a thread whose children go through :mod:`nemoctl._proc`; the suite runs every
+contract that does not import the models at once and then waits on a gate file
+(:mod:`nemoctl._contracts_warmup`) that :meth:`release` opens once the regenerated
+models are written.  :meth:`cancel` (any failure, Ctrl-C, SIGTERM)
 writes "stop" to the gate and kills the background children, so nothing outlives
 the run; the thread is a daemon and is joined briefly.
 
@@ -22,7 +23,9 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from nemoctl import _proc
 from nemoctl._atomic import write_atomic
@@ -35,6 +38,8 @@ from nemoctl.upgrade.contracts_gate import (
     outcome_of,
     run_command_gate,
 )
+
+T = TypeVar("T")
 
 
 class BackgroundContracts:
@@ -157,3 +162,31 @@ class BackgroundContracts:
         return {"ready_s": rel(self.ready_at), "released_s": rel(self.released_at),
                 "finished_s": rel(self.finished_at)}
 
+
+
+class BackgroundCall(Generic[T]):
+    """``fn(*args)`` in a daemon thread (its children die with nemoctl like any other).
+
+    Used to render the regenerated files while the lock tool runs: rendering needs
+    only the new schema.  A daemon thread never holds up the exit of a failed run.
+    """
+
+    def __init__(self, name: str, fn: Callable[..., T], *args: Any) -> None:
+        self._result: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, args=(fn, args), name=name,
+                                        daemon=True)
+        self._thread.start()
+
+    def _work(self, fn: Callable[..., T], args: tuple[Any, ...]) -> None:
+        try:
+            self._result = fn(*args)
+        except BaseException as exc:  # re-raised in the caller's thread by result()
+            self._error = exc
+
+    def result(self) -> T:
+        while self._thread.is_alive():
+            self._thread.join(0.1)  # short joins: Ctrl-C stays responsive
+        if self._error is not None:
+            raise self._error
+        return self._result  # type: ignore[return-value]

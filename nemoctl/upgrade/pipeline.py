@@ -31,7 +31,7 @@ from nemoctl.migrations.gate import migration_gate
 from nemoctl.pins import pinned_version, requirement_files
 from nemoctl.upgrade import _git
 from nemoctl.upgrade._run import ProgressFn, _Run
-from nemoctl.upgrade.background import BackgroundContracts
+from nemoctl.upgrade.background import BackgroundCall, BackgroundContracts
 from nemoctl.upgrade.bump import coupled_versions, plan_bump
 from nemoctl.upgrade.contracts_gate import ContractOutcome, run_gate
 from nemoctl.upgrade.lock import repo_lock
@@ -226,6 +226,8 @@ def _after_supply_chain(
         run.skip("bump", f"dry run: {len(edits)} pin(s) would move")
         return
 
+    # Rendering needs only the new schema: it runs while bump and lockfile do.
+    rendering = BackgroundCall("nemoctl-render", render_generated, config, schema, version)
     scope_files = [config.pyproject, *(config.root / n for n in LOCKFILES),
                    *requirement_files(config.root)]
     txn = Transaction(
@@ -234,7 +236,7 @@ def _after_supply_chain(
     )
     try:
         _transactional_steps(run, config, upstream, options, txn, schema, current, version,
-                             coupled, background)
+                             coupled, background, rendering)
     except BaseException:
         f["restored"] = True
         raise
@@ -244,6 +246,7 @@ def _transactional_steps(
     run: _Run, config: Config, upstream: UpstreamConfig, options: UpgradeOptions,
     txn: Transaction, schema: SchemaStep, current: str, version: str, coupled: dict[str, str],
     background: BackgroundContracts | None = None,
+    rendering: BackgroundCall[dict[Path, bytes]] | None = None,
 ) -> None:
     f = run.fields
     targets = {upstream.package: version, **coupled}
@@ -269,7 +272,8 @@ def _transactional_steps(
             apply_requirements_sync(config, txn, targets, f, note)  # requirements*.txt too
 
         with run.step("regenerate") as note:
-            outputs = render_generated(config, schema, version)
+            outputs = rendering.result() if rendering is not None else render_generated(
+                config, schema, version)
             written = [_rel(config, p) for p, data in outputs.items() if txn.write_bytes(p, data)]
             deleted = [_rel(config, p) for p in stale_generated(config, outputs) if txn.delete(p)]
             f["files_written"] = tuple(sorted(written))
@@ -349,7 +353,7 @@ def _overlap_note(outcome: ContractOutcome) -> str:
         return ""
     parts = [f"started {timeline['released_s'] or 0:.1f}s before the models existed"]
     if timeline.get("ready_s") is not None:
-        parts.append(f"ready after {timeline['ready_s']:.1f}s")
+        parts.append(f"waiting for the models after {timeline['ready_s']:.1f}s")
     return "; overlapped: " + ", ".join(parts)
 
 
