@@ -66,10 +66,11 @@ def verify_locked_wheel(config: Config, *, offline: bool = False) -> list[str]:
     blobs = sorted(p for p in stored.iterdir() if p.is_file()) if stored.is_dir() else []
     if blobs:
         for blob in blobs:
-            # verified_blob skips the re-hash for an unchanged file and removes a bad one.
-            if cache.verified_blob(sha, blob.name) is None:
+            # Skips the re-hash for an unchanged file (stat stamp); removes a bad one.
+            actual = cache.bad_blob_hash(sha, blob.name)
+            if actual is not None:
                 problems.append(
-                    f"cached {blob.name} does not hash to {sha} as {rel} records "
+                    f"cached {blob.name} hashes to {actual}, not {sha} as {rel} records "
                     "(removed from the cache; it will be downloaded again)"
                 )
     elif not offline:

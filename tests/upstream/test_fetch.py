@@ -57,8 +57,14 @@ def test_fetch_schema_reads_only_the_schema(local_index: LocalIndex, cold_cache:
     assert schema.version == "1.3.0"
     stored = sorted(p.relative_to(cold_cache).as_posix() for p in cold_cache.rglob("*")
                     if p.is_file() and "locks" not in p.parts)
-    # The wheel and its reference: nothing was extracted next to them.
-    assert [p for p in stored if not p.endswith((".whl", ".json"))] == []
+    # The wheel, its reference, its verification stamp and one copy of the schema
+    # member (named by its own sha256, for warm runs): nothing else was extracted.
+    copies = [p for p in stored if p.startswith("wheels/members/")]
+    assert len(copies) == 1
+    assert (cold_cache / copies[0]).read_text() == SCHEMA_2
+    assert copies[0].rsplit("/", 1)[-1] == hashlib.sha256(SCHEMA_2.encode()).hexdigest()
+    assert [p for p in stored if not p.endswith((".whl", ".json"))
+            and not p.startswith(("wheels/members/", "wheels/verified/"))] == []
     assert not any(p.endswith(".prisma") for p in stored)
 
 
