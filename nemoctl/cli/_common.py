@@ -10,7 +10,6 @@ import contextlib
 import os
 import sys
 from enum import StrEnum
-
 from typing import TYPE_CHECKING, TextIO
 
 import typer

@@ -21,7 +21,12 @@ import pytest
 
 from nemoctl.errors import ExitCode
 from tests.upgrade.conftest import Consumer
-from tests.upgrade.test_flow import assert_untouched, snapshot  # noqa: F401  (fixture)
+from tests.upgrade.test_flow import assert_untouched
+
+
+@pytest.fixture
+def snapshot(consumer: Consumer) -> tuple[dict[str, str], str]:
+    return consumer.hashes(), consumer.head()
 
 
 def _alive(pid: int) -> bool:
