@@ -41,8 +41,15 @@ def _modules(tmp_path: Path, *args: str, cwd: Path = ROOT) -> tuple[int, set[str
     return proc.returncode, set(json.loads(out.read_text()))
 
 
-def _heavy(modules: set[str]) -> list[str]:
-    return sorted(m for m in modules if m.split(".")[0] in HEAVY)
+#: ``nemoctl.config`` validates ``[tool.nemoctl]`` with a declared pydantic schema, so
+#: every command that reads the configuration imports pydantic (~0.1 s); only the
+#: paths that read no configuration (--help, --version) are held to it.
+CONFIG_LIBS = ("pydantic", "pydantic_core", "annotated_types", "typing_inspection")
+
+
+def _heavy(modules: set[str], *, allow: tuple[str, ...] = ()) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY
+                  and m.split(".")[0] not in allow)
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], []])
@@ -51,7 +58,8 @@ def test_help_and_version_import_only_the_cli(tmp_path: Path, args: list[str]) -
     assert rc in (0, 2)  # no arguments shows the help and exits 2 (usage)
     assert _heavy(modules) == []
     ours = sorted(m for m in modules if m.split(".")[0] == "nemoctl")
-    allowed = {"nemoctl", "nemoctl._version", "nemoctl.errors", "nemoctl.cli",
+    # nemoctl.redact: every command's output goes through it (stdlib only).
+    allowed = {"nemoctl", "nemoctl._version", "nemoctl.errors", "nemoctl.redact", "nemoctl.cli",
                "nemoctl.cli._common", "nemoctl.cli._coerce"}
     # --help lists every command, so it may import the (light) command modules.
     assert [m for m in ours if m not in allowed and not m.startswith("nemoctl.cli.")] == []
@@ -70,7 +78,7 @@ def test_check_imports_no_heavy_library(tmp_path: Path) -> None:
     _modules(tmp_path, "check", "--offline")
     rc, modules = _modules(tmp_path, "check", "--offline")
     assert rc in (0, 1)
-    assert _heavy(modules) == []
+    assert _heavy(modules, allow=CONFIG_LIBS) == []
 
 
 def test_machine_readable_prisma_diff_imports_no_heavy_library(tmp_path: Path) -> None:
@@ -79,4 +87,4 @@ def test_machine_readable_prisma_diff_imports_no_heavy_library(tmp_path: Path) -
     _modules(tmp_path, "diff", "--from", a, "--to", b, "--format", "json")
     rc, modules = _modules(tmp_path, "diff", "--from", a, "--to", b, "--format", "json")
     assert rc in (0, 1, 4)
-    assert _heavy(modules) == []
+    assert _heavy(modules, allow=CONFIG_LIBS) == []
