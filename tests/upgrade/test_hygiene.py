@@ -158,3 +158,26 @@ def _cache_without_envs(consumer: Consumer, tmp_path: Path) -> Path:
         if name not in ("upgrade-envs", "envs"):
             (cache / name).symlink_to(shared / name)
     return cache
+
+
+def test_dry_run_is_locked_out_and_recover_with_hand_edits_exits_2(
+    consumer: Consumer, snapshot: tuple[dict[str, str], str], tmp_path: Path
+) -> None:
+    proc, _ = _start_paused(consumer, tmp_path, {"NEMOCTL_TEST_PAUSE_AFTER": "bump"},
+                            "--no-contracts")
+    dry = consumer.cli("1.1.0", "--dry-run")
+    assert isinstance(dry, subprocess.CompletedProcess)
+    assert dry.returncode == ExitCode.BUSY, dry.stderr
+    assert f"(pid {proc.pid})" in dry.stderr
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+
+    pyproject = consumer.root / "pyproject.toml"
+    edited = pyproject.read_text() + "# edited by hand after the crash\n"
+    pyproject.write_text(edited)
+    recovered = consumer.cli("--recover")
+    assert isinstance(recovered, subprocess.CompletedProcess)
+    assert recovered.returncode == ExitCode.BAD_INPUT, recovered.stderr
+    assert "pyproject.toml had been edited after the crash" in recovered.stderr
+    assert (consumer.root / ".nemoctl" / "recovered" / "pyproject.toml").read_text() == edited
+    assert_untouched(consumer, *snapshot)
