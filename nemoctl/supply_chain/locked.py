@@ -10,6 +10,7 @@ release (catches a file replaced on the index or a withdrawn release).
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -100,26 +101,66 @@ def _check_project_lockfile(root: Path, package: str, version: str, sha: str,
         path = root / name
         if not path.is_file():
             continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            return [f"{name} is unreadable: {exc}"]
-        entries = [p for p in data.get("package", []) if isinstance(p, dict)
-                   and canonicalize_name(str(p.get("name", ""))) == canonicalize_name(package)]
-        if not entries:
-            return [f"{name} has no entry for {package}"]
-        entry = next((e for e in entries if _same_version(str(e.get("version", "")), version)),
-                     None)
-        if entry is None:
-            locked = ", ".join(str(e.get("version")) for e in entries)
-            return [f"{name} locks {package} {locked}, not {version} as {rel} records"]
-        hashes = _entry_hashes(entry)
-        if not hashes:
-            return [f"{name}'s entry for {package} {version} carries no hashes"]
-        if sha not in hashes:
-            return [f"{name}'s hashes for {package} {version} do not include the wheel "
-                    f"sha256 {sha} recorded in {rel}"]
-        return []
+        return _memoised_lock_check(path, name, package, version, sha, rel)
+    return []
+
+
+def _memoised_lock_check(path: Path, name: str, package: str, version: str, sha: str,
+                         rel: str) -> list[str]:
+    """The lockfile check, remembered by the lockfile's bytes and the question asked.
+
+    Parsing a 1 MB ``uv.lock`` with tomllib costs ~0.25 s, most of a pre-commit
+    ``check``; the answer is a pure function of those bytes and the arguments.
+    """
+    import hashlib
+
+    from nemoctl.config import cache_dir
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [f"{name} is unreadable: {exc}"]
+    key = hashlib.sha256(json.dumps([hashlib.sha256(raw).hexdigest(), name, package, version,
+                                     sha, rel]).encode()).hexdigest()
+    memo = cache_dir() / "check-lockfile" / f"{key}.json"
+    try:
+        cached = json.loads(memo.read_text(encoding="utf-8"))
+        if isinstance(cached, list) and all(isinstance(p, str) for p in cached):
+            return cached
+    except (OSError, ValueError):
+        pass
+    problems = _lock_problems(raw, name, package, version, sha, rel)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(problems), encoding="utf-8")
+        os.replace(tmp, memo)
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return problems
+
+
+def _lock_problems(raw: bytes, name: str, package: str, version: str, sha: str,
+                   rel: str) -> list[str]:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return [f"{name} is unreadable: {exc}"]
+    entries = [p for p in data.get("package", []) if isinstance(p, dict)
+               and canonicalize_name(str(p.get("name", ""))) == canonicalize_name(package)]
+    if not entries:
+        return [f"{name} has no entry for {package}"]
+    entry = next((e for e in entries if _same_version(str(e.get("version", "")), version)),
+                 None)
+    if entry is None:
+        locked = ", ".join(str(e.get("version")) for e in entries)
+        return [f"{name} locks {package} {locked}, not {version} as {rel} records"]
+    hashes = _entry_hashes(entry)
+    if not hashes:
+        return [f"{name}'s entry for {package} {version} carries no hashes"]
+    if sha not in hashes:
+        return [f"{name}'s hashes for {package} {version} do not include the wheel "
+                f"sha256 {sha} recorded in {rel}"]
     return []
 
 

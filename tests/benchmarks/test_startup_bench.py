@@ -8,8 +8,9 @@ median is printed with its ratio to ``python -c pass`` and ``python -c "import t
 measured in the same run, so a loaded machine shifts all rows alike.  Bytecode caching
 is on in the children (``PYTHONDONTWRITEBYTECODE`` removed) as in any installed tool.
 
-``NEMOCTL_BENCH_SOURCE=/path/to/an/other/checkout`` measures that checkout's nemoctl
-instead (put first on ``PYTHONPATH``), for before/after figures in the same conditions.
+``NEMOCTL_BENCH_BEFORE=/path/to/an/other/checkout`` adds a "before" column: that
+checkout's nemoctl (put first on ``PYTHONPATH``), measured interleaved with this one
+run by run, so both columns see the same machine load.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ ROOT = Path(__file__).parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "schemas"
 RUNS = 7
 CLI = "from nemoctl.cli import main; main()"
+TYPER_ROW = "python -c 'import typer'"
 
 #: (label, argv after the interpreter, exit codes that count as "ran", target seconds)
 ROWS: list[tuple[str, list[str], set[int], float | None]] = [
@@ -46,11 +48,10 @@ ROWS: list[tuple[str, list[str], set[int], float | None]] = [
 ]
 
 
-def _env() -> dict[str, str]:
+def _env(source: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["NO_COLOR"] = "1"
-    source = os.environ.get("NEMOCTL_BENCH_SOURCE")
     if source:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH")) if p)
     return env
@@ -66,16 +67,31 @@ def _once(argv: list[str], ok: set[int], env: dict[str, str]) -> float:
 
 
 def test_startup_rows() -> None:
-    env = _env()
-    medians: dict[str, float] = {}
+    before_src = os.environ.get("NEMOCTL_BENCH_BEFORE")
+    envs = {"after": _env()}
+    if before_src:
+        envs["before"] = _env(before_src)
+    medians: dict[str, dict[str, float]] = {name: {} for name in envs}
     for label, argv, ok, _target in ROWS:
-        _once(argv, ok, env)  # warm-up: bytecode, wheel cache, parsed schemas, renders
-        medians[label] = statistics.median(_once(argv, ok, env) for _ in range(RUNS))
-    base, typer_ = medians["python -c pass"], medians["python -c 'import typer'"]
-    source = os.environ.get("NEMOCTL_BENCH_SOURCE") or str(ROOT)
-    print(f"\nwhole-process wall time, median of {RUNS} after a warm-up ({source})")
-    print(f"  {'command':<42}{'median':>9}{'/ pass':>9}{'/ typer':>9}{'target':>9}")
+        samples: dict[str, list[float]] = {name: [] for name in envs}
+        for env in envs.values():
+            _once(argv, ok, env)  # warm-up: bytecode, wheel cache, parsed schemas, renders
+        for _ in range(RUNS):
+            for name, env in envs.items():  # interleaved: both see the same load
+                samples[name].append(_once(argv, ok, env))
+        for name in envs:
+            medians[name][label] = statistics.median(samples[name])
+    after = medians["after"]
+    base, typer_ = after["python -c pass"], after[TYPER_ROW]
+    print(f"\nwhole-process wall time, median of {RUNS} after a warm-up ({ROOT}"
+          + (f"; before = {before_src}" if before_src else "") + ")")
+    head = f"  {'command':<42}{'after':>9}{'/ pass':>9}{'/ typer':>9}{'target':>9}"
+    print(head + (f"{'before':>9}{'/ typer':>9}" if before_src else ""))
     for label, _argv, _ok, target in ROWS:
-        m = medians[label]
+        m = after[label]
         shown = f"{target:.2f}s" if target else ""
-        print(f"  {label:<42}{m:>8.3f}s{m / base:>8.1f}x{m / typer_:>8.2f}x{shown:>9}")
+        line = f"  {label:<42}{m:>8.3f}s{m / base:>8.1f}x{m / typer_:>8.2f}x{shown:>9}"
+        if before_src:
+            b, b_typer = medians["before"][label], medians["before"][TYPER_ROW]
+            line += f"{b:>8.3f}s{b / b_typer:>8.2f}x"
+        print(line)
