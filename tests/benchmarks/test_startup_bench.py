@@ -59,7 +59,8 @@ def _env(source: str | None = None) -> dict[str, str]:
 
 def _once(argv: list[str], ok: set[int], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, *argv], cwd=ROOT, env=env, capture_output=True,
+    # -P: the working directory (this checkout) must not shadow NEMOCTL_BENCH_BEFORE.
+    proc = subprocess.run([sys.executable, "-P", *argv], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300, check=False)
     wall = time.perf_counter() - started
     assert proc.returncode in ok, f"{argv}: exit {proc.returncode}\n{proc.stderr[-2000:]}"
