@@ -29,9 +29,15 @@ def ready_path(gate: Path) -> Path:
     return gate.with_name(gate.name + ".ready")
 
 
+#: Names whose use means a module loads the models at run time (the suite imports the
+#: configured package with ``importlib.import_module(gateway.models_package())``).
+_DYNAMIC = frozenset({"models_package", "import_module", "__import__"})
+
+
 @cache
 def imports_models(path: str) -> bool:
-    """Does this test module import the generated models anywhere (top level or inside)?"""
+    """Does this test module load the generated models (statically or dynamically)?"""
+    package = os.environ.get("NEMOCTL_MODELS_PACKAGE") or MODELS_PACKAGE
     try:
         tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=path)
     except (OSError, SyntaxError, ValueError):
@@ -41,9 +47,12 @@ def imports_models(path: str) -> bool:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             names = [node.module or ""]
+        elif ((isinstance(node, ast.Attribute) and node.attr in _DYNAMIC)
+              or (isinstance(node, ast.Name) and node.id in _DYNAMIC)):
+            return True
         else:
             continue
-        if any(n == MODELS_PACKAGE or n.startswith(MODELS_PACKAGE + ".") for n in names):
+        if any(n == package or n.startswith(package + ".") for n in names):
             return True
     return False
 

@@ -37,6 +37,7 @@ from nemoctl.upgrade.contracts_gate import (
     isolated_env,
     outcome_of,
     run_command_gate,
+    suite_options,
 )
 
 T = TypeVar("T")
@@ -91,7 +92,7 @@ class BackgroundContracts:
 
                 started = time.time()
                 run = run_contracts(
-                    self.version, models_dir=self.models_dir,
+                    self.version, models_dir=self.models_dir, **suite_options(self.config),
                     extra_env={"PYTEST_PLUGINS": "nemoctl._contracts_warmup",
                                GATE_ENV: str(self._gate)},
                 )

@@ -136,3 +136,21 @@ def test_atomic_writes_get_the_umask_mode(tmp_path: Path) -> None:
         assert sorted(p.name for p in target.parent.iterdir()) == ["models.py"]
     finally:
         os.umask(old)
+
+
+@pytest.mark.parametrize(("source", "needs"), [
+    ("def test_x():\n    import nemoctl_models\n", True),
+    ("from nemoctl_models.models import LiteLLM_SpendLogs\n", True),
+    ("import importlib\ndef test_x():\n    importlib.import_module(gateway.models_package())\n",
+     True),
+    ("def test_x():\n    assert 1\n", False),
+    ("def broken(:\n", True),  # unreadable: wait for the models rather than guess
+])
+def test_overlapped_suite_waits_only_where_models_are_loaded(
+    tmp_path: Path, source: str, needs: bool
+) -> None:
+    from nemoctl._contracts_warmup import imports_models
+
+    module = tmp_path / "test_mod.py"
+    module.write_text(source)
+    assert imports_models(str(module)) is needs
