@@ -93,7 +93,8 @@ def test_sigkill_with_the_lock_tool_running_recovers_consistently(
     assert check.returncode == 0, check.stderr
 
 
-@pytest.mark.parametrize("step", ["bump", "regenerate"])
+@pytest.mark.slow  # ~12 s; the lock-tool kill above is the default-run case
+@pytest.mark.parametrize("step", ["bump", "lockfile", "regenerate"])
 def test_sigkill_at_a_step_boundary_recovers(
     consumer: Consumer, snapshot: tuple[dict[str, str], str], tmp_path: Path, step: str
 ) -> None:
