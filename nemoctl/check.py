@@ -18,11 +18,13 @@ Each check reports its own problems; one failing check does not hide the others.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from nemoctl.config import Config, UpstreamConfig, read_text
+from nemoctl.config import Config, UpstreamConfig, cache_dir, read_text
 from nemoctl.errors import ExitCode, NemoctlError
 from nemoctl.pins import pinned_version
 

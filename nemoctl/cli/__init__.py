@@ -44,18 +44,32 @@ def _load(module_name: str) -> dict[str, Any]:
 
 
 class _LazyGroup(TyperGroup):
-    """Imports a command's module only when that command is run or listed."""
+    """Imports a command's module only when that command is run (all of them for --help)."""
+
+    _loaded: set[str]
+
+    def _ensure(self, module_name: str) -> None:
+        loaded = self.__dict__.setdefault("_loaded", set())
+        if module_name not in loaded:
+            loaded.add(module_name)
+            self.commands.update(_load(module_name))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         _coerce.install(self)
         return list(super().parse_args(ctx, args))
 
     def list_commands(self, ctx: Any) -> list[str]:
+        # A module may register more than its own command (impact adds ``sacred``).
+        for name in _COMMAND_MODULES:
+            self._ensure(name)
         return [*_COMMAND_MODULES, *(n for n in self.commands if n not in _COMMAND_MODULES)]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name not in self.commands and cmd_name in _COMMAND_MODULES:
-            self.commands.update(_load(cmd_name))
+        if cmd_name in _COMMAND_MODULES:
+            self._ensure(cmd_name)
+        elif cmd_name not in self.commands:
+            for name in _COMMAND_MODULES:  # registered by another command's module
+                self._ensure(name)
         return self.commands.get(cmd_name)
 
 
