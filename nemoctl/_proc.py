@@ -71,9 +71,28 @@ def _load_prctl() -> Callable[..., int] | None:
 _prctl = _load_prctl()
 
 
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
 def _child_setup() -> None:
+    # The child inherits the parent's signal mask: give it the default one back.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     if _prctl is not None:
         _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _hold_signals() -> set[int | signal.Signals] | None:
+    if threading.current_thread() is not threading.main_thread():
+        return None  # signals are only ever handled in the main thread
+    try:
+        return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _release_signals(previous: set[int | signal.Signals] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def start_ticks(pid: int) -> int | None:
@@ -139,18 +158,26 @@ def run(
 ) -> subprocess.CompletedProcess[Any]:
     """``subprocess.run`` for nemoctl's children (see the module docstring)."""
     pipe = subprocess.PIPE if capture_output else None
-    proc = subprocess.Popen(
-        list(cmd), stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-        stdout=pipe, stderr=pipe, text=text, cwd=cwd, env=dict(env) if env is not None else None,
-        start_new_session=True, preexec_fn=_child_setup if _prctl is not None else None,
-    )
-    child = Child(proc.pid, start_ticks(proc.pid), Path(cmd[0]).name)
-    with _lock:
-        _live[proc.pid] = child
-    _notify("start", child)
-    _test_pause(child, list(cmd)[1:2])
+    # Ctrl-C / SIGTERM are held back until the child is registered: an interrupt that
+    # landed between the start and the registration would leave it running unkilled.
+    held = _hold_signals()
+    try:
+        proc = subprocess.Popen(
+            list(cmd), stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=pipe, stderr=pipe, text=text, cwd=cwd,
+            env=dict(env) if env is not None else None,
+            start_new_session=True, preexec_fn=_child_setup,
+        )
+        child = Child(proc.pid, start_ticks(proc.pid), Path(cmd[0]).name)
+        with _lock:
+            _live[proc.pid] = child
+    finally:
+        _release_signals(held)
     try:
         try:
+            # In here: an interrupt while the journal records the child kills it too.
+            _notify("start", child)
+            _test_pause(child, list(cmd)[1:2])
             stdout, stderr = proc.communicate(input, timeout=timeout)
         except subprocess.TimeoutExpired:
             kill_group(proc.pid)
