@@ -120,6 +120,7 @@ def test_an_additive_version_exits_0_with_a_stale_models_note(tmp_path: Path) ->
     assert models["added"] == [
         "+LiteLLM_SpendLogs.nemoctl_added_column",
         "+LiteLLM_SpendLogsInput.nemoctl_added_column",
+        "+LiteLLM_SpendLogsUpdate.nemoctl_added_column",
     ]
     assert "are stale for litellm 0.0.2 (additive only" in str(models["note"])
     # The payload contract validated against models generated for 0.0.2, not the committed ones.

@@ -67,6 +67,14 @@ typecheck = [{json.dumps(typecheck)}]
         "requirements.txt": "litellm[proxy]==1.0.0\nlitellm-proxy-extras==0.1.0\n",
         "frontend/tsconfig.json": TSCONFIG,
         "frontend/src/label.ts": FRONTEND,
+        "schemas/sacred_fields.toml": """\
+[[field]]
+model = "LiteLLM_SpendLogs"
+field = "spend"
+type = "Float"
+owner = "billing"
+reason = "per-request cost"
+""",
         # A reviewer acknowledged the removal; only the type check knows the UI reads it.
         "schemas/acknowledged.toml": f"""\
 [[ack]]
