@@ -1,20 +1,54 @@
-"""Turning an :class:`Answer` into a typed response (shared by every resource)."""
+"""What every resource shares: building a POST's options, and turning an :class:`Answer`
+into a typed response."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
-from nemoctl.client._base_client import Answer
+from nemoctl.client._base_client import NOT_GIVEN, Answer, RequestOptions
 from nemoctl.client._exceptions import ResponseValidationError
 from nemoctl.client._response import COST_HEADER, GatewayMeta, litellm_headers, parse_cost
+from nemoctl.client._retry import TimeoutArg
 from nemoctl.client._secret import scrub_bytes
 from nemoctl.client.types._base import BilledResponse, GatewayResponse
 
+if TYPE_CHECKING:
+    from nemoctl.client._client import AsyncGateway, Gateway
+
 R = TypeVar("R", bound=GatewayResponse)
+
+
+def post_options(
+    client: Gateway | AsyncGateway,
+    path: str,
+    body: dict[str, Any],
+    *,
+    stream: bool,
+    gateway_retries: int | None,
+    extra_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, object] | None,
+    extra_body: object | None,
+    timeout: TimeoutArg,
+    max_retries: int,
+    retry_ambiguous: bool,
+) -> RequestOptions:
+    """The options of one POST: ``stream`` and LiteLLM's ``num_retries`` (the call's
+    ``gateway_retries``, else the client's) in the body, openai's ``extra_*`` applied."""
+    if stream:
+        body["stream"] = True
+    retries = client.gateway_retries if gateway_retries is NOT_GIVEN else gateway_retries
+    if retries is not None:
+        body["num_retries"] = retries
+    return RequestOptions(
+        "POST", path, json_body=merge_body(body, extra_body), params=extra_query,
+        extra_headers=extra_headers, timeout=timeout, max_retries=max_retries,
+        retry_ambiguous=retry_ambiguous, stream=stream,
+    )  # fmt: skip
 
 
 def parse_model(cls: type[R], answer: Answer, *, billed: bool) -> R:

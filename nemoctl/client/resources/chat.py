@@ -12,7 +12,7 @@ from nemoctl.client._base_client import NOT_GIVEN, Answer, RequestOptions
 from nemoctl.client._exceptions import LengthFinishReasonError, ResponseValidationError
 from nemoctl.client._retry import TimeoutArg
 from nemoctl.client._streaming import AsyncStream, ChatChunks, Stream
-from nemoctl.client.resources._common import check_params, merge_body, parse_model
+from nemoctl.client.resources._common import check_params, parse_model, post_options
 from nemoctl.client.resources._resource import AsyncResource, SyncResource
 from nemoctl.client.resources._structured import is_model_type, response_format_for
 from nemoctl.client.types._base import GatewayModel
@@ -49,7 +49,7 @@ def _options(
     body: dict[str, Any] = {"messages": list(messages), "model": model, **params}
     hide_usage_chunk = False
     if stream:
-        body["stream"] = True
+        body["stream"] = True  # before stream_options, as the body was always laid out
         stream_options = dict(body.get("stream_options") or {})
         if "include_usage" not in stream_options:
             # The cost of a stream only arrives in the usage chunk; the caller did not ask
@@ -57,20 +57,11 @@ def _options(
             stream_options["include_usage"] = True
             hide_usage_chunk = True
         body["stream_options"] = stream_options
-    retries = client.gateway_retries if gateway_retries is NOT_GIVEN else gateway_retries
-    if retries is not None:
-        body["num_retries"] = retries
-    options = RequestOptions(
-        "POST",
-        "/v1/chat/completions",
-        json_body=merge_body(body, extra_body),
-        params=extra_query,
-        extra_headers=extra_headers,
-        timeout=timeout,
-        max_retries=max_retries,
-        retry_ambiguous=retry_ambiguous,
-        stream=stream,
-    )
+    options = post_options(
+        client, "/v1/chat/completions", body, stream=stream, gateway_retries=gateway_retries,
+        extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+        timeout=timeout, max_retries=max_retries, retry_ambiguous=retry_ambiguous,
+    )  # fmt: skip
     return options, hide_usage_chunk
 
 

@@ -9,7 +9,7 @@ from typing_extensions import Unpack
 
 from nemoctl.client._base_client import NOT_GIVEN, Answer, RequestOptions
 from nemoctl.client._retry import TimeoutArg
-from nemoctl.client.resources._common import check_params, merge_body, parse_model
+from nemoctl.client.resources._common import check_params, parse_model, post_options
 from nemoctl.client.resources._resource import AsyncResource, SyncResource
 from nemoctl.client.types.embeddings import CreateEmbeddingResponse
 from nemoctl.client.types.params import EmbeddingCreateParams, names
@@ -38,19 +38,11 @@ def _options(
     if not isinstance(input, str | list):
         sent = [i if isinstance(i, int) else list(i) for i in input]
     body: dict[str, Any] = {"input": sent, "model": model, **params}
-    retries = client.gateway_retries if gateway_retries is NOT_GIVEN else gateway_retries
-    if retries is not None:
-        body["num_retries"] = retries
-    return RequestOptions(
-        "POST",
-        "/v1/embeddings",
-        json_body=merge_body(body, extra_body),
-        params=extra_query,
-        extra_headers=extra_headers,
-        timeout=timeout,
-        max_retries=max_retries,
-        retry_ambiguous=retry_ambiguous,
-    )
+    return post_options(
+        client, "/v1/embeddings", body, stream=False, gateway_retries=gateway_retries,
+        extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+        timeout=timeout, max_retries=max_retries, retry_ambiguous=retry_ambiguous,
+    )  # fmt: skip
 
 
 def _parse(answer: Answer) -> CreateEmbeddingResponse:

@@ -8,50 +8,21 @@ plain call, the final usage on a stream).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import Any, Literal, overload
 
 from typing_extensions import Unpack
 
-from nemoctl.client._base_client import NOT_GIVEN, Answer, RequestOptions
+from nemoctl.client._base_client import NOT_GIVEN, Answer
 from nemoctl.client._retry import TimeoutArg
 from nemoctl.client._streaming import AsyncStream, MessageEvents, ResponseEvents, Stream
-from nemoctl.client.resources._common import check_params, merge_body, parse_model
+from nemoctl.client.resources._common import check_params, parse_model, post_options
 from nemoctl.client.resources._resource import AsyncResource, SyncResource
 from nemoctl.client.types.messages import Message, MessageStreamEvent
 from nemoctl.client.types.params import MessageCreateParams, ResponseCreateParams, names
 from nemoctl.client.types.responses import Response, ResponseStreamEvent
 
-if TYPE_CHECKING:
-    from nemoctl.client._client import AsyncGateway, Gateway
-
 _RESPONSE_PARAMS = names(ResponseCreateParams)
 _MESSAGE_PARAMS = names(MessageCreateParams)
-
-
-def _options(
-    client: Gateway | AsyncGateway,
-    path: str,
-    body: dict[str, Any],
-    *,
-    stream: bool,
-    gateway_retries: int | None,
-    extra_headers: Mapping[str, str] | None,
-    extra_query: Mapping[str, object] | None,
-    extra_body: object | None,
-    timeout: TimeoutArg,
-    max_retries: int,
-    retry_ambiguous: bool,
-) -> RequestOptions:
-    if stream:
-        body["stream"] = True
-    retries = client.gateway_retries if gateway_retries is NOT_GIVEN else gateway_retries
-    if retries is not None:
-        body["num_retries"] = retries
-    return RequestOptions(
-        "POST", path, json_body=merge_body(body, extra_body), params=extra_query,
-        extra_headers=extra_headers, timeout=timeout, max_retries=max_retries,
-        retry_ambiguous=retry_ambiguous, stream=stream,
-    )  # fmt: skip
 
 
 def _parse_response(answer: Answer) -> Response:
@@ -116,7 +87,7 @@ class Responses(SyncResource):
         check_params("Responses.create", dict(params), _RESPONSE_PARAMS)
         body = {"input": input if isinstance(input, str) else list(input), "model": model,
                 **params}  # fmt: skip
-        options = _options(
+        options = post_options(
             self._client, "/v1/responses", body, stream=bool(stream),
             gateway_retries=gateway_retries, extra_headers=extra_headers,
             extra_query=extra_query, extra_body=extra_body, timeout=timeout,
@@ -183,7 +154,7 @@ class AsyncResponses(AsyncResource):
         check_params("AsyncResponses.create", dict(params), _RESPONSE_PARAMS)
         body = {"input": input if isinstance(input, str) else list(input), "model": model,
                 **params}  # fmt: skip
-        options = _options(
+        options = post_options(
             self._client, "/v1/responses", body, stream=bool(stream),
             gateway_retries=gateway_retries, extra_headers=extra_headers,
             extra_query=extra_query, extra_body=extra_body, timeout=timeout,
@@ -253,7 +224,7 @@ class Messages(SyncResource):
         """``POST /v1/messages`` (Anthropic format, any model group); ``.content``, ``.cost``."""
         check_params("Messages.create", dict(params), _MESSAGE_PARAMS)
         body = {"max_tokens": max_tokens, "messages": list(messages), "model": model, **params}
-        options = _options(
+        options = post_options(
             self._client, "/v1/messages", body, stream=bool(stream),
             gateway_retries=gateway_retries, extra_headers=extra_headers,
             extra_query=extra_query, extra_body=extra_body, timeout=timeout,
@@ -322,7 +293,7 @@ class AsyncMessages(AsyncResource):
     ) -> Message | AsyncStream[MessageStreamEvent]:
         check_params("AsyncMessages.create", dict(params), _MESSAGE_PARAMS)
         body = {"max_tokens": max_tokens, "messages": list(messages), "model": model, **params}
-        options = _options(
+        options = post_options(
             self._client, "/v1/messages", body, stream=bool(stream),
             gateway_retries=gateway_retries, extra_headers=extra_headers,
             extra_query=extra_query, extra_body=extra_body, timeout=timeout,
