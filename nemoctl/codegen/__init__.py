@@ -15,8 +15,9 @@ which must not drag in the generators (or import ``nemoctl.config`` back).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from nemoctl._lazy import exports
 
 if TYPE_CHECKING:
     from nemoctl.codegen.generate import (
@@ -63,14 +64,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'nemoctl.codegen' has no attribute {name!r}")
-    loaded = importlib.import_module(f"nemoctl.codegen.{module}")
-    # Importing the submodule `generate` binds the package attribute `generate` to the
-    # module; bind every public name of that submodule now, so the function wins.
-    for public, where in _WHERE.items():
-        if where == module:
-            globals()[public] = getattr(loaded, public)
-    return globals()[name]
+__getattr__, __dir__ = exports(__name__, _WHERE, globals())

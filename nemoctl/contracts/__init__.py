@@ -5,13 +5,36 @@ against that version in an isolated cached environment; ``run_matrix([...])`` on
 version, tabulated.  See ``docs/contracts.md``.
 """
 
-from nemoctl.contracts.catalogue import Contract, contracts
-from nemoctl.contracts.matrix import ContractMatrix, MatrixRow, run_matrix
-from nemoctl.contracts.models import ModelsStatus
-from nemoctl.contracts.proxy_config import EffectiveConfig, SuiteSetting, effective_config
-from nemoctl.contracts.result import ContractResult, ContractRun
-from nemoctl.contracts.runner import run_contracts
-from nemoctl.contracts.settings import ContractsSettings
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nemoctl._lazy import exports
+
+if TYPE_CHECKING:
+    from nemoctl.contracts.catalogue import Contract, contracts
+    from nemoctl.contracts.matrix import ContractMatrix, MatrixRow, run_matrix
+    from nemoctl.contracts.models import ModelsStatus
+    from nemoctl.contracts.proxy_config import EffectiveConfig, SuiteSetting, effective_config
+    from nemoctl.contracts.result import ContractResult, ContractRun
+    from nemoctl.contracts.runner import run_contracts
+    from nemoctl.contracts.settings import ContractsSettings
+
+_WHERE = {
+    "Contract": "catalogue",
+    "contracts": "catalogue",
+    "ContractMatrix": "matrix",
+    "MatrixRow": "matrix",
+    "run_matrix": "matrix",
+    "ModelsStatus": "models",
+    "EffectiveConfig": "proxy_config",
+    "SuiteSetting": "proxy_config",
+    "effective_config": "proxy_config",
+    "ContractResult": "result",
+    "ContractRun": "result",
+    "run_contracts": "runner",
+    "ContractsSettings": "settings",
+}
 
 __all__ = [
     "Contract",
@@ -28,3 +51,5 @@ __all__ = [
     "run_contracts",
     "run_matrix",
 ]
+
+__getattr__, __dir__ = exports(__name__, _WHERE, globals())

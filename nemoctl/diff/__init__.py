@@ -4,31 +4,62 @@
     report = diff_schemas(old, new, sacred=load_sacred(path), acks=load_acknowledgements(p))
 """
 
-from nemoctl.diff.acks import (
-    Acknowledgement,
-    Acknowledgements,
-    load_acknowledgements,
-    parse_acknowledgements,
-)
-from nemoctl.diff.engine import diff_schemas, resolve_severities
-from nemoctl.diff.report import (
-    AckStatus,
-    Change,
-    DiffReport,
-    SacredStatus,
-    Severity,
-    at_least,
-    fingerprint,
-)
-from nemoctl.diff.rules import RULES, Rule
-from nemoctl.diff.sacred import (
-    SacredField,
-    SacredFields,
-    check_sacred,
-    compare_sacred,
-    load_sacred,
-    parse_sacred,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nemoctl._lazy import exports
+
+if TYPE_CHECKING:
+    from nemoctl.diff.acks import (
+        Acknowledgement,
+        Acknowledgements,
+        load_acknowledgements,
+        parse_acknowledgements,
+    )
+    from nemoctl.diff.engine import diff_schemas, resolve_severities
+    from nemoctl.diff.report import (
+        AckStatus,
+        Change,
+        DiffReport,
+        SacredStatus,
+        Severity,
+        at_least,
+        fingerprint,
+    )
+    from nemoctl.diff.rules import RULES, Rule
+    from nemoctl.diff.sacred import (
+        SacredField,
+        SacredFields,
+        check_sacred,
+        compare_sacred,
+        load_sacred,
+        parse_sacred,
+    )
+
+_WHERE = {
+    "Acknowledgement": "acks",
+    "Acknowledgements": "acks",
+    "load_acknowledgements": "acks",
+    "parse_acknowledgements": "acks",
+    "diff_schemas": "engine",
+    "resolve_severities": "engine",
+    "AckStatus": "report",
+    "Change": "report",
+    "DiffReport": "report",
+    "SacredStatus": "report",
+    "Severity": "report",
+    "at_least": "report",
+    "fingerprint": "report",
+    "RULES": "rules",
+    "Rule": "rules",
+    "SacredField": "sacred",
+    "SacredFields": "sacred",
+    "check_sacred": "sacred",
+    "compare_sacred": "sacred",
+    "load_sacred": "sacred",
+    "parse_sacred": "sacred",
+}
 
 __all__ = [
     "RULES",
@@ -53,3 +84,5 @@ __all__ = [
     "parse_sacred",
     "resolve_severities",
 ]
+
+__getattr__, __dir__ = exports(__name__, _WHERE, globals())

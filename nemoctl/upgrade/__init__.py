@@ -4,9 +4,30 @@
     report = verify(load_config(), "1.106.0", base_snapshot_text=base_text)
 """
 
-from nemoctl.upgrade.pipeline import UpgradeOptions, recover_repo, run_upgrade, verify
-from nemoctl.upgrade.report import STEPS, StepResult, UpgradeError, UpgradeReport
-from nemoctl.upgrade.transaction import RecoveryResult, Transaction, recover
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nemoctl._lazy import exports
+
+if TYPE_CHECKING:
+    from nemoctl.upgrade.pipeline import UpgradeOptions, recover_repo, run_upgrade, verify
+    from nemoctl.upgrade.report import STEPS, StepResult, UpgradeError, UpgradeReport
+    from nemoctl.upgrade.transaction import RecoveryResult, Transaction, recover
+
+_WHERE = {
+    "UpgradeOptions": "pipeline",
+    "recover_repo": "pipeline",
+    "run_upgrade": "pipeline",
+    "verify": "pipeline",
+    "STEPS": "report",
+    "StepResult": "report",
+    "UpgradeError": "report",
+    "UpgradeReport": "report",
+    "RecoveryResult": "transaction",
+    "Transaction": "transaction",
+    "recover": "transaction",
+}
 
 __all__ = [
     "STEPS",
@@ -21,3 +42,5 @@ __all__ = [
     "run_upgrade",
     "verify",
 ]
+
+__getattr__, __dir__ = exports(__name__, _WHERE, globals())
