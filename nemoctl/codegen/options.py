@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from nemoctl.tables import Check, Table, key
 
 BigIntMapping = Literal["number", "string", "bigint"]
 BIGINT_MAPPINGS: tuple[BigIntMapping, ...] = ("number", "string", "bigint")
@@ -65,19 +65,14 @@ def _supabase_schema(value: str) -> str:
     return value
 
 
-class GenerateTable(BaseModel):
-    """``[tool.nemoctl.generate]``, validated with the rest of ``[tool.nemoctl]``.
+@dataclass(frozen=True)
+class GenerateTable(Table):
+    """``[tool.nemoctl.generate]``, validated with the rest of ``[tool.nemoctl]``."""
 
-    Configured exactly like ``nemoctl.config.Table`` (strict types, unknown keys
-    refused); not derived from it because ``nemoctl.config`` imports this module.
-    """
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
-
-    python_package: Annotated[str, AfterValidator(_python_package)] = Field(
+    python_package: Annotated[str, Check(_python_package)] = key(
         DEFAULT_PYTHON_PACKAGE, alias="python-package"
     )
-    supabase_schema: Annotated[str, AfterValidator(_supabase_schema)] = Field(
+    supabase_schema: Annotated[str, Check(_supabase_schema)] = key(
         DEFAULT_SUPABASE_SCHEMA, alias="supabase-schema"
     )
     bigint: BigIntMapping = "number"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nemoctl.config import ContractsTable, describe_validation_error
+from nemoctl.config import ContractsTable
 from nemoctl.errors import ConfigError
 
 
@@ -51,14 +51,8 @@ def from_table(table: ContractsTable | None, root: Path) -> ContractsSettings:
 
 def parse_contracts(raw: Any, root: Path) -> ContractsSettings:
     """Validate a raw ``[tool.nemoctl.contracts]`` value (as ``load_config`` does)."""
-    from pydantic import ValidationError
-
     if raw is None:
         return ContractsSettings()
     if not isinstance(raw, dict):
         raise ConfigError("[tool.nemoctl.contracts] must be a table")
-    try:
-        table = ContractsTable.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(describe_validation_error(exc, "tool.nemoctl.contracts")) from None
-    return from_table(table, root)
+    return from_table(ContractsTable.validate(raw, "tool.nemoctl.contracts"), root)

@@ -17,26 +17,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import Field
-
-from nemoctl.config import ProjectPath, SeverityName, Table
+from nemoctl.tables import Gt, MinLen, ProjectPath, SeverityName, Table, key
 
 DEFAULT_MAX_FILE_SIZE = 1_000_000
-Command = Annotated[str, Field(min_length=1)]
+Command = Annotated[str, MinLen(1)]
 
 
+@dataclass(frozen=True)
 class ImpactTable(Table):
     """The declared schema of ``[tool.nemoctl.impact]``."""
 
     #: The table's presence turns the scan on for diff, upgrade and ci; false turns it off.
     enabled: bool = True
-    paths: list[ProjectPath] = Field(default_factory=lambda: [])
-    exclude: list[ProjectPath] = Field(default_factory=lambda: [])
+    paths: list[ProjectPath] = key(default_factory=list)
+    exclude: list[ProjectPath] = key(default_factory=list)
     unused: SeverityName | None = None
-    max_file_size: Annotated[int, Field(gt=0)] = Field(DEFAULT_MAX_FILE_SIZE,
-                                                       alias="max-file-size")
-    typecheck: list[Command] = Field(default_factory=lambda: [])
-    typecheck_timeout: Annotated[float, Field(gt=0)] = Field(600.0, alias="typecheck-timeout")
+    max_file_size: Annotated[int, Gt(0)] = key(DEFAULT_MAX_FILE_SIZE, alias="max-file-size")
+    typecheck: list[Command] = key(default_factory=list)
+    typecheck_timeout: Annotated[float, Gt(0)] = key(600.0, alias="typecheck-timeout")
 
 
 @dataclass(frozen=True, slots=True)

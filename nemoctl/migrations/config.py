@@ -15,29 +15,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from pydantic import Field
-
-from nemoctl.config import SeverityName, Table
+from nemoctl.tables import Ge, MaxLen, MinLen, SeverityName, Table, key
 
 #: LiteLLM writes one row per request here: the largest, hottest table in every
 #: deployment, so it is large until configured otherwise.
 DEFAULT_LARGE_TABLES = ("LiteLLM_SpendLogs",)
 
-Count = Annotated[int, Field(ge=0)]
-TableName = Annotated[str, Field(min_length=1, max_length=200)]
+Count = Annotated[int, Ge(0)]
+TableName = Annotated[str, MinLen(1), MaxLen(200)]
 
 
+@dataclass(frozen=True)
 class MigrationsTable(Table):
     """``[tool.nemoctl.migrations]`` as declared (validated like every other table)."""
 
-    rules: dict[str, SeverityName] = Field(default_factory=lambda: {})
-    large_tables: list[TableName] = Field(default_factory=lambda: list(DEFAULT_LARGE_TABLES),
-                                          alias="large-tables")
-    large_rows: Count = Field(1_000_000, alias="large-rows")
-    large_bytes: Count = Field(1 << 30, alias="large-bytes")
-    rehearse_rows: Count = Field(20, alias="rehearse-rows")
-    rehearse_table_rows: dict[TableName, Count] = Field(default_factory=lambda: {},
-                                                        alias="rehearse-table-rows")
+    rules: dict[str, SeverityName] = key(default_factory=dict)
+    large_tables: list[TableName] = key(default_factory=lambda: list(DEFAULT_LARGE_TABLES),
+                                        alias="large-tables")
+    large_rows: Count = key(1_000_000, alias="large-rows")
+    large_bytes: Count = key(1 << 30, alias="large-bytes")
+    rehearse_rows: Count = key(20, alias="rehearse-rows")
+    rehearse_table_rows: dict[TableName, Count] = key(default_factory=dict,
+                                                      alias="rehearse-table-rows")
 
 
 @dataclass(frozen=True, slots=True)

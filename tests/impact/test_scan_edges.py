@@ -86,7 +86,7 @@ def test_cache_rescans_only_changed_files(tmp_path: Path, real: dict[str, Schema
      "'frontend'"),
     ('paths = ["../x"]', "tool.nemoctl.impact.paths[0]: expected a relative path inside the "
      "project (no '..', not absolute), got '../x'"),
-    ("max-file-size = 0", "tool.nemoctl.impact.max-file-size: expected input should be "
+    ("max-file-size = 0", "tool.nemoctl.impact.max-file-size: expected a number "
      "greater than 0, got integer 0"),
     ("typecheck = [1]", "tool.nemoctl.impact.typecheck[0]: expected a string, got integer 1"),
     ("colour = 1", "unknown key 'colour' in [tool.nemoctl.impact]"),
