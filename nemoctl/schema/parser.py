@@ -28,7 +28,7 @@ from nemoctl.schema._dmmf import datamodel_problem
 from nemoctl.schema.model import Default, Enum, EnumValue, Field, Index, Model, Relation, Schema
 
 #: Bump when the cached datamodel's meaning changes (new parser pin, new fields read).
-_CACHE_FORMAT = "dm2"
+_CACHE_FORMAT = "dm3"
 #: The largest schema nemoctl parses (LiteLLM's is ~85 KB): a bigger file is a
 #: mistake or an attack, and Prisma would take many seconds on it.
 MAX_SCHEMA_BYTES = 2 * 1024 * 1024
@@ -117,13 +117,14 @@ def cached_datamodel(digest: str) -> dict[str, Any] | None:
     try:
         if path.is_symlink():
             raise ValueError("a symbolic link")
-        entry = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_text(encoding="utf-8")
+        entry = json.loads(raw)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
         discard(path, f"unreadable: {exc}")
         return None
-    problem = _entry_problem(entry, digest)
+    problem = _entry_problem(entry, digest, raw)
     if problem:
         discard(path, problem)
         return None
@@ -131,32 +132,52 @@ def cached_datamodel(digest: str) -> dict[str, Any] | None:
     return datamodel
 
 
-def _entry_problem(entry: Any, digest: str) -> str | None:
+def _entry_problem(entry: Any, digest: str, raw: str) -> str | None:
     if not isinstance(entry, dict) or set(entry) != {"schema_sha256", "datamodel_sha256",
                                                        "datamodel"}:
         return "not a parsed-schema entry"
     if entry["schema_sha256"] != digest:
         return "it belongs to another schema"
-    if entry["datamodel_sha256"] != _datamodel_digest(entry["datamodel"]):
+    recorded = entry["datamodel_sha256"]
+    # An entry nemoctl wrote holds the canonical datamodel text verbatim after a fixed
+    # head: hashing that slice is ~40x cheaper than re-serialising the datamodel.  Any
+    # other layout (an edited file) is checked the slow way.
+    head = _entry_head(digest, recorded) if isinstance(recorded, str) else None
+    if head and raw.startswith(head) and raw.endswith("}"):
+        body_digest = _sha256(raw[len(head):-1])
+    else:
+        body_digest = _datamodel_digest(entry["datamodel"])
+    if recorded != body_digest:
         return "its datamodel does not match its recorded sha256"
     return datamodel_problem(entry["datamodel"])
 
 
+def _entry_head(digest: str, datamodel_digest: str) -> str:
+    return (f'{{"schema_sha256":"{digest}","datamodel_sha256":"{datamodel_digest}",'
+            f'"datamodel":')
+
+
+def _canonical(datamodel: Any) -> str:
+    return json.dumps(datamodel, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _datamodel_digest(datamodel: Any) -> str:
-    canonical = json.dumps(datamodel, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return _sha256(_canonical(datamodel))
 
 
 def _write_cache(digest: str, datamodel: dict[str, Any]) -> None:
     path = cache_entry_path(digest)
-    entry = {"schema_sha256": digest, "datamodel_sha256": _datamodel_digest(datamodel),
-             "datamodel": datamodel}
+    body = _canonical(datamodel)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write-then-rename: a reader never sees a half-written entry.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh)
+            fh.write(_entry_head(digest, _sha256(body)) + body + "}")
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only cache only costs speed: the next run parses again
