@@ -22,11 +22,14 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nemoctl.config import Config, UpstreamConfig, cache_dir, read_text
 from nemoctl.errors import ExitCode, NemoctlError
 from nemoctl.pins import pinned_version
+
+if TYPE_CHECKING:
+    from nemoctl.schema.model import Schema
 
 CHECKS = ("lock", "generated", "sacred", "supply-chain", "requirements")
 
@@ -175,6 +178,7 @@ class _State:
         self.snapshot: str | None = (
             read_text(self.snapshot_path) if self.snapshot_path.is_file() else None
         )
+        self._parsed: Schema | None = None
         self.lock: dict[str, Any] | None = None
         self.lock_error: str | None = None
         if not self.lock_path.is_file():
@@ -200,6 +204,17 @@ class _State:
         if self.snapshot is None:
             raise _Problems([f"{self._rel(self.snapshot_path)} is missing (run nemoctl generate)"])
         return self.snapshot
+
+    def parsed_snapshot(self) -> Schema:
+        """The snapshot, parsed once for every check that reads it."""
+        if self._parsed is None:
+            from nemoctl.schema.parser import parse_text
+
+            # Parsed under its own name: a schema Prisma rejects is reported as
+            # ``schemas/schema.prisma:65``, not as the upstream's file.
+            self._parsed = parse_text(self.need_snapshot(),
+                                      source=self._rel(self.snapshot_path))
+        return self._parsed
 
     def need_lock(self) -> dict[str, Any]:
         if self.lock is None:
@@ -286,14 +301,11 @@ def _rendered(
 
 def _check_generated(state: _State) -> str:
     from nemoctl.codegen import compare_outputs
-    from nemoctl.schema.parser import parse_text
 
     snapshot = state.need_snapshot()
     lock = state.need_lock()
     version = str(lock.get("version") or state.pinned or "")
-    # Parsed under its own name first (cached, so free when valid): a schema Prisma
-    # rejects is reported as ``schemas/schema.prisma:65``, not as the upstream's file.
-    parse_text(snapshot, source=state._rel(state.snapshot_path))
+    state.parsed_snapshot()  # a snapshot Prisma rejects is reported before rendering
     outputs = _rendered(snapshot, version, lock.get("wheel_sha256"), state.config)
     changes, _diff = compare_outputs(state.config, outputs)
     reason = {
@@ -313,13 +325,11 @@ def _check_generated(state: _State) -> str:
 def _check_sacred(state: _State) -> str:
     from nemoctl.adopt.protection import NO_SACRED
     from nemoctl.diff import check_sacred, load_sacred
-    from nemoctl.schema.parser import parse_text
 
     sacred_file = state.config.sacred_fields_file
     if not sacred_file.is_file():
         raise _Skip(f"{NO_SACRED} (no {state._rel(sacred_file)}; --allow-unprotected)")
-    snapshot = parse_text(state.need_snapshot(), source=state._rel(state.snapshot_path))
-    statuses = check_sacred(snapshot, load_sacred(sacred_file))
+    statuses = check_sacred(state.parsed_snapshot(), load_sacred(sacred_file))
     if not statuses:
         raise _Skip(f"{NO_SACRED} ({state._rel(sacred_file)} has no entries; --allow-unprotected)")
     broken = [s for s in statuses if s.blocking]
@@ -361,6 +371,12 @@ def _describe(item: Any) -> str:
 
 
 def _check_requirements(state: _State) -> str:
+    from nemoctl.pins import requirement_files
+
+    # Looked for first: resolving needs pip's configuration and uv, which a project
+    # without requirements files should not pay for on every commit.
+    if not any(p.suffix == ".txt" for p in requirement_files(state.config.root)):
+        raise _Skip("no requirements*.txt")
     from nemoctl.upgrade.requirements import check_requirements
     from nemoctl.upgrade.steps import project_python
 

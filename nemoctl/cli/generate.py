@@ -29,7 +29,6 @@ def generate_command(
     (no pin, a schema nemoctl refuses to generate from); 3 the version cannot be fetched;
     6 an upgrade is running in this repository.
     """
-    from nemoctl.cli._common import console
     from nemoctl.codegen import generate
     from nemoctl.config import load_config
     from nemoctl.errors import ExitCode
@@ -55,6 +54,6 @@ def generate_command(
     if as_json:
         typer.echo(render.to_json(result))
     else:
-        render.render_human(result, console())
+        typer.echo(render.to_text(result), nl=False)
     if check and result.stale:
         raise typer.Exit(int(ExitCode.FINDINGS))

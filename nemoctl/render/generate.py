@@ -1,10 +1,12 @@
-"""Rendering of :class:`nemoctl.codegen.GenerateResult` (human and JSON)."""
+"""Rendering of :class:`nemoctl.codegen.GenerateResult` (human and JSON).
+
+Plain text, not rich: ``generate --check`` runs in pre-commit hooks, and its output is
+a few lines and a unified diff (which must stay usable with ``git apply``).
+"""
 
 from __future__ import annotations
 
 import json
-
-from rich.console import Console
 
 from nemoctl.codegen import GenerateResult
 
@@ -13,29 +15,24 @@ def to_json(result: GenerateResult) -> str:
     return json.dumps(result.to_dict(), indent=2)
 
 
-def render_human(result: GenerateResult, console: Console) -> None:
-    _render_result(result, console)
-    for note in result.notes:
-        console.print(f"note: {note}", markup=False)
+def to_text(result: GenerateResult) -> str:
+    lines = _result_lines(result)
+    lines += [f"note: {note}" for note in result.notes]
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
-def _render_result(result: GenerateResult, console: Console) -> None:
+def _result_lines(result: GenerateResult) -> list[str]:
     took = f"{result.duration_s:.2f} s"
     if result.noop:
-        console.print(f"up to date: {result.version} (no-op, {took})", markup=False)
-        return
+        return [f"up to date: {result.version} (no-op, {took})"]
     if not result.changes:
-        console.print(
-            f"up to date: {result.version} (re-rendered from the {result.schema_source}, {took})",
-            markup=False,
-        )
-        return
+        return [f"up to date: {result.version} (re-rendered from the {result.schema_source}, "
+                f"{took})"]
     verb = "stale" if result.check else "written"
-    console.print(f"{len(result.changes)} file(s) {verb} for {result.version} ({took}):",
-                  markup=False)
-    for change in result.changes:
-        console.print(f"  {change.kind:<8} {change.path}", markup=False)
+    lines = [f"{len(result.changes)} file(s) {verb} for {result.version} ({took}):"]
+    lines += [f"  {change.kind:<8} {change.path}" for change in result.changes]
     if result.check:
-        # The diff goes to stdout as-is: it must be usable with `git apply`.
-        console.file.write(result.diff)
-        console.print("run `nemoctl generate` to update them", markup=False)
+        if result.diff:
+            lines.append(result.diff if result.diff.endswith("\n") else result.diff + "\n")
+        lines.append("run `nemoctl generate` to update them")
+    return lines

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from nemoctl.config import Config
 from nemoctl.errors import SupplyChainError
 from nemoctl.supply_chain.advisories import Advisory, load_advisories, matching_advisories
 from nemoctl.supply_chain.policy import Finding, describe_age, parse_age
 from nemoctl.supply_chain.report import SupplyChainReport
-from nemoctl.upstream import (
-    FetchedWheel,
-    IndexListing,
-    Release,
-    check_package_name,
-    fetch_wheel,
-    normalize_version,
-    query_index,
-)
+from nemoctl.upstream import check_package_name, normalize_version
+
+if TYPE_CHECKING:
+    from nemoctl.upstream import FetchedWheel, IndexListing, Release
 
 
 def evaluate(
@@ -36,6 +32,9 @@ def evaluate(
     unless given) is compared with every hash the indexes publish for it.
     Advisories are read from the local OSV file, so that part works offline.
     """
+    # Imported here: a recalled verdict (warm ``diff --from VERSION``) asks no index.
+    from nemoctl.upstream import fetch_wheel, query_index
+
     project = check_package_name(package)
     version = normalize_version(version)
     now = now or datetime.now(UTC)

@@ -18,7 +18,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -234,6 +233,8 @@ def _query_simple(client: Any, index_url: str, project: str) -> tuple[SourceStat
 
 
 def _query_file_index(page_url: str, shown: str, project: str) -> tuple[SourceStatus, list[Any]]:
+    from urllib.request import url2pathname  # lazy: urllib.request loads http and email
+
     directory = Path(url2pathname(unquote(urlsplit(page_url).path)))
     page = directory / "index.html"
     if not page.is_file():
@@ -254,6 +255,8 @@ def _query_find_links(client: Any, location: str, project: str) -> tuple[SourceS
             return SourceStatus(shown, "find-links", False, False, False, _short_error(exc)), []
         found = _parse_html(resp.text, str(resp.url), shown, project)
         return SourceStatus(shown, "find-links", bool(found), False, True), found
+    from urllib.request import url2pathname
+
     path = Path(url2pathname(urlsplit(location).path)) if scheme == "file" else Path(location)
     found = []
     if path.is_dir():
