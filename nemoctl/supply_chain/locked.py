@@ -21,7 +21,7 @@ from packaging.version import InvalidVersion, Version
 from nemoctl.config import Config
 from nemoctl.errors import NemoctlError
 from nemoctl.pins import find_pins
-from nemoctl.upstream import cache, query_index
+from nemoctl.upstream import cache
 
 
 def read_schema_lock(config: Config) -> dict[str, Any]:
@@ -80,6 +80,8 @@ def verify_locked_wheel(config: Config, *, offline: bool = False) -> list[str]:
 
 
 def _check_index(package: str, version: str, sha: str, rel: str) -> list[str]:
+    from nemoctl.upstream import query_index  # only when the wheel is not cached
+
     try:
         listing = query_index(package)
     except NemoctlError as exc:
