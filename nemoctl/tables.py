@@ -329,9 +329,10 @@ def _annotated(base: _Checker, meta: list[Any]) -> _Checker:
     constraints = [m for m in meta if isinstance(m, MinLen | MaxLen | Gt | Ge | Check)]
 
     def check(value: Any, where: _Where) -> Any:
+        given = value  # errors show what the user wrote (0, not the converted 0.0)
         value = base(value, where)
         for c in constraints:
-            value = _apply(c, value, where)
+            value = _apply(c, value, where, given)
         return value
 
     for attr in ("expects", "accepts"):
@@ -340,12 +341,12 @@ def _annotated(base: _Checker, meta: list[Any]) -> _Checker:
     return check
 
 
-def _apply(c: MinLen | MaxLen | Gt | Ge | Check, value: Any, where: _Where) -> Any:
+def _apply(c: MinLen | MaxLen | Gt | Ge | Check, value: Any, where: _Where, given: Any) -> Any:
     if isinstance(c, Check):
         try:
             return c.fn(value)
         except ValueError as exc:
-            raise Invalid(f"{_path(where)}: expected {exc}, got {_show(value)}") from None
+            raise Invalid(f"{_path(where)}: expected {exc}, got {_show(given)}") from None
     what = "an array" if isinstance(value, list) else "a string" if isinstance(value, str) \
         else "a number"
     if isinstance(c, MinLen) and len(value) < c.n:
@@ -356,10 +357,10 @@ def _apply(c: MinLen | MaxLen | Gt | Ge | Check, value: Any, where: _Where) -> A
         raise Invalid(f"{_path(where)}: expected {what} of at most {c.n}, got {_show(value)}")
     if isinstance(c, Gt) and not value > c.n:
         raise Invalid(f"{_path(where)}: expected a number greater than {_num(c.n)}, "
-                      f"got {_kind(value)} {_show(value)}")
+                      f"got {_kind(given)} {_show(given)}")
     if isinstance(c, Ge) and not value >= c.n:
         raise Invalid(f"{_path(where)}: expected a number of at least {_num(c.n)}, "
-                      f"got {_kind(value)} {_show(value)}")
+                      f"got {_kind(given)} {_show(given)}")
     return value
 
 
