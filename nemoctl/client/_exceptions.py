@@ -15,7 +15,13 @@ from typing import Any
 
 import httpx
 
-from nemoctl.client._secret import safe_request, scrub, scrub_bytes
+from nemoctl.client._secret import (
+    redact_bytes,
+    redact_data,
+    safe_request,
+    scrub,
+    scrub_bytes,
+)
 
 __all__ = [
     "APIConnectionError",
@@ -279,9 +285,12 @@ def make_status_error(
     """The typed error for a non-2xx answer; everything kept on it is masked."""
     masked = scrub_bytes(content, *secrets)
     try:
-        body: Any = json.loads(masked) if masked else None
+        # Parsed before redaction, which could cut through a JSON string's quotes; every
+        # string in it is then redacted on its own.
+        body: Any = redact_data(json.loads(masked)) if masked else None
     except ValueError:
-        body = masked.decode("utf-8", errors="replace")[:2000]
+        body = redact_bytes(masked).decode("utf-8", errors="replace")[:2000]
+    masked = redact_bytes(masked)
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict):
         message = _text(error.get("message")) or f"HTTP {response.status_code}"

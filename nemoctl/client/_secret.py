@@ -1,27 +1,28 @@
 """Secrets in the SDK: a key that never shows itself, and the one masking every output uses.
 
 Masking covers the client's own key, any other key the caller handed the SDK for a call
-(``keys.info(key)``), anything shaped like a LiteLLM key (``sk-...``), and credential
-query parameters and userinfo in URLs.  It is applied wherever the SDK keeps bytes or
-text it did not write itself: error messages, error bodies, the ``httpx.Response`` and
-``httpx.Request`` on exceptions, ``RawResponse.content``, and httpx's own log lines.
+(``keys.info(key)``), anything shaped like a LiteLLM key (``sk-...``), and then
+everything :mod:`nemoctl.redact` masks for the CLI (URL userinfo, credential query
+parameters and ``key=value`` pairs, auth headers, ``Bearer`` tokens, registered
+secrets), with the same lists of parameter and header names.  It is applied wherever
+the SDK keeps bytes or text it did not write itself: error messages, error bodies, the
+``httpx.Response`` and ``httpx.Request`` on exceptions, ``RawResponse.content``, and
+httpx's own log lines.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import httpx
+
+from nemoctl.redact import SECRET_HEADERS, SECRET_PARAMS, redact
 
 MASK = "sk-***"
 _KEY_SHAPE = re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}")
 _KEY_SHAPE_BYTES = re.compile(rb"\bsk-[A-Za-z0-9_\-]{6,}")
-#: Query parameters whose values are credentials (compared case-insensitively).
-SECRET_PARAMS = frozenset(
-    {"key", "api_key", "api-key", "apikey", "token", "access_token", "password", "secret"}
-)
 
 
 class Secret:
@@ -67,7 +68,7 @@ def scrub(text: str, *secrets: str | None) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, MASK)
-    return _KEY_SHAPE.sub(MASK, text)
+    return redact(_KEY_SHAPE.sub(MASK, text))
 
 
 def scrub_bytes(data: bytes, *secrets: str | None) -> bytes:
@@ -75,6 +76,26 @@ def scrub_bytes(data: bytes, *secrets: str | None) -> bytes:
         if secret:
             data = data.replace(secret.encode(), MASK.encode())
     return _KEY_SHAPE_BYTES.sub(MASK.encode(), data)
+
+
+def redact_bytes(data: bytes) -> bytes:
+    """An error body with :mod:`nemoctl.redact`'s masking applied (when it is UTF-8)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    return redact(text).encode("utf-8")
+
+
+def redact_data(value: Any) -> Any:
+    """A decoded JSON error body with every string in it redacted (structure kept)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [redact_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_data(v) for k, v in value.items()}
+    return value
 
 
 def public_url(url: httpx.URL) -> str:
@@ -93,7 +114,7 @@ def safe_request(request: httpx.Request) -> httpx.Request:
     """A copy of ``request`` for keeping on an exception: masked URL, no credentials, no body."""
     headers = httpx.Headers(
         [
-            (k, "***" if k.lower() in ("authorization", "x-api-key", "api-key") else v)
+            (k, "***" if k.lower() in SECRET_HEADERS else v)
             for k, v in request.headers.multi_items()
         ]
     )

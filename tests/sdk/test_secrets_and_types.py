@@ -211,3 +211,19 @@ def test_a_body_that_cannot_be_decoded_is_a_validation_error(fault: FaultServer)
     with Gateway(base_url=fault.url, api_key=KEY) as gw, pytest.raises(ResponseValidationError):
         gw.models.list()
     assert len(fault.attempts) == 1
+
+
+def test_error_messages_get_the_cli_redaction_too(fault: FaultServer) -> None:
+    # A gateway error that echoes its database URL or an upstream provider's header:
+    # the SDK masks what nemoctl.redact masks for the CLI, not only gateway keys.
+    leak = ("db postgresql://litellm:hunter2-pass@db:5432/litellm unreachable; "
+            "upstream said Authorization: Bearer prov-7f3a9c2e1d; retry ?api_key=prov-secret")
+    fault.serve(error(500, "internal_error", message=leak))
+    gw = Gateway(base_url=fault.url, api_key=KEY, max_retries=0)
+    with pytest.raises(GatewayError) as caught:
+        gw.chat.completions.create(model="gpt-mock", messages=MESSAGES)
+    text = f"{caught.value} {caught.value!r} {caught.value.body}"
+    for secret in ("hunter2-pass", "prov-7f3a9c2e1d", "prov-secret"):
+        assert secret not in text
+    assert "postgresql://litellm:***@db:5432" in str(caught.value)
+    gw.close()
