@@ -40,9 +40,18 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
 from nemoctl.errors import ConfigError
 
 T = TypeVar("T", bound="Table")
-#: A checker: (value, where) -> the validated value; ``where`` is a lazy key path.
-_Checker = Callable[[Any, "_Where"], Any]
 _Where = tuple[Any, ...]  # (parent, key) pairs, flattened only for an error message
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A compiled check: ``run(value, where)`` returns the validated value or raises."""
+
+    run: Callable[[Any, _Where], Any]
+    #: What an error says is expected ("a string"), and the Python types that pick this
+    #: branch of a union.
+    expects: tuple[str, ...] = ()
+    accepts: tuple[type, ...] = ()
 
 
 class Invalid(ConfigError):
@@ -103,27 +112,27 @@ class Table:
     @classmethod
     def validate(cls: type[T], raw: Any, where: str) -> T:
         """``raw`` checked against the declared shape; :class:`Invalid` names the key."""
-        result: T = _table_checker(cls)(raw, (where,))
+        result: T = _table_rule(cls).run(raw, (where,))
         return result
 
 
-_CHECKERS: dict[type, _Checker] = {}
+_RULES: dict[type, _Rule] = {}
 
 
-def _table_checker(cls: type[Table]) -> _Checker:
-    checker = _CHECKERS.get(cls)
-    if checker is None:
-        checker = _CHECKERS[cls] = _compile_table(cls)
-    return checker
+def _table_rule(cls: type[Table]) -> _Rule:
+    rule = _RULES.get(cls)
+    if rule is None:
+        rule = _RULES[cls] = _compile_table(cls)
+    return rule
 
 
-def _compile_table(cls: type[Table]) -> _Checker:
+def _compile_table(cls: type[Table]) -> _Rule:
     hints = typing.get_type_hints(cls, include_extras=True)
     fields = []
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         required = (f.default is dataclasses.MISSING
                     and f.default_factory is dataclasses.MISSING)
-        fields.append((f.metadata.get("alias", f.name), f.name, _compile(hints[f.name]),
+        fields.append((f.metadata.get("alias", f.name), f.name, _compile(hints[f.name]).run,
                        required))
     known = {alias for alias, *_ in fields}
     extra_ok = cls.EXTRA_KEYS
@@ -143,8 +152,7 @@ def _compile_table(cls: type[Table]) -> _Checker:
                 raise Invalid(f"{_path((where, alias))}: missing")
         return cls(**kwargs)
 
-    check.expects = ("a table",)  # type: ignore[attr-defined]
-    return check
+    return _Rule(check, ("a table",), (dict,))
 
 
 # ---------------------------------------------------------------------------
@@ -207,7 +215,7 @@ _SCALARS: dict[type, tuple[str, tuple[type, ...]]] = {
 }
 
 
-def _compile(tp: Any) -> _Checker:
+def _compile(tp: Any) -> _Rule:
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         base, *meta = typing.get_args(tp)
@@ -223,7 +231,7 @@ def _compile(tp: Any) -> _Checker:
         key_type, value_type = typing.get_args(tp)
         return _dict(_compile(key_type), _compile(value_type))
     if tp is Any:
-        return _any
+        return _Rule(lambda value, where: value)
     if isinstance(tp, type) and issubclass(tp, Table):
         return _deferred_table(tp)
     if tp in _SCALARS:
@@ -231,11 +239,7 @@ def _compile(tp: Any) -> _Checker:
     raise TypeError(f"nemoctl.tables cannot check values of type {tp!r}")  # a declaration bug
 
 
-def _any(value: Any, where: _Where) -> Any:
-    return value
-
-
-def _scalar(tp: type) -> _Checker:
+def _scalar(tp: type) -> _Rule:
     expected, accepted = _SCALARS[tp]
     exact = tp is not float
 
@@ -245,51 +249,45 @@ def _scalar(tp: type) -> _Checker:
             return float(value) if tp is float else value
         raise _type_error((expected,), value, where)
 
-    check.expects = (expected,)  # type: ignore[attr-defined]
-    check.accepts = accepted  # type: ignore[attr-defined]
-    return check
+    return _Rule(check, (expected,), accepted)
 
 
-def _deferred_table(cls: type[Table]) -> _Checker:
+def _deferred_table(cls: type[Table]) -> _Rule:
     # Compiled on first use: a table may contain itself or a class declared later.
     def check(value: Any, where: _Where) -> Any:
-        return _table_checker(cls)(value, where)
+        return _table_rule(cls).run(value, where)
 
-    check.expects = ("a table",)  # type: ignore[attr-defined]
-    check.accepts = (dict,)  # type: ignore[attr-defined]
-    return check
+    return _Rule(check, ("a table",), (dict,))
 
 
-def _list(item: _Checker) -> _Checker:
+def _list(item: _Rule) -> _Rule:
+    run = item.run
+
     def check(value: Any, where: _Where) -> Any:
         if type(value) is not list:
             raise _type_error(("an array",), value, where)
-        return [item(v, (where, i)) for i, v in enumerate(value)]
+        return [run(v, (where, i)) for i, v in enumerate(value)]
 
-    check.expects = ("an array",)  # type: ignore[attr-defined]
-    check.accepts = (list,)  # type: ignore[attr-defined]
-    return check
+    return _Rule(check, ("an array",), (list,))
 
 
-def _dict(key_check: _Checker, value_check: _Checker) -> _Checker:
+def _dict(keys: _Rule, values: _Rule) -> _Rule:
     def check(value: Any, where: _Where) -> Any:
         if type(value) is not dict:
             raise _type_error(("a table",), value, where)
         out = {}
         for k, v in value.items():
             try:
-                k = key_check(k, (where, k))
+                k = keys.run(k, (where, k))
             except Invalid as exc:
                 raise Invalid(f"{_path(where)}: key {_show(k)}: {_expectation(exc)}") from None
-            out[k] = value_check(v, (where, k))
+            out[k] = values.run(v, (where, k))
         return out
 
-    check.expects = ("a table",)  # type: ignore[attr-defined]
-    check.accepts = (dict,)  # type: ignore[attr-defined]
-    return check
+    return _Rule(check, ("a table",), (dict,))
 
 
-def _literal(choices: tuple[Any, ...]) -> _Checker:
+def _literal(choices: tuple[Any, ...]) -> _Rule:
     shown = [repr(c) for c in choices]
     listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
 
@@ -299,46 +297,40 @@ def _literal(choices: tuple[Any, ...]) -> _Checker:
                 return value
         raise Invalid(f"{_path(where)}: expected one of {listed}, got {_show(value)}")
 
-    check.expects = (f"one of {listed}",)  # type: ignore[attr-defined]
-    check.accepts = tuple({type(c) for c in choices})  # type: ignore[attr-defined]
-    return check
+    return _Rule(check, (f"one of {listed}",), tuple({type(c) for c in choices}))
 
 
-def _union(members: list[Any]) -> _Checker:
+def _union(members: list[Any]) -> _Rule:
     optional = type(None) in members
-    checkers = [_compile(m) for m in members if m is not type(None)]
-    expects = tuple(sorted({e for c in checkers for e in getattr(c, "expects", ())}))
+    branches = [_compile(m) for m in members if m is not type(None)]
+    expects = tuple(sorted({e for b in branches for e in b.expects}))
 
     def check(value: Any, where: _Where) -> Any:
         if value is None and optional:
             return None
         # The branch whose type the value has decides: "a relative path ..." says more
         # than "a string or an array" when a string was given but is not a good one.
-        for checker in checkers:
-            if type(value) in getattr(checker, "accepts", ()):
-                return checker(value, where)
+        for branch in branches:
+            if type(value) in branch.accepts:
+                return branch.run(value, where)
         raise _type_error(expects, value, where)
 
-    check.expects = expects  # type: ignore[attr-defined]
-    check.accepts = tuple(  # type: ignore[attr-defined]
-        t for c in checkers for t in getattr(c, "accepts", ()))
-    return check
+    return _Rule(check, expects, tuple(t for b in branches for t in b.accepts))
 
 
-def _annotated(base: _Checker, meta: list[Any]) -> _Checker:
+def _annotated(base: _Rule, meta: list[Any]) -> _Rule:
     constraints = [m for m in meta if isinstance(m, MinLen | MaxLen | Gt | Ge | Check)]
+
+    run = base.run
 
     def check(value: Any, where: _Where) -> Any:
         given = value  # errors show what the user wrote (0, not the converted 0.0)
-        value = base(value, where)
+        value = run(value, where)
         for c in constraints:
             value = _apply(c, value, where, given)
         return value
 
-    for attr in ("expects", "accepts"):
-        if hasattr(base, attr):
-            setattr(check, attr, getattr(base, attr))
-    return check
+    return _Rule(check, base.expects, base.accepts)
 
 
 def _apply(c: MinLen | MaxLen | Gt | Ge | Check, value: Any, where: _Where, given: Any) -> Any:
