@@ -1,8 +1,12 @@
 // Uses of nemoctl's generated TypeScript types in a project's TS/JS, by the compiler API.
 // stdin:  {"root": "/abs/project", "files": ["rel/a.ts", ...], "generated": ["/abs/index.d.ts"],
 //          "names": {fields, tables, columns, classes, enums}}
-// stdout: {"results": {"rel/a.ts": {"uses": [[model, member, target, line, col, kind], ...]}
+// stdout: {"results": {"rel/a.ts": {"uses": [[model, member, target, line, col, kind], ...],
+//                                    "deps": ["rel/types.ts", ...]}
 //                                   | {"error": "message"}}}
+// "deps" are the project files a file's resolved types may come from: its import closure
+// plus every global script and declaration file in its Program (not node_modules, not
+// the generated files).  The caller's cache keeps a result only while they are unchanged.
 // One process, one Program per tsconfig.json (nearest to each file; defaults without one).
 // A use is a node whose symbol's declaration is in a generated file: property access,
 // element access by literal, destructuring, object literal keys (contextual type), type
@@ -220,6 +224,54 @@ function scanFile(checker, sf) {
   return uses;
 }
 
+function projectFile(abs) {
+  return abs.startsWith(root + path.sep) && !generated.has(abs)
+    && !abs.split(path.sep).includes("node_modules");
+}
+
+function relOf(abs) {
+  return path.relative(root, abs).split(path.sep).join("/");
+}
+
+// sf -> the sorted project files (relative) its types may depend on.
+function dependencies(program, options, host) {
+  const byPath = new Map(program.getSourceFiles().map((sf) => [path.resolve(sf.fileName), sf]));
+  const cache = ts.createModuleResolutionCache(root, (x) => x, options);
+  const direct = new Map();
+  function directDeps(sf) {
+    const abs = path.resolve(sf.fileName);
+    if (!direct.has(abs)) {
+      const out = new Set();
+      const info = ts.preProcessFile(sf.text, true, true);
+      for (const imp of info.importedFiles) {
+        const r = ts.resolveModuleName(imp.fileName, sf.fileName, options, host, cache);
+        if (r.resolvedModule) out.add(path.resolve(r.resolvedModule.resolvedFileName));
+      }
+      for (const ref of info.referencedFiles) out.add(path.resolve(path.dirname(sf.fileName), ref.fileName));
+      direct.set(abs, out);
+    }
+    return direct.get(abs);
+  }
+  // Declarations visible without an import: scripts (no import/export) and .d.ts files.
+  const globals = [...byPath.entries()]
+    .filter(([abs, sf]) => projectFile(abs) && (sf.isDeclarationFile || !ts.isExternalModule(sf)))
+    .map(([abs]) => abs);
+  return (sf) => {
+    const self = path.resolve(sf.fileName);
+    const seen = new Set(globals);
+    const stack = [self, ...globals];
+    while (stack.length) {
+      const cur = byPath.get(stack.pop());
+      if (!cur) continue;
+      for (const dep of directDeps(cur)) {
+        if (!seen.has(dep)) { seen.add(dep); stack.push(dep); }
+      }
+    }
+    seen.delete(self);
+    return [...seen].filter(projectFile).map(relOf).sort();
+  };
+}
+
 const groups = new Map();
 for (const rel of input.files) {
   const abs = path.join(root, rel);
@@ -240,6 +292,7 @@ for (const [config, rels] of groups) {
   host.realpath = (p) => p; // symlinks are not followed out of the tree
   const program = ts.createProgram(rels.map((r) => path.join(root, r)), options, host);
   const checker = program.getTypeChecker();
+  const depsOf = dependencies(program, options, host);
   for (const rel of rels) {
     const sf = program.getSourceFile(path.join(root, rel));
     if (!sf) { results[rel] = { error: "not loaded by the TypeScript compiler" }; continue; }
@@ -251,7 +304,7 @@ for (const [config, rels] of groups) {
       continue;
     }
     try {
-      results[rel] = { uses: scanFile(checker, sf) };
+      results[rel] = { uses: scanFile(checker, sf), deps: depsOf(sf) };
     } catch (e) {
       results[rel] = { error: `TypeScript scanner failed: ${e && e.message}` };
     }

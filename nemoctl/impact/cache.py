@@ -2,7 +2,10 @@
 
 A key is ``language : name-table digest : context : sha256(file bytes)``; the context is
 empty except for TypeScript, where it is the hash of the generated ``.d.ts`` and the
-``tsconfig*.json`` files (what a file's resolved types also depend on).  One JSON file
+``tsconfig*.json`` files.  A TypeScript entry also records the sha256 of every project
+file its types may come from (its import closure and the global declaration files, as
+the compiler resolved them): an entry is used only while all of them are unchanged, so
+editing ``types.ts`` rescans the files that import it.  One JSON file
 per project root keeps a warm start to a single read; entries not used by a run are
 dropped when it saves, so the file never outgrows the project.
 """
@@ -19,7 +22,7 @@ from typing import Any
 from nemoctl.config import cache_dir
 
 #: Bump when a scanner's output for the same input changes meaning.
-FORMAT = "impact-5"
+FORMAT = "impact-6"
 
 
 class ScanCache:

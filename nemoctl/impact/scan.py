@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from nemoctl.config import Config
 from nemoctl.impact.cache import ScanCache
@@ -50,11 +51,14 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
     results: dict[str, list[Row] | str] = {}
     pending_ts: list[SourceFile] = []
     keys: dict[str, str] = {}
+    digests = {f.path: hashlib.sha256(f.data).hexdigest() for f in files}
     for f in files:
         context = ts_context if f.language == "typescript" else ""
-        key = f"{f.language}:{names.digest}:{context}:{hashlib.sha256(f.data).hexdigest()}"
+        key = f"{f.language}:{names.digest}:{context}:{digests[f.path]}"
         keys[f.path] = key
         hit = store.get(key)
+        if hit is not None and not _deps_current(root, hit, digests):
+            hit = None  # a file its types come from changed: the uses may have too
         if hit is not None:
             results[f.path] = hit["error"] if "error" in hit else [
                 (m, mb, t, f.path, ln, col, kind, snip) for m, mb, t, ln, col, kind, snip
@@ -65,13 +69,15 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
             results[f.path] = _rows(f, _scan_one(f, names))
             store.put(key, _cached(results[f.path]))
     if pending_ts:
-        from nemoctl.impact.typescript import scan_typescript
+        from nemoctl.impact.typescript import TsScan, scan_typescript
 
         ts = scan_typescript(root, [f.path for f in pending_ts],
                              generated_typescript(config), names)
         for f in pending_ts:
-            results[f.path] = _rows(f, ts.get(f.path, "not scanned by the TypeScript compiler"))
-            store.put(keys[f.path], _cached(results[f.path]))
+            scanned = ts.get(f.path, "not scanned by the TypeScript compiler")
+            results[f.path] = _rows(f, scanned.uses if isinstance(scanned, TsScan) else scanned)
+            deps = scanned.deps if isinstance(scanned, TsScan) else ()
+            store.put(keys[f.path], _cached(results[f.path], _dep_digests(root, deps, digests)))
     store.save()
 
     # Files come in path order and each file's rows in line order, so the concatenation
@@ -138,13 +144,44 @@ def _place(row: Row) -> tuple[int, int, str, str, str, str]:
     return (row[4], row[5], row[0], row[1], row[2], row[6])
 
 
-def _cached(result: list[Row] | str) -> dict[str, object]:
+def _cached(result: list[Row] | str,
+            deps: dict[str, str] | None = None) -> dict[str, object]:
     # The path is not stored: the entry is keyed by content, and the same content may
     # live at another path (a copied file) in a later run.
     if isinstance(result, str):
         return {"error": result}
-    return {"uses": [[m, mb, t, ln, col, kind, snip]
-                     for m, mb, t, _path, ln, col, kind, snip in result]}
+    entry: dict[str, object] = {"uses": [[m, mb, t, ln, col, kind, snip]
+                                         for m, mb, t, _path, ln, col, kind, snip in result]}
+    if deps:
+        entry["deps"] = deps
+    return entry
+
+
+def _dep_digests(root: Path, deps: Sequence[str], digests: dict[str, str]) -> dict[str, str]:
+    """``{path: sha256}`` of the files a TypeScript result depends on, as they are now."""
+    return {rel: digests.get(rel) or _file_digest(root, rel) for rel in deps}
+
+
+def _deps_current(root: Path, entry: Any, digests: dict[str, str]) -> bool:
+    deps = entry.get("deps") if isinstance(entry, dict) else None
+    if not deps:
+        return True
+    if not isinstance(deps, dict):
+        return False
+    return all(isinstance(rel, str) and (digests.get(rel) or _file_digest(root, rel)) == sha
+               for rel, sha in deps.items())
+
+
+def _file_digest(root: Path, rel: str) -> str:
+    # A dependency outside the scanned set (an excluded directory): read it, inside the
+    # project only; a missing or unreadable one never matches a recorded digest.
+    path = (root / rel).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return ""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _ts_context(root: Path, generated: Sequence[Path], configs: Sequence[str]) -> str:

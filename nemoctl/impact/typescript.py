@@ -10,13 +10,23 @@ count, and an unrelated ``spend`` property does not).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from nemoctl.impact.names import Names
 from nemoctl.impact.raw import RawUse
 
-#: Per-file result: its uses, or the parser's message when it could not be parsed.
-TsResult = list[RawUse] | str
+
+@dataclass(frozen=True, slots=True)
+class TsScan:
+    uses: list[RawUse]
+    #: Project files (relative) the file's resolved types may come from: a cached result
+    #: holds only while they are unchanged.
+    deps: tuple[str, ...] = ()
+
+
+#: Per-file result: its scan, or the parser's message when it could not be parsed.
+TsResult = TsScan | str
 
 
 def scan_typescript(root: Path, files: Sequence[str], generated: Sequence[Path],
@@ -35,5 +45,6 @@ def scan_typescript(root: Path, files: Sequence[str], generated: Sequence[Path],
         if "error" in result:
             results[rel] = str(result["error"])
         else:
-            results[rel] = [RawUse(*u) for u in result["uses"]]
+            results[rel] = TsScan([RawUse(*u) for u in result["uses"]],
+                                  tuple(result.get("deps", ())))
     return results

@@ -141,3 +141,47 @@ def test_supabase_database_type_paths_are_typed_uses(
     found = sorted((u.member, u.use.line, u.use.kind) for u in usage.of_model("LiteLLM_SpendLogs"))
     assert found == [("", 3, "type"), ("", 6, "type"), ("model_group", 7, "attribute"),
                      ("spend", 6, "literal"), ("spend", 7, "attribute")]
+
+
+ALIAS_UNRELATED = 'export type Row = { spend: number };\n'
+ALIAS_LITELLM = ('import type { Database } from "../generated/typescript/database";\n'
+                 'export type Row = Database["public"]["Tables"]["LiteLLM_SpendLogs"]["Row"];\n')
+USER = 'import type { Row } from "./types";\n\nexport const total = (r: Row) => r.spend;\n'
+
+
+def test_a_cached_typescript_result_is_dropped_when_a_file_it_imports_changes(
+        tmp_path: Path, real: dict[str, Schema], cache_env: Path) -> None:
+    # frontend/use.ts never changes; what `r.spend` resolves to is decided in types.ts.
+    # A stale cached "no use" would let a breaking change of `spend` pass as unused.
+    root = _repo(tmp_path / "repo", {"generated/typescript/database.d.ts": SUPABASE_TYPES,
+                                     "frontend/types.ts": ALIAS_UNRELATED,
+                                     "frontend/use.ts": USER})
+    config = load_config(root)
+    spend = lambda usage: sorted(  # noqa: E731
+        (u.use.path, u.use.line) for u in usage.of_member("LiteLLM_SpendLogs", "spend"))
+    assert spend(scan_project(config, [real["1.102.4"]])) == []
+    warm = scan_project(config, [real["1.102.4"]])
+    assert warm.cache_hits == warm.files_scanned  # nothing changed: all from the cache
+    (root / "frontend" / "types.ts").write_text(ALIAS_LITELLM)
+    after = scan_project(config, [real["1.102.4"]])
+    assert spend(after) == [("frontend/use.ts", 3)]
+    # Back again: use.ts's first entry (recorded with the old types.ts) is valid again.
+    (root / "frontend" / "types.ts").write_text(ALIAS_UNRELATED)
+    assert spend(scan_project(config, [real["1.102.4"]])) == []
+
+
+def test_a_global_declaration_file_is_a_dependency_of_every_file(
+        tmp_path: Path, real: dict[str, Schema], cache_env: Path) -> None:
+    # No import: `GRow` comes from a script .d.ts visible to the whole Program.
+    root = _repo(tmp_path / "repo", {
+        "generated/typescript/database.d.ts": SUPABASE_TYPES,
+        "frontend/globals.d.ts": "type GRow = { spend: number };\n",
+        "frontend/use.ts": "export const total = (r: GRow) => r.spend;\n"})
+    config = load_config(root)
+    assert scan_project(config, [real["1.102.4"]]).of_member("LiteLLM_SpendLogs", "spend") == ()
+    (root / "frontend" / "globals.d.ts").write_text(
+        'type GRow = import("../generated/typescript/database").Database'
+        '["public"]["Tables"]["LiteLLM_SpendLogs"]["Row"];\n')
+    after = scan_project(config, [real["1.102.4"]])
+    assert [(u.use.path, u.use.line) for u in after.of_member("LiteLLM_SpendLogs", "spend")] \
+        == [("frontend/use.ts", 1)]
