@@ -134,6 +134,11 @@ def _location(version: str, root: Path | None) -> tuple[Path, list[str]]:
     return envs / f"litellm-{version}-{env_key(version, extra)}", extra
 
 
+def env_path(version: str, *, root: Path | None = None) -> Path:
+    """Where the environment for ``litellm[proxy]==version`` lives (built or not)."""
+    return _location(version, root)[0]
+
+
 def existing_env(version: str, *, root: Path | None = None) -> ContractEnv | None:
     """The ready environment for ``litellm[proxy]==version`` if one exists; never builds."""
     final, _ = _location(version, root)

@@ -84,6 +84,8 @@ class BackgroundContracts:
         #: When the suite was allowed to start (policy accepted), and by whom.
         self.vetted_at: float | None = None
         self.vetted_by: str | None = None
+        #: Why the existing environment was not accepted early (None: it was, or none).
+        self.early_vet: str | None = None
         #: When the background reached the point where only the models were missing.
         self.ready_at: float | None = None
         self.released_at: float | None = None
@@ -176,13 +178,17 @@ class BackgroundContracts:
         try:
             held = installed_versions(env, [self.upstream.package, *self.upstream.coupled])
             if held.get(self.upstream.package) != self.version:
+                self.early_vet = f"the environment holds {held} (not {self.version})"
                 return False
             for name, version in held.items():
-                if self._cancelled or not evaluate(
-                    name, version, self.config, allow_yanked=self.allow_yanked
-                ).ok:
+                if self._cancelled:
                     return False
-        except Exception:  # the pipeline's supply-chain step decides (and reports) then
+                report = evaluate(name, version, self.config, allow_yanked=self.allow_yanked)
+                if not report.ok:
+                    self.early_vet = f"the policy refused {name} {version}"
+                    return False
+        except Exception as exc:  # the pipeline's supply-chain step decides (and reports)
+            self.early_vet = f"not evaluated: {type(exc).__name__}: {exc}"
             return False
         if self._cancelled:
             return False
@@ -254,7 +260,8 @@ class BackgroundContracts:
             return round(t - base, 3) if t is not None else None
 
         return {"started_s": rel(self.started_at), "vetted_s": rel(self.vetted_at),
-                "vetted_by": self.vetted_by, "ready_s": rel(self.ready_at),
+                "vetted_by": self.vetted_by, "early_vet": self.early_vet,
+                "ready_s": rel(self.ready_at),
                 "released_s": rel(self.released_at), "finished_s": rel(self.finished_at)}
 
 
