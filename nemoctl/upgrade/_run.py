@@ -74,7 +74,8 @@ class _Run:
         ended = time.time()
         since = note.get("since")
         if isinstance(since, float) and since <= started:
-            result = StepResult(name, status, ended - since, str(note.get("detail", "")),
+            detail = str(note.get("detail", "")) + f"; waited {ended - started:.1f}s for it"
+            result = StepResult(name, status, ended - since, detail.lstrip("; "),
                                 started_s=self.offset(since), background=True,
                                 waited_s=ended - started)
         else:

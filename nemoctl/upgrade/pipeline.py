@@ -372,21 +372,18 @@ def recover_repo(root: Path | None = None) -> RecoveryResult:
 
 
 def _overlap_note(outcome: ContractOutcome) -> str:
-    """When the background work started, was vetted, got ready and was released
-    (seconds from the run's start), for the progress line and the report."""
+    """What the background did when (seconds from the run's start), in time order."""
     t = outcome.background
     if not t:
         return ""
-
-    def at(key: str) -> str:
-        value = t.get(key)
-        return f"{value:.1f}s" if isinstance(value, float) else "-"
-
-    parts = [f"policy accepted at {at('vetted_s')} (by the {t.get('vetted_by') or '-'})"]
-    if t.get("ready_s") is not None:
-        parts.append(f"LiteLLM imported, waiting for the models, at {at('ready_s')}")
-    parts.append(f"models written at {at('released_s')}")
-    return f"; in the background from {at('started_s')}: " + ", ".join(parts)
+    events = [(t.get("vetted_s"), f"policy accepted (by the {t.get('vetted_by')})"),
+              (t.get("ready_s"), "LiteLLM imported"),
+              (t.get("released_s"), "models written"),
+              (t.get("finished_s"), "done")]
+    known = sorted((at, what) for at, what in events if isinstance(at, float))
+    started = t.get("started_s")
+    head = f"; in the background from {started:.1f}s" if isinstance(started, float) else ""
+    return head + ": " + ", ".join(f"{what} {at:.1f}s" for at, what in known)
 
 
 def _last_line(text: str) -> str | None:
