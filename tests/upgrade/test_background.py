@@ -165,7 +165,7 @@ def test_refused_environment_imports_nothing_until_the_step_accepts(
         child = _pytest_child()
         # pytest starts and collects (~1 s): without the gate its first test would
         # import LiteLLM right after; give it far longer than that.
-        assert not _wait(lambda: _imported(suite_consumer), 8), \
+        assert not _wait(lambda: _imported(suite_consumer), 5), \
             "the suite imported a release the policy refused"
         assert _alive(child.pid) and background.vetted_at is None
         background.vetted(["litellm[proxy]==1.1.0", "litellm-proxy-extras==0.1.1"])
