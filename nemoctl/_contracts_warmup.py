@@ -7,19 +7,36 @@ regenerating models.  Contracts that never import the generated ``nemoctl_models
 (found with :mod:`ast` in their module) run at once — LiteLLM's proxy import (~12 s)
 and the gateway's start happen then; those that do are moved last and wait, before
 the first of them, for the gate file: ``go`` once the regenerated models are in
-place, anything else (the upgrade stopped) ends the session.
+place, anything else (the upgrade stopped) ends the session.  The upgrade may start
+the suite before its supply-chain verdict: then the first test (whose fixtures import
+LiteLLM) waits for a second gate file, so pytest's start and collection overlap the
+verdict but no code from the release runs before it.
+
+The runner loads it for every suite run (``-p``) for one more thing: once pytest has
+written its JUnit XML and its summary, the process leaves with ``os._exit``.  An
+interpreter that imported LiteLLM's proxy spends ~3.5 s after that in garbage
+collection, LiteLLM's atexit handlers and tearing down its modules, all of it on the
+upgrade's critical path and none of it observable by the runner, which reads only
+the XML.
 """
 
 from __future__ import annotations
 
 import ast
 import os
+import sys
 import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 GATE_ENV = "NEMOCTL_CONTRACTS_GATE"
+#: A second gate, before anything imports LiteLLM: ``go`` once the supply-chain policy
+#: accepted the release(s) in the environment.  pytest starts and collects meanwhile.
+VET_ENV = "NEMOCTL_CONTRACTS_VETTED"
+#: Set (to ``1``) by the runner: leave right after pytest unconfigured (see above).
+FAST_EXIT_ENV = "NEMOCTL_CONTRACTS_FAST_EXIT"
 GO = "go"
 MODELS_PACKAGE = "nemoctl_models"
 
@@ -68,20 +85,68 @@ def pytest_collection_modifyitems(session: Any, config: Any, items: list[Any]) -
                    [i for i in items if _needs_models(i)]
 
 
+def _hookimpl(**opts: Any) -> Callable[[Any], Any]:
+    # nemoctl itself imports this module for its constants, where pytest may be absent;
+    # inside pytest (the only place the hooks run) the real marker applies.
+    pytest = sys.modules.get("pytest")
+    if pytest is None:
+        return lambda fn: fn
+    return pytest.hookimpl(**opts)  # type: ignore[no-any-return]
+
+
+def _await(gate: Path, why: str) -> None:
+    """Block until ``gate`` exists; anything but ``go`` in it ends the session."""
+    while not gate.exists():
+        time.sleep(0.02)
+    if gate.read_text(encoding="utf-8").strip() != GO:
+        import pytest
+
+        pytest.exit(why, returncode=3)
+
+
+_vetted = False
 _opened = False
 
 
+@_hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: Any) -> None:
-    global _opened
+    """Before any fixture of the first test (the first to import LiteLLM), and before the
+    first test that needs the models."""
+    global _vetted, _opened
+    vet = os.environ.get(VET_ENV)
+    if vet and not _vetted:
+        _await(Path(vet), "the upgrade's supply-chain policy did not accept this release")
+        _vetted = True
     gate = os.environ.get(GATE_ENV)
     if not gate or _opened or not _needs_models(item):
         return
     path = Path(gate)
     ready_path(path).touch()
-    while not path.exists():
-        time.sleep(0.02)
-    if path.read_text(encoding="utf-8").strip() != GO:
-        import pytest
-
-        pytest.exit("the upgrade stopped before its contract step", returncode=3)
+    _await(path, "the upgrade stopped before its contract step")
     _opened = True
+
+
+_exitstatus: int | None = None
+
+
+def pytest_sessionfinish(session: Any, exitstatus: Any) -> None:
+    global _exitstatus
+    _exitstatus = int(exitstatus)
+
+
+@_hookimpl(tryfirst=True)
+def pytest_unconfigure(config: Any) -> None:
+    """The session finished: the JUnit XML is written and the summary printed.
+
+    First among the unconfigure hooks: what the others do there is no result (pytest's
+    unraisable-exception plugin alone runs ``gc.collect()`` over LiteLLM's heap, ~0.6 s).
+    """
+    if os.environ.get(FAST_EXIT_ENV) != "1" or _exitstatus is None:
+        return
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(_exitstatus)

@@ -147,6 +147,70 @@ def render_outputs(
     return dict(sorted(outputs.items()))
 
 
+def cached_render_outputs(
+    schema_text: str,
+    *,
+    upstream_version: str,
+    wheel_sha256: str | None,
+    upstream: str = "litellm",
+    package: str = "litellm",
+    options: CodegenOptions = DEFAULT_OPTIONS,
+) -> dict[str, bytes]:
+    """:func:`render_outputs` (proven), served from the cache when these inputs were rendered.
+
+    Rendering runs two code generators (~1-3 s of CPU, in the upgrade beside LiteLLM's
+    proxy import on two cores).  The key covers every input: the schema text, version,
+    wheel hash, names, options, generator versions, nemoctl's version and the bytes of
+    its codegen and node sources, so any change renders afresh.  An entry is used only
+    when :func:`verify_rendered` accepts it and its lock names this schema and version;
+    anything else (truncated, edited, foreign) is rendered again and replaced.  Only
+    proven outputs are stored, so a hit is proven output.
+    """
+    import base64
+    import hashlib
+    import json
+    import os
+    from pathlib import Path
+
+    from nemoctl._version import __version__
+    from nemoctl.codegen.lock import read_lock_bytes
+    from nemoctl.config import cache_dir
+
+    key = hashlib.sha256()
+    for part in (schema_text, upstream_version, wheel_sha256 or "", upstream, package,
+                 __version__, json.dumps(current_generators(), sort_keys=True),
+                 json.dumps(options.to_dict(), sort_keys=True)):
+        key.update(part.encode("utf-8") + b"\0")
+    here = Path(__file__).resolve().parent
+    for source in (*sorted(here.glob("*.py")), *sorted((here.parent / "_node").glob("*.js"))):
+        key.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    entry = cache_dir() / "render" / f"{key.hexdigest()}.json"
+    try:
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        found = {rel: base64.b64decode(data, validate=True) for rel, data in stored.items()}
+        lock = read_lock_bytes(found.get(LOCK_PATH, b""))
+        if (verify_rendered(found, options) and lock is not None
+                and lock.version == upstream_version and lock.wheel_sha256 == wheel_sha256
+                and found[SCHEMA_PATH] == schema_text.encode("utf-8")):
+            return found
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass  # absent or unreadable: render
+    outputs = render_outputs(
+        schema_text, upstream_version=upstream_version, wheel_sha256=wheel_sha256,
+        upstream=upstream, package=package, options=options,
+    )
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        scratch = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        scratch.write_text(json.dumps(
+            {rel: base64.b64encode(data).decode("ascii") for rel, data in outputs.items()}
+        ))
+        os.replace(scratch, entry)
+    except OSError:
+        pass  # a read-only cache only costs the next run a render
+    return outputs
+
+
 def verify_rendered(outputs: dict[str, bytes], options: CodegenOptions = DEFAULT_OPTIONS) -> bool:
     """Whether ``outputs`` (e.g. read back from a cache) is a complete, consistent render.
 

@@ -97,8 +97,8 @@ def render_human(report: UpgradeReport, console: Console) -> None:
     if report.commit:
         on = f" on branch {report.branch}" if report.branch else ""
         console.print(f"  committed {report.commit[:12]}{escape(on)}")
-    timings = "  ".join(f"{s.name} {s.duration_s:.2f}s" for s in report.steps)
-    console.print(f"  [dim]timings: {timings}  (total {report.total_s:.2f}s)[/]")
+    timings = "  ".join(s.timing() for s in report.steps)
+    console.print(f"  [dim]timings: {timings}  (total {report.total_s:.2f}s wall)[/]")
     if report.restored:
         console.print("  [yellow]every file was restored byte-identical[/]")
 

@@ -35,14 +35,22 @@ class _Run:
     steps: list[StepResult] = field(default_factory=list)
     fields: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: Wall clock at the run's start: step offsets and background stamps count from it.
+    origin: float = field(default_factory=time.time)
+
+    def offset(self, stamp: float) -> float:
+        """Seconds from the run's start to the wall-clock ``stamp``."""
+        return stamp - self.origin
 
     @contextmanager
-    def step(self, name: str) -> Iterator[dict[str, str]]:
-        """Time a step; the yielded dict may set ``detail`` and ``status``."""
+    def step(self, name: str) -> Iterator[dict[str, Any]]:
+        """Time a step; the yielded dict may set ``detail`` and ``status``, and for work
+        that ran in the background ``since`` (its wall-clock start): the step then
+        reports that work's duration and its own time as ``waited_s``."""
         if self.progress:
             self.progress(name, None)
-        note: dict[str, str] = {}
-        started = time.perf_counter()
+        note: dict[str, Any] = {}
+        started = time.time()
         try:
             yield note
         except BaseException:
@@ -62,8 +70,17 @@ class _Run:
         if self.progress:
             self.progress(name, result)
 
-    def _end(self, name: str, status: str, started: float, note: dict[str, str]) -> None:
-        result = StepResult(name, status, time.perf_counter() - started, note.get("detail", ""))
+    def _end(self, name: str, status: str, started: float, note: dict[str, Any]) -> None:
+        ended = time.time()
+        since = note.get("since")
+        if isinstance(since, float) and since <= started:
+            detail = str(note.get("detail", "")) + f"; waited {ended - started:.1f}s for it"
+            result = StepResult(name, status, ended - since, detail.lstrip("; "),
+                                started_s=self.offset(since), background=True,
+                                waited_s=ended - started)
+        else:
+            result = StepResult(name, status, ended - started, str(note.get("detail", "")),
+                                started_s=self.offset(started))
         self.steps.append(result)
         if self.progress:
             self.progress(name, result)
@@ -79,6 +96,7 @@ class _Run:
             steps=tuple(self.steps),
             error=UpgradeError(type(error).__name__, error.message, error.hint) if error else None,
             warnings=tuple(self.warnings),
+            wall_s=time.time() - self.origin,
             **self.fields,
         )
 

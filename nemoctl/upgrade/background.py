@@ -1,35 +1,45 @@
 """The contract gate, started early: prepared in the background while the upgrade writes.
 
 The contract step used to start after every other step: build (or reuse) the
-isolated environment, start pytest, import LiteLLM's proxy (~12 s), then test.  Only
+isolated environment, start pytest, import LiteLLM's proxy (~7 s), then test.  Only
 the contracts that validate against them need the regenerated models.
-:class:`BackgroundContracts` starts the suite as soon as the target version passed
-the supply-chain policy (nothing is installed from a release the policy refused), in
-a thread whose children go through :mod:`nemoctl._proc`; the suite runs every
-contract that does not import the models at once and then waits on a gate file
-(:mod:`nemoctl._contracts_warmup`) that :meth:`release` opens once the regenerated
-models are written.  :meth:`cancel` (any failure, Ctrl-C, SIGTERM)
-writes "stop" to the gate and kills the background children, so nothing outlives
-the run; the thread is a daemon and is joined briefly.
+:class:`BackgroundContracts` starts as soon as the target version is known (after
+preflight for an explicit version, after resolve for ``latest``), in a thread whose
+children go through :mod:`nemoctl._proc`.
 
-A project's own contract command (``[tool.nemoctl.contracts] command``) gets the same
-overlap for its environment build; the command itself runs after the release.
+Nothing runs or is installed from a release the supply-chain policy has not accepted
+in this run.  When an environment for the version already exists (nothing to
+install), pytest starts in it at once and, before its first test imports LiteLLM,
+waits on a second gate file; meanwhile a helper thread evaluates the policy for the
+releases that environment holds (the upstream and its coupled packages, read from
+their metadata) while the foreground resolves, and opens that gate when they pass.
+Otherwise (a refusal, the index unreachable) the gate opens only on :meth:`vetted`,
+which the pipeline calls once its own supply-chain step accepted the resolved set.
+Without an environment, nothing starts before :meth:`vetted`; then it is built.  A
+project's own contract command always waits for :meth:`vetted` (its environment's
+requirements come from the resolution).
+
+The suite runs every contract that does not import the models at once and then
+waits on a gate file (:mod:`nemoctl._contracts_warmup`) that :meth:`release` opens
+once the regenerated models are written.  :meth:`cancel` (any failure, Ctrl-C,
+SIGTERM) writes "stop" to the gate and kills the background children, so nothing
+outlives the run; the thread is a daemon and is joined briefly.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
+import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from nemoctl import _proc
 from nemoctl._atomic import write_atomic
-from nemoctl.config import Config
+from nemoctl.config import Config, UpstreamConfig
 from nemoctl.errors import ContractsFailedError, NemoctlError
 from nemoctl.upgrade.contracts_gate import (
     ContractOutcome,
@@ -40,28 +50,42 @@ from nemoctl.upgrade.contracts_gate import (
     suite_options,
 )
 
+if TYPE_CHECKING:
+    from nemoctl.contracts.envs import ContractEnv
+
 T = TypeVar("T")
 
 
 class BackgroundContracts:
-    """One contract gate run, started now, released later, awaited in the contracts step."""
+    """One contract gate run, started now, vetted and released later, awaited at the end."""
 
-    def __init__(self, config: Config, version: str, *, requirements: list[str],
-                 models_dir: Path) -> None:
+    def __init__(self, config: Config, version: str, *, upstream: UpstreamConfig,
+                 models_dir: Path, allow_yanked: bool = False) -> None:
         self.config = config
         self.version = version
-        self.requirements = requirements
+        self.upstream = upstream
+        self.allow_yanked = allow_yanked
+        self.requirements: list[str] = []
         self.models_dir = models_dir
         self._command = configured_command(config)
         self._scratch = Path(tempfile.mkdtemp(prefix="nemoctl-gate-"))
         self._gate = self._scratch / "gate"
+        self._vet_gate = self._scratch / "vetted"
+        self._vet_thread: threading.Thread | None = None
+        self._vetted = threading.Event()
         self._released = threading.Event()
         self._cancelled = False
         self._outcome: ContractOutcome | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="nemoctl-contracts",
                                         daemon=True)
+        #: Wall-clock stamps (``time.time()``) of the background's progress.
         self.started_at = 0.0
+        #: When the suite was allowed to start (policy accepted), and by whom.
+        self.vetted_at: float | None = None
+        self.vetted_by: str | None = None
+        #: Why the existing environment was not accepted early (None: it was, or none).
+        self.early_vet: str | None = None
         #: When the background reached the point where only the models were missing.
         self.ready_at: float | None = None
         self.released_at: float | None = None
@@ -77,6 +101,8 @@ class BackgroundContracts:
     def _work(self) -> None:
         try:
             if self._command is not None:
+                if not self._wait_vetted():
+                    return
                 isolated_env(self.requirements)
                 self.ready_at = time.time()
                 self._released.wait()
@@ -87,14 +113,25 @@ class BackgroundContracts:
                     requirements=self.requirements, models_dir=self.models_dir,
                 )
             else:
-                from nemoctl._contracts_warmup import GATE_ENV
+                from nemoctl._contracts_warmup import GATE_ENV, VET_ENV
                 from nemoctl.contracts import run_contracts
 
+                extra_env = {GATE_ENV: str(self._gate)}
+                env = self._existing_env()
+                if env is not None:
+                    # Installs nothing: pytest starts now and waits, before anything
+                    # imports LiteLLM, for the verdict this thread's helper writes.
+                    extra_env[VET_ENV] = str(self._vet_gate)
+                    self._vet_thread = threading.Thread(
+                        target=self._open_vet_gate, args=(env,), name="nemoctl-contracts-vet",
+                        daemon=True)
+                    self._vet_thread.start()
+                elif not self._wait_vetted():
+                    return
                 started = time.time()
                 run = run_contracts(
                     self.version, models_dir=self.models_dir, **suite_options(self.config),
-                    extra_env={"PYTEST_PLUGINS": "nemoctl._contracts_warmup",
-                               GATE_ENV: str(self._gate)},
+                    extra_env=extra_env,
                 )
                 self._outcome = outcome_of(run, time.time() - started)
         except NemoctlError as exc:  # handed to the main thread by result()
@@ -108,7 +145,64 @@ class BackgroundContracts:
         finally:
             self.finished_at = time.time()
 
+    def _wait_vetted(self) -> bool:
+        """Wait for :meth:`vetted`; False when the run was cancelled instead."""
+        self._vetted.wait()
+        return not self._cancelled
+
+    def _existing_env(self) -> ContractEnv | None:
+        from nemoctl.contracts.envs import existing_env
+
+        try:
+            return existing_env(self.version)
+        except Exception:  # e.g. an unreadable pip configuration: build later, vetted
+            return None
+
+    def _open_vet_gate(self, env: ContractEnv) -> None:
+        """Write ``go`` to the vet gate once the policy accepted the environment's releases
+        (here, or else in the pipeline's supply-chain step); ``stop`` when cancelled."""
+        accepted = self._vet_env(env) or self._wait_vetted()
+        with contextlib.suppress(OSError):
+            write_atomic(self._vet_gate, b"go" if accepted and not self._cancelled else b"stop")
+
+    def _vet_env(self, env: ContractEnv) -> bool:
+        """Does the policy accept the releases ``env`` holds (upstream and coupled)?
+
+        Evaluated here so the suite need not wait for resolve.  Any doubt (the
+        upstream's version not the one asked for, a refusal, an error reaching the
+        index) answers False: the pipeline's own supply-chain step decides then.
+        """
+        from nemoctl.contracts.envs import installed_versions
+        from nemoctl.supply_chain import evaluate
+
+        try:
+            held = installed_versions(env, [self.upstream.package, *self.upstream.coupled])
+            if held.get(self.upstream.package) != self.version:
+                self.early_vet = f"the environment holds {held} (not {self.version})"
+                return False
+            for name, version in held.items():
+                if self._cancelled:
+                    return False
+                report = evaluate(name, version, self.config, allow_yanked=self.allow_yanked)
+                if not report.ok:
+                    self.early_vet = f"the policy refused {name} {version}"
+                    return False
+        except Exception as exc:  # the pipeline's supply-chain step decides (and reports)
+            self.early_vet = f"not evaluated: {type(exc).__name__}: {exc}"
+            return False
+        if self._cancelled:
+            return False
+        self.vetted_at, self.vetted_by = time.time(), "environment"
+        return True
+
     # -- the main thread ----------------------------------------------------------------
+
+    def vetted(self, requirements: list[str]) -> None:
+        """The supply-chain step accepted ``requirements`` (``name==version``): build, run."""
+        self.requirements = list(requirements)
+        if self.vetted_at is None:
+            self.vetted_at, self.vetted_by = time.time(), "supply-chain step"
+        self._vetted.set()
 
     def release(self) -> None:
         """The regenerated models are written: let the tests run."""
@@ -133,12 +227,18 @@ class BackgroundContracts:
         if self._cancelled:
             return
         self._cancelled = True
+        self._vetted.set()  # a thread waiting for the verdict sees the cancellation
         if not self._released.is_set():
             with contextlib.suppress(OSError):
                 write_atomic(self._gate, b"stop")
             self._released.set()
+        if not self._vet_gate.exists():
+            with contextlib.suppress(OSError):
+                write_atomic(self._vet_gate, b"stop")
         _proc.kill_all()
         self._thread.join(10)
+        if self._vet_thread is not None:
+            self._vet_thread.join(5)  # it may be mid-request to the index
         self._cleanup()
 
     def _note_ready(self) -> None:
@@ -150,19 +250,19 @@ class BackgroundContracts:
                 self.ready_at = ready_path(self._gate).stat().st_mtime
 
     def _cleanup(self) -> None:
-        for name in os.listdir(self._scratch) if self._scratch.is_dir() else ():
-            (self._scratch / name).unlink(missing_ok=True)
-        if self._scratch.is_dir():
-            self._scratch.rmdir()
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
-    def timeline(self) -> dict[str, float | None]:
-        """Seconds from the background start: when ready, released, finished."""
+    def timeline(self, origin: float | None = None) -> dict[str, float | str | None]:
+        """Seconds from ``origin`` (default: the background's start) to each stamp."""
+        base = self.started_at if origin is None else origin
+
         def rel(t: float | None) -> float | None:
-            return round(t - self.started_at, 3) if t is not None else None
+            return round(t - base, 3) if t is not None else None
 
-        return {"ready_s": rel(self.ready_at), "released_s": rel(self.released_at),
-                "finished_s": rel(self.finished_at)}
-
+        return {"started_s": rel(self.started_at), "vetted_s": rel(self.vetted_at),
+                "vetted_by": self.vetted_by, "early_vet": self.early_vet,
+                "ready_s": rel(self.ready_at),
+                "released_s": rel(self.released_at), "finished_s": rel(self.finished_at)}
 
 
 class BackgroundCall(Generic[T]):

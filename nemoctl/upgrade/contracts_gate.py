@@ -49,8 +49,9 @@ class ContractOutcome:
     #: The tail of the runner's output when it failed (no secrets: our own test output).
     output_tail: str = ""
     results: tuple[dict[str, Any], ...] = field(default=())
-    #: Overlapped runs: seconds from the background start to ready / released / finished.
-    background: dict[str, float | None] | None = None
+    #: Overlapped runs: seconds from the upgrade's start to the background's start,
+    #: vetting (and by what), readiness (only the models missing), release and finish.
+    background: dict[str, float | str | None] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,8 +90,10 @@ def isolated_env(requirements: list[str], *, indexes: IndexOptions | None = None
     uv = str(find_uv_bin())
     indexes = indexes or pip_index_options()
     python = sys.executable
+    # "compiled": environments are built with bytecode (an older, uncompiled one is
+    # not reused: a command under PYTHONDONTWRITEBYTECODE would import from source).
     key = hashlib.sha256(
-        "\n".join([python, *sorted(requirements), *indexes.uv_args()]).encode()
+        "\n".join([python, "compiled", *sorted(requirements), *indexes.uv_args()]).encode()
     ).hexdigest()[:16]
     base = cache_dir() / "upgrade-envs"
     target = base / key
@@ -103,7 +106,8 @@ def isolated_env(requirements: list[str], *, indexes: IndexOptions | None = None
         shutil.rmtree(target, ignore_errors=True)
         for cmd in (
             [uv, "venv", "--quiet", "--python", python, str(target)],
-            [uv, "pip", "install", "--quiet", "--python", str(target / "bin" / "python"),
+            [uv, "pip", "install", "--quiet", "--compile-bytecode",
+             "--python", str(target / "bin" / "python"),
              *indexes.uv_args(), *requirements],
         ):
             proc = _proc.run(cmd, capture_output=True, text=True)

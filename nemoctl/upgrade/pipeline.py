@@ -150,6 +150,36 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
         python = project_python(config)
         note["detail"] = f"{upstream.package} pinned at {current}; Python {python}"
 
+    # The contract gate starts now, in the background (background.py): for an explicit
+    # version it is known already, so the environment check, pytest and LiteLLM's proxy
+    # import overlap resolve, schema, bump, lockfile and regenerate.  It installs or
+    # imports nothing the supply-chain policy has not accepted in this run.
+    background = None
+    if options.contracts and not options.dry_run and target is not None:
+        background = _start_background(run, config, upstream, target, options)
+    try:
+        _resolved_steps(run, config, upstream, options, current, target, python, background)
+    finally:
+        if background is not None:
+            background.cancel()
+
+
+def _start_background(run: _Run, config: Config, upstream: UpstreamConfig, version: str,
+                      options: UpgradeOptions) -> BackgroundContracts:
+    background = BackgroundContracts(
+        config, version, upstream=upstream, models_dir=config.generated_dir / "python",
+        allow_yanked=options.allow_yanked,
+    ).start()
+    run.background("contracts", "started in the background (environment, LiteLLM "
+                                "import) while the next steps run")
+    return background
+
+
+def _resolved_steps(
+    run: _Run, config: Config, upstream: UpstreamConfig, options: UpgradeOptions,
+    current: str, target: str | None, python: str, background: BackgroundContracts | None,
+) -> None:
+    f = run.fields
     with run.step("resolve") as note:
         version, resolution, attempts = resolve_target(
             config, upstream, target, current, python=python, allow_yanked=options.allow_yanked
@@ -166,23 +196,17 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
             f"({', '.join(f'{k}=={v}' for k, v in coupled.items())})" if coupled else ""
         )
 
-    with run.step("supply-chain") as note:
-        supply_chain_check(config, {upstream.package: version, **coupled},
-                           allow_yanked=options.allow_yanked, into=f)
-        note["detail"] = f"{len(f['supply_chain'])} release(s) accepted"
-
-    # The contract gate starts now, in the background: environment, pytest and the
-    # LiteLLM import overlap schema, bump, lockfile and regenerate (background.py).
-    background = None
-    if options.contracts and not options.dry_run:
-        background = BackgroundContracts(
-            config, version, models_dir=config.generated_dir / "python",
-            requirements=[requirement_for(upstream, version),
-                          *(f"{k}=={v}" for k, v in coupled.items())],
-        ).start()
-        run.background("contracts", "preparing in the background (environment, LiteLLM "
-                                    "import) while the next steps run")
+    if options.contracts and not options.dry_run and background is None:
+        # ``latest``: the version is known only now.  The finally below stops it.
+        background = _start_background(run, config, upstream, version, options)
     try:
+        with run.step("supply-chain") as note:
+            supply_chain_check(config, {upstream.package: version, **coupled},
+                               allow_yanked=options.allow_yanked, into=f)
+            note["detail"] = f"{len(f['supply_chain'])} release(s) accepted"
+        if background is not None:
+            background.vetted([requirement_for(upstream, version),
+                               *(f"{k}=={v}" for k, v in coupled.items())])
         _after_supply_chain(run, config, upstream, options, current, version, coupled,
                             background)
     finally:
@@ -294,8 +318,9 @@ def _transactional_steps(
         if options.contracts:
             with run.step("contracts") as note:
                 if background is not None:
+                    note["since"] = background.started_at
                     outcome = background.result()
-                    outcome = replace(outcome, background=background.timeline())
+                    outcome = replace(outcome, background=background.timeline(run.origin))
                 else:
                     outcome = run_gate(
                         config, version,
@@ -347,14 +372,18 @@ def recover_repo(root: Path | None = None) -> RecoveryResult:
 
 
 def _overlap_note(outcome: ContractOutcome) -> str:
-    """How much of the gate ran in the background, for the progress line."""
-    timeline = outcome.background
-    if not timeline:
+    """What the background did when (seconds from the run's start), in time order."""
+    t = outcome.background
+    if not t:
         return ""
-    parts = [f"started {timeline['released_s'] or 0:.1f}s before the models existed"]
-    if timeline.get("ready_s") is not None:
-        parts.append(f"waiting for the models after {timeline['ready_s']:.1f}s")
-    return "; overlapped: " + ", ".join(parts)
+    events = [(t.get("vetted_s"), f"policy accepted (by the {t.get('vetted_by')})"),
+              (t.get("ready_s"), "LiteLLM imported"),
+              (t.get("released_s"), "models written"),
+              (t.get("finished_s"), "done")]
+    known = sorted((at, what) for at, what in events if isinstance(at, float))
+    started = t.get("started_s")
+    head = f"; in the background from {started:.1f}s" if isinstance(started, float) else ""
+    return head + ": " + ", ".join(f"{what} {at:.1f}s" for at, what in known)
 
 
 def _last_line(text: str) -> str | None:

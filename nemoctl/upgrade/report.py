@@ -21,13 +21,34 @@ class StepResult:
     status: str
     duration_s: float
     detail: str = ""
+    #: Seconds from the run's start to when this step's work began.
+    started_s: float | None = None
+    #: The work ran in the background, overlapping the steps after ``started_s``;
+    #: ``waited_s`` is what the run spent waiting for it (its share of the wall time).
+    background: bool = False
+    waited_s: float | None = None
+
+    def timing(self) -> str:
+        """``lockfile 3.02s``, or for overlapped work ``contracts 7.10s (in the background
+        from 0.52s; waited 1.20s)``."""
+        text = f"{self.name} {self.duration_s:.2f}s"
+        if self.background and self.started_s is not None:
+            text += f" (in the background from {self.started_s:.2f}s"
+            text += f"; waited {self.waited_s:.2f}s)" if self.waited_s is not None else ")"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
+        def r(value: float | None) -> float | None:
+            return round(value, 3) if value is not None else None
+
         return {
             "name": self.name,
             "status": self.status,
             "duration_s": round(self.duration_s, 3),
             "detail": self.detail,
+            "started_s": r(self.started_s),
+            "background": self.background,
+            "waited_s": r(self.waited_s),
         }
 
 
@@ -79,6 +100,8 @@ class UpgradeReport:
     diff_report: Any = field(default=None, compare=False, repr=False)
     #: The MigrationReport object, for rendering (not serialised twice).
     migration_report: Any = field(default=None, compare=False, repr=False)
+    #: Wall time of the run (overlapped steps make the sum of durations larger).
+    wall_s: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -86,6 +109,9 @@ class UpgradeReport:
 
     @property
     def total_s(self) -> float:
+        """The run's wall time; the sum of the step durations when it was not measured."""
+        if self.wall_s is not None:
+            return self.wall_s
         return sum(s.duration_s for s in self.steps)
 
     def to_dict(self) -> dict[str, Any]:

@@ -236,9 +236,11 @@ def output_path(config: Config, rel: str) -> Path:
 def render_generated(
     config: Config, schema: SchemaStep, version: str
 ) -> dict[Path, bytes]:
-    from nemoctl.codegen import render_outputs
+    from nemoctl.codegen.render import cached_render_outputs
 
-    outputs = render_outputs(
+    # Served from the verified render cache when this schema was rendered before (a
+    # repeated or retried upgrade, CI after a local run): no generator, no proof.
+    outputs = cached_render_outputs(
         schema.text, upstream_version=version, wheel_sha256=schema.wheel_sha256,
         options=config.codegen,
     )
@@ -286,7 +288,7 @@ def commit_message(report_fields: dict[str, Any], run: _Run, old: str, new: str)
             "- contracts: passed" + (f" ({total} contracts)" if total else "")
             + f" via {contracts.get('runner')}"
         )
-    lines.append("- steps: " + ", ".join(f"{s.name} {s.duration_s:.1f}s" for s in run.steps))
+    lines.append("- steps: " + ", ".join(s.timing() for s in run.steps))
     return "\n".join(lines) + "\n"
 
 
