@@ -18,13 +18,11 @@ Each check reports its own problems; one failing check does not hide the others.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nemoctl.config import Config, UpstreamConfig, cache_dir, read_text
+from nemoctl.config import Config, UpstreamConfig, read_text
 from nemoctl.errors import ExitCode, NemoctlError
 from nemoctl.pins import pinned_version
 
@@ -248,65 +246,19 @@ def _check_lock(state: _State) -> str:
     return f"{state.upstream.package} {state.pinned}"
 
 
-def _rendered(
-    snapshot: str, version: str, wheel_sha256: str | None, config: Config
-) -> dict[str, bytes]:
-    """``render_outputs`` for the snapshot, memoised in the cache.
-
-    Rendering runs two code generators and proves the result imports and compiles
-    (several seconds); a pre-commit hook should not pay that
-    on every commit.  The key covers every input: the schema text, version, wheel
-    hash and the bytes of nemoctl's codegen sources and generator versions, so any
-    change to them renders afresh.  A corrupt cache entry is simply re-rendered.
-    """
-    import base64
-    import hashlib
-
-    from nemoctl.codegen import render_outputs
-    from nemoctl.codegen.lock import current_generators
-    from nemoctl.codegen.render import verify_rendered
-
-    key = hashlib.sha256()
-    for part in (snapshot, version, wheel_sha256 or "",
-                 json.dumps(current_generators(), sort_keys=True),
-                 json.dumps(config.codegen.to_dict(), sort_keys=True)):
-        key.update(part.encode("utf-8") + b"\0")
-    codegen_dir = Path(__file__).parent / "codegen"
-    node_dir = Path(__file__).parent / "_node"
-    for source in (*sorted(codegen_dir.glob("*.py")), *sorted(node_dir.glob("*.js"))):
-        key.update(source.name.encode() + b"\0" + source.read_bytes())
-    entry = cache_dir() / "check-render" / f"{key.hexdigest()}.json"
-    try:
-        cached = json.loads(entry.read_text(encoding="utf-8"))
-        found = {rel: base64.b64decode(data) for rel, data in cached.items()}
-        if verify_rendered(found, config.codegen):  # else truncated or edited: re-render
-            return found
-    except (OSError, ValueError, AttributeError):
-        pass
-    # Proven (imported, type-checked) before it is cached: a hit is proven output.
-    outputs = render_outputs(
-        snapshot, upstream_version=version, wheel_sha256=wheel_sha256, options=config.codegen
-    )
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        scratch = entry.with_suffix(f".{os.getpid()}.tmp")
-        scratch.write_text(json.dumps(
-            {rel: base64.b64encode(data).decode("ascii") for rel, data in outputs.items()}
-        ))
-        os.replace(scratch, entry)
-    except OSError:
-        pass  # a read-only cache only costs speed
-    return outputs
-
-
 def _check_generated(state: _State) -> str:
-    from nemoctl.codegen import compare_outputs
+    from nemoctl.codegen import cached_render_outputs, compare_outputs
 
     snapshot = state.need_snapshot()
     lock = state.need_lock()
     version = str(lock.get("version") or state.pinned or "")
     state.parsed_snapshot()  # a snapshot Prisma rejects is reported before rendering
-    outputs = _rendered(snapshot, version, lock.get("wheel_sha256"), state.config)
+    # Rendering runs two generators and proves the result (seconds); a pre-commit hook
+    # must not pay that on every commit, so a verified cached render answers when warm.
+    outputs = cached_render_outputs(
+        snapshot, upstream_version=version, wheel_sha256=lock.get("wheel_sha256"),
+        upstream=state.upstream.name, package=state.upstream.package,
+        options=state.config.codegen)
     changes, _diff = compare_outputs(state.config, outputs)
     reason = {
         "added": "is missing",

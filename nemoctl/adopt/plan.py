@@ -254,14 +254,15 @@ def plan_init(
     upstream = config.upstream(package) if package in config.upstreams else next(
         iter(config.upstreams.values()))
 
-    from nemoctl.codegen import output_path, render_outputs
+    from nemoctl.codegen import cached_render_outputs, output_path
     from nemoctl.schema.parser import parse_text
     from nemoctl.upstream import fetch_schema
 
     fetched = fetch_schema(upstream, detection.version)
-    outputs = render_outputs(fetched.text, upstream_version=detection.version,
-                             wheel_sha256=fetched.wheel.sha256, upstream=upstream.name,
-                             package=upstream.package, options=config.codegen)
+    # Cached: a second `nemoctl init` (nothing to write) should not render again.
+    outputs = cached_render_outputs(fetched.text, upstream_version=detection.version,
+                                    wheel_sha256=fetched.wheel.sha256, upstream=upstream.name,
+                                    package=upstream.package, options=config.codegen)
     files = [pyproject]
     for rel, data in outputs.items():
         files.append(_compare(root, _rel_dir(config, output_path(config, rel)), data,

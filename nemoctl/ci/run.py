@@ -256,13 +256,14 @@ def _stale_diffs(
     config: Config, upstream: str, version: str, paths: tuple[str, ...]
 ) -> list[StaleFile]:
     """Unified diffs between the committed generated files and what ``version`` produces."""
-    from nemoctl.codegen import output_path, render_outputs
+    from nemoctl.codegen import cached_render_outputs, output_path
     from nemoctl.upstream import fetch_schema
 
     fetched = fetch_schema(config.upstream(upstream), version)  # cached by verify just before
-    rendered = render_outputs(
+    up = config.upstream(upstream)
+    rendered = cached_render_outputs(
         fetched.text, upstream_version=version, wheel_sha256=fetched.wheel.sha256,
-        options=config.codegen,
+        upstream=up.name, package=up.package, options=config.codegen,
     )
     expected = {
         output_path(config, rel).relative_to(config.root).as_posix(): data

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from nemoctl.codegen.lock import CODEGEN_FORMAT, Lock, read_lock
     from nemoctl.codegen.options import CodegenOptions
     from nemoctl.codegen.python import GeneratedCodeError
-    from nemoctl.codegen.render import render_outputs
+    from nemoctl.codegen.render import cached_render_outputs, render_outputs
 
 _WHERE = {
     "FileChange": "generate",
@@ -46,6 +46,7 @@ _WHERE = {
     "CodegenOptions": "options",
     "GeneratedCodeError": "python",
     "render_outputs": "render",
+    "cached_render_outputs": "render",
 }
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "GenerateResult",
     "GeneratedCodeError",
     "Lock",
+    "cached_render_outputs",
     "compare_outputs",
     "generate",
     "output_path",

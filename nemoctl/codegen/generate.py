@@ -17,7 +17,12 @@ from typing import Any, Literal
 
 from nemoctl._atomic import write_atomic
 from nemoctl.codegen.lock import LOCK_PATH, Lock, current_generators, read_lock, sha256_bytes
-from nemoctl.codegen.render import SCHEMA_PATH, generated_dirs, output_paths, render_outputs
+from nemoctl.codegen.render import (
+    SCHEMA_PATH,
+    cached_render_outputs,
+    generated_dirs,
+    output_paths,
+)
 from nemoctl.config import Config, UpstreamConfig
 from nemoctl.pins import pinned_version
 
@@ -109,7 +114,7 @@ def generate(
         )
 
     text, wheel_sha256, source = _schema_text(config, lock, up, version, refetch=refetch)
-    outputs = render_outputs(
+    outputs = cached_render_outputs(
         text,
         upstream_version=version,
         wheel_sha256=wheel_sha256,
