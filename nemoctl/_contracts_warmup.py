@@ -7,10 +7,10 @@ regenerating models.  Contracts that never import the generated ``nemoctl_models
 (found with :mod:`ast` in their module) run at once — LiteLLM's proxy import (~12 s)
 and the gateway's start happen then; those that do are moved last and wait, before
 the first of them, for the gate file: ``go`` once the regenerated models are in
-place, anything else (the upgrade stopped) ends the session.  The upgrade may start
-the suite before its supply-chain verdict: then the first test (whose fixtures import
-LiteLLM) waits for a second gate file, so pytest's start and collection overlap the
-verdict but no code from the release runs before it.
+place, anything else (the upgrade stopped) ends the session.  The suite is started
+only once the supply-chain policy accepted the environment's releases
+(:mod:`nemoctl.upgrade.background`): an interpreter there runs installed packages'
+``.pth`` files and pytest plugins before any test.
 
 The runner loads it for every suite run (``-p``) for one more thing: once pytest has
 written its JUnit XML and its summary, the process leaves with ``os._exit``.  An
@@ -32,9 +32,6 @@ from pathlib import Path
 from typing import Any
 
 GATE_ENV = "NEMOCTL_CONTRACTS_GATE"
-#: A second gate, before anything imports LiteLLM: ``go`` once the supply-chain policy
-#: accepted the release(s) in the environment.  pytest starts and collects meanwhile.
-VET_ENV = "NEMOCTL_CONTRACTS_VETTED"
 #: Set (to ``1``) by the runner: leave right after pytest unconfigured (see above).
 FAST_EXIT_ENV = "NEMOCTL_CONTRACTS_FAST_EXIT"
 GO = "go"
@@ -104,19 +101,13 @@ def _await(gate: Path, why: str) -> None:
         pytest.exit(why, returncode=3)
 
 
-_vetted = False
 _opened = False
 
 
 @_hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: Any) -> None:
-    """Before any fixture of the first test (the first to import LiteLLM), and before the
-    first test that needs the models."""
-    global _vetted, _opened
-    vet = os.environ.get(VET_ENV)
-    if vet and not _vetted:
-        _await(Path(vet), "the upgrade's supply-chain policy did not accept this release")
-        _vetted = True
+    """Before the first test that needs the models."""
+    global _opened
     gate = os.environ.get(GATE_ENV)
     if not gate or _opened or not _needs_models(item):
         return

@@ -8,16 +8,16 @@ preflight for an explicit version, after resolve for ``latest``), in a thread wh
 children go through :mod:`nemoctl._proc`.
 
 Nothing runs or is installed from a release the supply-chain policy has not accepted
-in this run.  When an environment for the version already exists (nothing to
-install), pytest starts in it at once and, before its first test imports LiteLLM,
-waits on a second gate file; meanwhile a helper thread evaluates the policy for the
-releases that environment holds (the upstream and its coupled packages, read from
-their metadata) while the foreground resolves, and opens that gate when they pass.
-Otherwise (a refusal, the index unreachable) the gate opens only on :meth:`vetted`,
-which the pipeline calls once its own supply-chain step accepted the resolved set.
-Without an environment, nothing starts before :meth:`vetted`; then it is built.  A
-project's own contract command always waits for :meth:`vetted` (its environment's
-requirements come from the resolution).
+in this run — not even an interpreter in its environment, which would execute the
+installed packages' ``.pth`` files and pytest plugins at start.  When an environment
+for the version already exists (nothing to install), this thread evaluates the policy
+for the releases it holds (the upstream and its coupled packages, read from their
+metadata) while the foreground resolves, and starts pytest in it as soon as they
+pass.  Otherwise (a refusal, the index unreachable, no environment yet) nothing
+starts before :meth:`vetted`, which the pipeline calls once its own supply-chain step
+accepted the resolved set; then the environment is built if needed.  A project's own
+contract command always waits for :meth:`vetted` (its environment's requirements come
+from the resolution).
 
 The suite runs every contract that does not import the models at once and then
 waits on a gate file (:mod:`nemoctl._contracts_warmup`) that :meth:`release` opens
@@ -70,8 +70,6 @@ class BackgroundContracts:
         self._command = configured_command(config)
         self._scratch = Path(tempfile.mkdtemp(prefix="nemoctl-gate-"))
         self._gate = self._scratch / "gate"
-        self._vet_gate = self._scratch / "vetted"
-        self._vet_thread: threading.Thread | None = None
         self._vetted = threading.Event()
         self._released = threading.Event()
         self._cancelled = False
@@ -113,25 +111,20 @@ class BackgroundContracts:
                     requirements=self.requirements, models_dir=self.models_dir,
                 )
             else:
-                from nemoctl._contracts_warmup import GATE_ENV, VET_ENV
+                from nemoctl._contracts_warmup import GATE_ENV
                 from nemoctl.contracts import run_contracts
 
-                extra_env = {GATE_ENV: str(self._gate)}
                 env = self._existing_env()
-                if env is not None:
-                    # Installs nothing: pytest starts now and waits, before anything
-                    # imports LiteLLM, for the verdict this thread's helper writes.
-                    extra_env[VET_ENV] = str(self._vet_gate)
-                    self._vet_thread = threading.Thread(
-                        target=self._open_vet_gate, args=(env,), name="nemoctl-contracts-vet",
-                        daemon=True)
-                    self._vet_thread.start()
-                elif not self._wait_vetted():
+                # An existing environment vetted here, beside resolve, starts the suite
+                # early; anything else waits for the pipeline's supply-chain step.
+                if not (env is not None and self._vet_env(env)) and not self._wait_vetted():
+                    return
+                if self._cancelled:
                     return
                 started = time.time()
                 run = run_contracts(
                     self.version, models_dir=self.models_dir, **suite_options(self.config),
-                    extra_env=extra_env,
+                    extra_env={GATE_ENV: str(self._gate)},
                 )
                 self._outcome = outcome_of(run, time.time() - started)
         except NemoctlError as exc:  # handed to the main thread by result()
@@ -157,13 +150,6 @@ class BackgroundContracts:
             return existing_env(self.version)
         except Exception:  # e.g. an unreadable pip configuration: build later, vetted
             return None
-
-    def _open_vet_gate(self, env: ContractEnv) -> None:
-        """Write ``go`` to the vet gate once the policy accepted the environment's releases
-        (here, or else in the pipeline's supply-chain step); ``stop`` when cancelled."""
-        accepted = self._vet_env(env) or self._wait_vetted()
-        with contextlib.suppress(OSError):
-            write_atomic(self._vet_gate, b"go" if accepted and not self._cancelled else b"stop")
 
     def _vet_env(self, env: ContractEnv) -> bool:
         """Does the policy accept the releases ``env`` holds (upstream and coupled)?
@@ -232,13 +218,8 @@ class BackgroundContracts:
             with contextlib.suppress(OSError):
                 write_atomic(self._gate, b"stop")
             self._released.set()
-        if not self._vet_gate.exists():
-            with contextlib.suppress(OSError):
-                write_atomic(self._vet_gate, b"stop")
         _proc.kill_all()
         self._thread.join(10)
-        if self._vet_thread is not None:
-            self._vet_thread.join(5)  # it may be mid-request to the index
         self._cleanup()
 
     def _note_ready(self) -> None:

@@ -3,8 +3,6 @@
 - Fast exit: the child leaves right after pytest unconfigured, with pytest's exit
   status and its JUnit XML written, and without running interpreter teardown (an
   atexit handler registered by a test does not run; without the switch it does).
-- The vet gate: nothing of the first test runs before the gate says ``go``; ``stop``
-  ends the session with exit 3 and no test run.
 """
 
 from __future__ import annotations
@@ -12,11 +10,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from nemoctl._contracts_warmup import FAST_EXIT_ENV, VET_ENV
+from nemoctl._contracts_warmup import FAST_EXIT_ENV
 from nemoctl.contracts.runner import WARMUP_PLUGIN
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,7 +41,7 @@ def _run(tmp_path: Path, env_extra: dict[str, str],
     suite = tmp_path / "suite"
     suite.mkdir(exist_ok=True)
     (suite / "test_sample.py").write_text(TESTS)
-    env = {k: v for k, v in os.environ.items() if k not in (FAST_EXIT_ENV, VET_ENV)}
+    env = {k: v for k, v in os.environ.items() if k != FAST_EXIT_ENV}
     env.update(PYTHONPATH=str(REPO), MARK_DIR=str(tmp_path), **env_extra)
     cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", WARMUP_PLUGIN,
            "-q", "--junitxml", str(tmp_path / "junit.xml"), str(suite)]
@@ -75,23 +72,3 @@ def test_without_the_switch_teardown_runs(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert (tmp_path / "atexit").read_text() == "ran"
 
-
-def test_vet_gate_holds_the_first_test_until_go(tmp_path: Path) -> None:
-    gate = tmp_path / "vetted"
-    proc = _run(tmp_path, {VET_ENV: str(gate), FAST_EXIT_ENV: "1"}, wait=False)
-    assert isinstance(proc, subprocess.Popen)
-    time.sleep(3)  # pytest starts and collects in well under a second
-    assert proc.poll() is None and not (tmp_path / "ran").exists()
-    gate.write_text("go")
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 1, out + err
-    assert (tmp_path / "ran").read_text() == "yes"
-
-
-def test_vet_gate_stop_ends_the_session_before_any_test(tmp_path: Path) -> None:
-    gate = tmp_path / "vetted"
-    gate.write_text("stop")
-    proc = _run(tmp_path, {VET_ENV: str(gate), FAST_EXIT_ENV: "1"})
-    assert isinstance(proc, subprocess.CompletedProcess)
-    assert proc.returncode == 3, proc.stdout + proc.stderr
-    assert not (tmp_path / "ran").exists()
