@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from nemoctl.client import APIStatusError as APIStatusError
     from nemoctl.client import APITimeoutError as APITimeoutError
     from nemoctl.client import AsyncAPIResponse as AsyncAPIResponse
+    from nemoctl.client import AsyncChatCompletionStream as AsyncChatCompletionStream
     from nemoctl.client import AsyncGateway as AsyncGateway
     from nemoctl.client import AsyncStream as AsyncStream
     from nemoctl.client import AsyncStreamedAPIResponse as AsyncStreamedAPIResponse
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from nemoctl.client import BudgetExceededError as BudgetExceededError
     from nemoctl.client import ChatCompletion as ChatCompletion
     from nemoctl.client import ChatCompletionChunk as ChatCompletionChunk
+    from nemoctl.client import ChatCompletionStream as ChatCompletionStream
     from nemoctl.client import ConflictError as ConflictError
     from nemoctl.client import CostUnavailableWarning as CostUnavailableWarning
     from nemoctl.client import CreateEmbeddingResponse as CreateEmbeddingResponse
@@ -65,6 +67,7 @@ _CLIENT_EXPORTS = frozenset(
         "APIStatusError",
         "APITimeoutError",
         "AsyncAPIResponse",
+        "AsyncChatCompletionStream",
         "AsyncGateway",
         "AsyncStream",
         "AsyncStreamedAPIResponse",
@@ -73,6 +76,7 @@ _CLIENT_EXPORTS = frozenset(
         "BudgetExceededError",
         "ChatCompletion",
         "ChatCompletionChunk",
+        "ChatCompletionStream",
         "ConflictError",
         "CostUnavailableWarning",
         "CreateEmbeddingResponse",

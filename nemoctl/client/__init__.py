@@ -7,6 +7,7 @@ from nemoctl.client._api_response import (
     StreamedAPIResponse,
 )
 from nemoctl.client._base_client import ENV_API_KEY, ENV_BASE_URL, NOT_GIVEN
+from nemoctl.client._chat_stream import AsyncChatCompletionStream, ChatCompletionStream
 from nemoctl.client._client import AsyncGateway, Gateway
 from nemoctl.client._exceptions import (
     APIConnectionError,
@@ -64,6 +65,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIResponse",
+    "AsyncChatCompletionStream",
     "AsyncGateway",
     "AsyncStream",
     "AsyncStreamedAPIResponse",
@@ -72,6 +74,7 @@ __all__ = [
     "BudgetExceededError",
     "ChatCompletion",
     "ChatCompletionChunk",
+    "ChatCompletionStream",
     "ConflictError",
     "CostUnavailableWarning",
     "CreateEmbeddingResponse",

@@ -75,6 +75,18 @@ USER_CODE = textwrap.dedent(
         return p.choices[0].message.parsed
 
 
+    def stream_helper(gw: Gateway) -> Weather | None:
+        with gw.chat.completions.stream(
+            model="gpt-mock", messages=[{"role": "user", "content": "hi"}], response_format=Weather
+        ) as s:
+            for event in s:
+                if event.type == "content.delta":
+                    print(event.delta, event.snapshot)
+            final = s.get_final_completion()
+        print(final.cost)
+        return final.choices[0].message.parsed
+
+
     def errors(gw: Gateway) -> int:
         try:
             gw.with_options(max_retries=0).models.retrieve("gpt-mock")

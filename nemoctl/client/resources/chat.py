@@ -1,4 +1,4 @@
-"""``/v1/chat/completions`` — ``gw.chat.completions.create(...)`` and ``.parse(...)``."""
+"""``/v1/chat/completions``: ``gw.chat.completions.create()``, ``.parse()`` and ``.stream()``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from nemoctl.client._base_client import NOT_GIVEN, Answer, RequestOptions
+from nemoctl.client._chat_stream import (
+    AsyncChatCompletionStreamManager,
+    ChatCompletionStreamManager,
+)
 from nemoctl.client._exceptions import LengthFinishReasonError, ResponseValidationError
 from nemoctl.client._retry import TimeoutArg
 from nemoctl.client._streaming import AsyncStream, ChatChunks, Stream
@@ -88,6 +92,18 @@ def _parser_for(response_format: type[M]) -> Any:
         return completion
 
     return parse
+
+
+def _stream_params(params: Mapping[str, Any],
+                   response_format: Any) -> tuple[dict[str, Any], type[BaseModel] | None]:
+    """The body parameters of ``stream()`` and the model its answer is parsed into."""
+    body = dict(params)
+    if is_model_type(response_format):
+        body["response_format"] = response_format_for(response_format)
+        return body, response_format
+    if response_format is not None:
+        body["response_format"] = response_format  # a plain JSON-mode / schema dict
+    return body, None
 
 
 def _chunks(hide: bool) -> Any:
@@ -195,6 +211,70 @@ class Completions(SyncResource):
         result: ParsedChatCompletion[M] = self._execute(options, parse=_parser_for(response_format))
         return result
 
+    @overload
+    def stream(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: str,
+        response_format: type[M],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionParseParams],
+    ) -> ChatCompletionStreamManager[M]: ...
+
+    @overload
+    def stream(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: str,
+        response_format: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionParseParams],
+    ) -> ChatCompletionStreamManager[Any]: ...
+
+    def stream(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: str,
+        response_format: Any = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionParseParams],
+    ) -> ChatCompletionStreamManager[Any]:
+        """openai-python's ``chat.completions.stream``: ``with`` it for events
+        (``content.delta``, ``tool_calls.function.arguments.done``, ...) and
+        ``get_final_completion()`` (parsed into ``response_format`` when it is a model)."""
+        check_params("Completions.stream", dict(params), _ALLOWED)
+        body_params, parse_into = _stream_params(params, response_format)
+        options, hide = _options(
+            self._client, model=model, messages=messages, stream=True,
+            gateway_retries=gateway_retries, params=body_params, extra_headers=extra_headers,
+            extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            max_retries=max_retries, retry_ambiguous=retry_ambiguous,
+        )  # fmt: skip
+        return ChatCompletionStreamManager(
+            lambda: self._execute(options, parse=_parse_completion, stream=_chunks(hide)),
+            parse_into)
+
 
 class AsyncCompletions(AsyncResource):
     @overload
@@ -288,6 +368,68 @@ class AsyncCompletions(AsyncResource):
             options, parse=_parser_for(response_format)
         )
         return result
+
+    @overload
+    def stream(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: str,
+        response_format: type[M],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionParseParams],
+    ) -> AsyncChatCompletionStreamManager[M]: ...
+
+    @overload
+    def stream(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: str,
+        response_format: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionParseParams],
+    ) -> AsyncChatCompletionStreamManager[Any]: ...
+
+    def stream(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: str,
+        response_format: Any = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: object | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int = NOT_GIVEN,
+        retry_ambiguous: bool = NOT_GIVEN,
+        gateway_retries: int | None = NOT_GIVEN,
+        **params: Unpack[ChatCompletionParseParams],
+    ) -> AsyncChatCompletionStreamManager[Any]:
+        """Async :meth:`Completions.stream` (``async with``; not awaited itself)."""
+        check_params("AsyncCompletions.stream", dict(params), _ALLOWED)
+        body_params, parse_into = _stream_params(params, response_format)
+        options, hide = _options(
+            self._client, model=model, messages=messages, stream=True,
+            gateway_retries=gateway_retries, params=body_params, extra_headers=extra_headers,
+            extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            max_retries=max_retries, retry_ambiguous=retry_ambiguous,
+        )  # fmt: skip
+        return AsyncChatCompletionStreamManager(
+            lambda: self._execute(options, parse=_parse_completion, stream=_async_chunks(hide)),
+            parse_into)
 
 
 class Chat:
