@@ -4,9 +4,10 @@
 // stdout: {"results": {"rel/a.ts": {"uses": [[model, member, target, line, col, kind], ...],
 //                                    "deps": ["rel/types.ts", ...]}
 //                                   | {"error": "message"}}}
-// "deps" are the project files a file's resolved types may come from: its import closure
-// plus every global script and declaration file in its Program (not node_modules, not
-// the generated files).  The caller's cache keeps a result only while they are unchanged.
+// "deps" are the project files a file's resolved types come from directly: its resolved
+// imports and references plus every global script and declaration file in its Program
+// (not node_modules, not the generated files).  The caller's cache keeps a result only
+// while they, and transitively theirs, are unchanged.
 // One process, one Program per tsconfig.json (nearest to each file; defaults without one).
 // A use is a node whose symbol's declaration is in a generated file: property access,
 // element access by literal, destructuring, object literal keys (contextual type), type
@@ -233,42 +234,27 @@ function relOf(abs) {
   return path.relative(root, abs).split(path.sep).join("/");
 }
 
-// sf -> the sorted project files (relative) its types may depend on.
+// sf -> the project files (relative, sorted) its types come from directly: what it
+// imports or references, and the global declarations of its Program.  The caller follows
+// these edges through its cache to cover the whole import closure.
 function dependencies(program, options, host) {
   const byPath = new Map(program.getSourceFiles().map((sf) => [path.resolve(sf.fileName), sf]));
   const cache = ts.createModuleResolutionCache(root, (x) => x, options);
-  const direct = new Map();
-  function directDeps(sf) {
-    const abs = path.resolve(sf.fileName);
-    if (!direct.has(abs)) {
-      const out = new Set();
-      const info = ts.preProcessFile(sf.text, true, true);
-      for (const imp of info.importedFiles) {
-        const r = ts.resolveModuleName(imp.fileName, sf.fileName, options, host, cache);
-        if (r.resolvedModule) out.add(path.resolve(r.resolvedModule.resolvedFileName));
-      }
-      for (const ref of info.referencedFiles) out.add(path.resolve(path.dirname(sf.fileName), ref.fileName));
-      direct.set(abs, out);
-    }
-    return direct.get(abs);
-  }
   // Declarations visible without an import: scripts (no import/export) and .d.ts files.
   const globals = [...byPath.entries()]
     .filter(([abs, sf]) => projectFile(abs) && (sf.isDeclarationFile || !ts.isExternalModule(sf)))
     .map(([abs]) => abs);
   return (sf) => {
     const self = path.resolve(sf.fileName);
-    const seen = new Set(globals);
-    const stack = [self, ...globals];
-    while (stack.length) {
-      const cur = byPath.get(stack.pop());
-      if (!cur) continue;
-      for (const dep of directDeps(cur)) {
-        if (!seen.has(dep)) { seen.add(dep); stack.push(dep); }
-      }
+    const out = new Set(globals);
+    const info = ts.preProcessFile(sf.text, true, true);
+    for (const imp of info.importedFiles) {
+      const r = ts.resolveModuleName(imp.fileName, sf.fileName, options, host, cache);
+      if (r.resolvedModule) out.add(path.resolve(r.resolvedModule.resolvedFileName));
     }
-    seen.delete(self);
-    return [...seen].filter(projectFile).map(relOf).sort();
+    for (const ref of info.referencedFiles) out.add(path.resolve(path.dirname(sf.fileName), ref.fileName));
+    out.delete(self);
+    return [...out].filter(projectFile).map(relOf).sort();
   };
 }
 

@@ -2,10 +2,10 @@
 
 A key is ``language : name-table digest : context : sha256(file bytes)``; the context is
 empty except for TypeScript, where it is the hash of the generated ``.d.ts`` and the
-``tsconfig*.json`` files.  A TypeScript entry also records the sha256 of every project
-file its types may come from (its import closure and the global declaration files, as
-the compiler resolved them): an entry is used only while all of them are unchanged, so
-editing ``types.ts`` rescans the files that import it.  One JSON file
+``tsconfig*.json`` files.  A TypeScript entry also records the sha256 of the project
+files its types come from directly (its resolved imports and the global declaration
+files): an entry is used only while those, and transitively theirs, are unchanged, so
+editing ``types.ts`` rescans every file that imports it, directly or not.  One JSON file
 per project root keeps a warm start to a single read; entries not used by a run are
 dropped when it saves, so the file never outgrows the project.
 """
@@ -22,7 +22,7 @@ from typing import Any
 from nemoctl.config import cache_dir
 
 #: Bump when a scanner's output for the same input changes meaning.
-FORMAT = "impact-6"
+FORMAT = "impact-7"
 
 
 class ScanCache:
@@ -47,6 +47,10 @@ class ScanCache:
             self.hits += 1
             self.used[key] = value
         return value
+
+    def peek(self, key: str) -> Any:
+        """The stored entry for ``key`` without counting a hit or keeping it."""
+        return self.entries.get(key)
 
     def put(self, key: str, value: Any) -> None:
         self.used[key] = value

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from nemoctl.config import Config
 from nemoctl.impact.cache import ScanCache
@@ -50,14 +49,15 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
     ts_context = _ts_context(root, generated_typescript(config), configs)
     results: dict[str, list[Row] | str] = {}
     pending_ts: list[SourceFile] = []
-    keys: dict[str, str] = {}
     digests = {f.path: hashlib.sha256(f.data).hexdigest() for f in files}
+    keys = {f.path: f"{f.language}:{names.digest}:"
+                    f"{ts_context if f.language == 'typescript' else ''}:{digests[f.path]}"
+            for f in files}
+    closure = _Closure(root, store, keys, digests)
     for f in files:
-        context = ts_context if f.language == "typescript" else ""
-        key = f"{f.language}:{names.digest}:{context}:{digests[f.path]}"
-        keys[f.path] = key
+        key = keys[f.path]
         hit = store.get(key)
-        if hit is not None and not _deps_current(root, hit, digests):
+        if hit is not None and not closure.current(f.path):
             hit = None  # a file its types come from changed: the uses may have too
         if hit is not None:
             results[f.path] = hit["error"] if "error" in hit else [
@@ -158,18 +158,65 @@ def _cached(result: list[Row] | str,
 
 
 def _dep_digests(root: Path, deps: Sequence[str], digests: dict[str, str]) -> dict[str, str]:
-    """``{path: sha256}`` of the files a TypeScript result depends on, as they are now."""
+    """``{path: sha256}`` of the files a TypeScript result depends on directly, as now."""
     return {rel: digests.get(rel) or _file_digest(root, rel) for rel in deps}
 
 
-def _deps_current(root: Path, entry: Any, digests: dict[str, str]) -> bool:
-    deps = entry.get("deps") if isinstance(entry, dict) else None
-    if not deps:
+class _Closure:
+    """Is a cached TypeScript result still true?  Only while every file it depends on,
+    directly or through their own recorded dependencies, is unchanged.
+
+    Entries record their *direct* dependencies (with sha256); this follows those edges
+    through the cache, so a deep import chain costs one check per file, not one per
+    file of its closure.  A dependency that is scanned TypeScript without a cache entry
+    (its own dependencies unknown) makes the answer "no".
+    """
+
+    def __init__(self, root: Path, store: ScanCache, keys: dict[str, str],
+                 digests: dict[str, str]) -> None:
+        self.root, self.store, self.keys, self.digests = root, store, keys, digests
+        self._memo: dict[str, bool] = {}
+
+    def current(self, rel: str) -> bool:
+        # Iterative depth-first walk (import chains can be thousands of files deep); a
+        # file met again on the current path (a cycle) adds nothing: its sha256 was
+        # checked when it was entered.
+        if rel in self._memo:
+            return self._memo[rel]
+        stack: list[tuple[str, list[str]]] = []
+        on_path: set[str] = set()
+        ok = self._enter(rel, stack, on_path)
+        while ok and stack:
+            node, pending = stack[-1]
+            if not pending:
+                stack.pop()
+                on_path.discard(node)
+                self._memo[node] = True
+                continue
+            child = pending.pop()
+            if child in self._memo:
+                ok = self._memo[child]
+            elif child not in on_path and child in self.keys:
+                ok = self._enter(child, stack, on_path)
+        if not ok:
+            for node, _ in stack:  # everything on the path depends on what failed
+                self._memo[node] = False
+        return self._memo.setdefault(rel, ok)
+
+    def _enter(self, rel: str, stack: list[tuple[str, list[str]]], on_path: set[str]) -> bool:
+        """Check ``rel``'s own recorded dependencies; push it to walk theirs."""
+        entry = self.store.peek(self.keys[rel])
+        deps = entry.get("deps") if isinstance(entry, dict) else None
+        if entry is None or not isinstance(deps, dict | None):
+            self._memo[rel] = False
+            return False
+        for dep, sha in (deps or {}).items():
+            if (self.digests.get(dep) or _file_digest(self.root, dep)) != sha:
+                self._memo[rel] = False
+                return False
+        stack.append((rel, list(deps or ())))
+        on_path.add(rel)
         return True
-    if not isinstance(deps, dict):
-        return False
-    return all(isinstance(rel, str) and (digests.get(rel) or _file_digest(root, rel)) == sha
-               for rel, sha in deps.items())
 
 
 def _file_digest(root: Path, rel: str) -> str:

@@ -149,13 +149,19 @@ ALIAS_LITELLM = ('import type { Database } from "../generated/typescript/databas
 USER = 'import type { Row } from "./types";\n\nexport const total = (r: Row) => r.spend;\n'
 
 
+@pytest.mark.parametrize("via", ["direct", "re-exported"])
 def test_a_cached_typescript_result_is_dropped_when_a_file_it_imports_changes(
-        tmp_path: Path, real: dict[str, Schema], cache_env: Path) -> None:
-    # frontend/use.ts never changes; what `r.spend` resolves to is decided in types.ts.
+        tmp_path: Path, real: dict[str, Schema], cache_env: Path, via: str) -> None:
+    # frontend/use.ts never changes; what `r.spend` resolves to is decided in types.ts,
+    # imported directly or through mid.ts (neither use.ts nor mid.ts changes then).
     # A stale cached "no use" would let a breaking change of `spend` pass as unused.
-    root = _repo(tmp_path / "repo", {"generated/typescript/database.d.ts": SUPABASE_TYPES,
-                                     "frontend/types.ts": ALIAS_UNRELATED,
-                                     "frontend/use.ts": USER})
+    files = {"generated/typescript/database.d.ts": SUPABASE_TYPES,
+             "frontend/types.ts": ALIAS_UNRELATED, "frontend/use.ts": USER}
+    if via == "re-exported":
+        # Named to sort after use.ts: use.ts is judged before its dependency is.
+        files["frontend/zz_mid.ts"] = 'export type { Row } from "./types";\n'
+        files["frontend/use.ts"] = USER.replace('"./types"', '"./zz_mid"')
+    root = _repo(tmp_path / "repo", files)
     config = load_config(root)
     spend = lambda usage: sorted(  # noqa: E731
         (u.use.path, u.use.line) for u in usage.of_member("LiteLLM_SpendLogs", "spend"))
