@@ -3,6 +3,7 @@ schemas, served by a local package index, and a consumer project in a real git r
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,15 +81,28 @@ class Upstream:
         return sha256_file(self.wheels[version])
 
 
+#: Memos shared by every test of a session (not the user's cache, so the first test of
+#: each run still renders, proves and checks for real): successful codegen proofs and
+#: ``nemoctl check``'s rendered outputs, both keyed by every input they depend on.
+SESSION_SHARED = ("codegen-proofs", "check-render")
+
+
 @pytest.fixture()
-def ci_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh cache for wheels and environments, sharing the warm node tools and parses."""
+def ci_cache(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A fresh cache for wheels and environments, sharing the warm node tools and parses,
+    and this session's proof and check-render memos (rendering costs seconds a test)."""
     shared = cache_dir()
     cache = tmp_path / "cache"
     cache.mkdir()
     for name in ("node", "parsed"):
         (shared / name).mkdir(parents=True, exist_ok=True)
         os.symlink(shared / name, cache / name)
+    session = tmp_path_factory.getbasetemp() / "ci-session-cache"
+    for name in SESSION_SHARED:
+        (session / name).mkdir(parents=True, exist_ok=True)
+        os.symlink(session / name, cache / name)
     monkeypatch.setenv("NEMOCTL_CACHE_DIR", str(cache))
     from nemoctl.upstream import index as index_module
 
@@ -119,10 +133,22 @@ def upstream(
     index_module.clear_memo()
 
 
-def generated_files(version: str, schema_text: str, wheel_sha256: str) -> dict[str, bytes]:
+def render_fresh(version: str, schema_text: str, wheel_sha256: str) -> dict[str, bytes]:
+    """What nemoctl generates for this schema, rendered (and proven) now."""
     from nemoctl.codegen import render_outputs
 
     return render_outputs(schema_text, upstream_version=version, wheel_sha256=wheel_sha256)
+
+
+@functools.cache
+def _rendered(version: str, schema_text: str, wheel_sha256: str) -> tuple[tuple[str, bytes], ...]:
+    return tuple(render_fresh(version, schema_text, wheel_sha256).items())
+
+
+def generated_files(version: str, schema_text: str, wheel_sha256: str) -> dict[str, bytes]:
+    """:func:`render_fresh`, rendered once per session: the fake wheels are byte-for-byte
+    deterministic, so every test's consumer and expectation are the same bytes."""
+    return dict(_rendered(version, schema_text, wheel_sha256))
 
 
 def acknowledgements(old: str, new: str) -> str:
