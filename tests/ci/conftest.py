@@ -82,9 +82,10 @@ class Upstream:
 
 
 #: Memos shared by every test of a session (not the user's cache, so the first test of
-#: each run still renders, proves and checks for real): successful codegen proofs and
-#: ``nemoctl check``'s rendered outputs, both keyed by every input they depend on.
-SESSION_SHARED = ("codegen-proofs", "check-render")
+#: each run still renders, proves and checks for real): successful codegen proofs,
+#: ``nemoctl check``'s and the upgrade's rendered outputs, each keyed by every input it
+#: depends on (the render caches' own behaviour: tests/upgrade/test_render_cache.py).
+SESSION_SHARED = ("codegen-proofs", "check-render", "render")
 
 
 @pytest.fixture()
