@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -255,6 +256,22 @@ def make_consumer(root: Path, style: str, env: dict[str, str]) -> Consumer:
     return Consumer(root, style, env)
 
 
+@pytest.fixture(scope="session")
+def consumer_template(
+    tmp_path_factory: pytest.TempPathFactory, local_index: LocalIndex, shared_cache: Path
+) -> Path:
+    """The uv consumer, made once per session (render, ``uv lock``, git) for ``consumer``
+    to copy: the same files, lock (the session's index URL) and history every time."""
+    settings = {**local_index.pip_env(), "NEMOCTL_CACHE_DIR": str(shared_cache), "NO_COLOR": "1"}
+    with pytest.MonkeyPatch.context() as mp:  # as ``index_env`` does for one test
+        for key, value in settings.items():
+            mp.setenv(key, value)
+        root = tmp_path_factory.mktemp("consumer-template") / "repo"
+        return make_consumer(root, "uv", {**os.environ, **settings}).root
+
+
 @pytest.fixture
-def consumer(tmp_path: Path, index_env: dict[str, str]) -> Consumer:
-    return make_consumer(tmp_path / "repo", "uv", index_env)
+def consumer(tmp_path: Path, index_env: dict[str, str], consumer_template: Path) -> Consumer:
+    root = tmp_path / "repo"
+    shutil.copytree(consumer_template, root, symlinks=True)
+    return Consumer(root, "uv", index_env)
