@@ -10,6 +10,15 @@ private bytecode cache for the session (``PYTHONPYCACHEPREFIX``, a temporary dir
 removed at the end): nothing is written next to any source file, as before, and each
 module is compiled once per run.  An explicit ``PYTHONPYCACHEPREFIX`` is left alone,
 and without ``PYTHONDONTWRITEBYTECODE`` Python's default applies, as it always did.
+
+Two workers for the default run.  ``addopts`` asks pytest-xdist for ``-n auto``; this
+file answers with 2 workers (when two cores are there) only for the default selection,
+``-m 'not slow and not benchmark'``, the one checked to be safe in parallel: its tests
+share only what nemoctl itself shares safely between processes (the cache's file locks
+and atomic replaces, node tools installed under a lock), PostgreSQL databases with
+random names that each process checks by its own pid, and ports the kernel picks.
+Any other selection (``-m slow``, ``-m benchmark``: timings must not share the cores)
+runs in one process, as does an explicit ``-n 0``.
 """
 
 from __future__ import annotations
@@ -22,6 +31,16 @@ import tempfile
 import pytest
 
 _PYCACHE_PREFIX: str | None = None
+#: The marker expression of ``addopts``: the only selection that runs on two workers.
+DEFAULT_SELECTION = "not slow and not benchmark"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    if config.option.markexpr != DEFAULT_SELECTION:
+        return 0
+    cores = len(os.sched_getaffinity(0))
+    return 2 if cores >= 2 else 0
 
 
 def pytest_configure(config: pytest.Config) -> None:
