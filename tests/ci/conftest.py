@@ -82,10 +82,10 @@ class Upstream:
 
 
 #: Memos shared by every test of a session (not the user's cache, so the first test of
-#: each run still renders, proves and checks for real): successful codegen proofs,
-#: ``nemoctl check``'s and the upgrade's rendered outputs, each keyed by every input it
-#: depends on (the render caches' own behaviour: tests/upgrade/test_render_cache.py).
-SESSION_SHARED = ("codegen-proofs", "check-render", "render")
+#: each run still renders and proves for real): successful codegen proofs and the
+#: verified render cache that check and ci use, each keyed by every input it depends on
+#: (the render cache's own behaviour: tests/upgrade/test_render_cache.py).
+SESSION_SHARED = ("codegen-proofs", "render")
 
 
 @pytest.fixture()
@@ -93,7 +93,7 @@ def ci_cache(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """A fresh cache for wheels and environments, sharing the warm node tools and parses,
-    and this session's proof and check-render memos (rendering costs seconds a test)."""
+    and this session's proof and render memos (rendering costs seconds a test)."""
     shared = cache_dir()
     cache = tmp_path / "cache"
     cache.mkdir()
