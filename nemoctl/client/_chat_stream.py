@@ -189,8 +189,33 @@ class StreamState(Generic[M]):
         return self.snapshot(final=True)
 
 
-class ChatCompletionStream(Generic[M]):
+class _CompletionStreamProperties(Generic[M]):
+    """What both stream flavours expose besides the events."""
+
+    _chunks: Stream[ChatCompletionChunk] | AsyncStream[ChatCompletionChunk]
+    _state: StreamState[M]
+
+    @property
+    def current_completion_snapshot(self) -> ParsedChatCompletion[Any]:
+        return self._state.snapshot()
+
+    @property
+    def cost(self) -> float | None:
+        return self._chunks.cost
+
+    @property
+    def call_id(self) -> str:
+        return self._chunks.call_id
+
+    @property
+    def response(self) -> Any:
+        return self._chunks.response
+
+
+class ChatCompletionStream(_CompletionStreamProperties[M]):
     """Iterate for events; :meth:`get_final_completion` for the whole answer (with ``.cost``)."""
+
+    _chunks: Stream[ChatCompletionChunk]
 
     def __init__(self, chunks: Stream[ChatCompletionChunk],
                  response_format: type[M] | None) -> None:
@@ -221,22 +246,6 @@ class ChatCompletionStream(Generic[M]):
         completion._meta = self._chunks.gateway  # the cost and call id of this stream
         return completion
 
-    @property
-    def current_completion_snapshot(self) -> ParsedChatCompletion[Any]:
-        return self._state.snapshot()
-
-    @property
-    def cost(self) -> float | None:
-        return self._chunks.cost
-
-    @property
-    def call_id(self) -> str:
-        return self._chunks.call_id
-
-    @property
-    def response(self) -> Any:
-        return self._chunks.response
-
     def close(self) -> None:
         self._chunks.close()
 
@@ -260,8 +269,10 @@ class ChatCompletionStreamManager(Generic[M]):
             self._stream.close()
 
 
-class AsyncChatCompletionStream(Generic[M]):
+class AsyncChatCompletionStream(_CompletionStreamProperties[M]):
     """The async twin of :class:`ChatCompletionStream` (``async for event in stream``)."""
+
+    _chunks: AsyncStream[ChatCompletionChunk]
 
     def __init__(self, chunks: AsyncStream[ChatCompletionChunk],
                  response_format: type[M] | None) -> None:
@@ -290,22 +301,6 @@ class AsyncChatCompletionStream(Generic[M]):
         completion: ParsedChatCompletion[M] = self._state.final()
         completion._meta = self._chunks.gateway
         return completion
-
-    @property
-    def current_completion_snapshot(self) -> ParsedChatCompletion[Any]:
-        return self._state.snapshot()
-
-    @property
-    def cost(self) -> float | None:
-        return self._chunks.cost
-
-    @property
-    def call_id(self) -> str:
-        return self._chunks.call_id
-
-    @property
-    def response(self) -> Any:
-        return self._chunks.response
 
     async def close(self) -> None:
         await self._chunks.close()

@@ -36,6 +36,7 @@ from nemoctl.errors import ExitCode
 from nemoctl.upgrade.background import BackgroundContracts
 from tests.support.pkgindex import LocalIndex
 from tests.upgrade.conftest import Consumer, git
+from tests.upgrade.processes import alive
 from tests.upgrade.test_flow import assert_untouched
 
 FAKE = Path(__file__).resolve().parents[1] / "contracts" / "fake_litellm" / "litellm"
@@ -108,14 +109,6 @@ def _python_child() -> bool:
         if b"pytest" in argv:
             return True
     return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
 
 
 def _wait(predicate: object, timeout: float) -> bool:
@@ -209,7 +202,7 @@ def test_interrupt_while_the_early_suite_runs_restores_and_kills_it(
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == ExitCode.INTERRUPTED, err
     for pid in children:
-        assert _wait(lambda pid=pid: not _alive(pid), 10), "a background child outlived nemoctl"
+        assert _wait(lambda pid=pid: not alive(pid), 10), "a background child outlived nemoctl"
     assert_untouched(suite_consumer, *snapshot)
 
 

@@ -21,6 +21,7 @@ import pytest
 
 from nemoctl.errors import ExitCode
 from tests.upgrade.conftest import Consumer
+from tests.upgrade.processes import alive
 from tests.upgrade.test_flow import assert_untouched
 
 
@@ -29,19 +30,11 @@ def snapshot(consumer: Consumer) -> tuple[dict[str, str], str]:
     return consumer.hashes(), consumer.head()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
-
-
 def _wait_dead(pid: int, timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
+    while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.02)
-    return not _alive(pid)
+    return not alive(pid)
 
 
 def _start_paused(consumer: Consumer, tmp_path: Path, env: dict[str, str],
@@ -81,7 +74,7 @@ def test_sigkill_with_the_lock_tool_running_recovers_consistently(
         "NEMOCTL_TEST_PAUSE_ON_SPAWN": "MainThread:uv lock"}, "--no-contracts")
     journal = json.loads((consumer.root / ".nemoctl" / "txn" / "journal.json").read_text())
     assert child in [c["pid"] for c in journal["children"]], "the journal names the child"
-    assert _alive(child)
+    assert alive(child)
     proc.send_signal(signal.SIGKILL)  # only nemoctl: its child is stopped, mid-lock
     proc.communicate()
     assert _wait_dead(child), "the lock tool outlived nemoctl"
@@ -121,7 +114,7 @@ def test_interrupt_while_contracts_prepare_in_background_restores(
         "NEMOCTL_TEST_PAUSE_ON_SPAWN": "nemoctl-contracts:uv",
         # a fresh cache for the contract environment only, so its build really starts
         "NEMOCTL_CACHE_DIR": str(_cache_without_envs(consumer, tmp_path))})
-    assert _alive(child)
+    assert alive(child)
     # The foreground goes on writing while the background is stuck preparing.
     deadline = time.monotonic() + 60
     while consumer.hashes() == snapshot[0] and time.monotonic() < deadline:

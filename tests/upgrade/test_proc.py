@@ -14,14 +14,7 @@ import pytest
 
 from nemoctl import _proc
 from nemoctl._atomic import write_atomic
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
+from tests.upgrade.processes import alive
 
 
 def _wait(predicate: object, timeout: float = 10.0) -> bool:
@@ -51,7 +44,7 @@ def test_timeout_kills_the_whole_group(tmp_path: Path) -> None:
     with pytest.raises(subprocess.TimeoutExpired):
         _proc.run([sys.executable, "-c", script], timeout=3)
     grandchild = int(pidfile.read_text())
-    assert _wait(lambda: not _alive(grandchild)), "the grandchild survived the timeout"
+    assert _wait(lambda: not alive(grandchild)), "the grandchild survived the timeout"
     assert _proc.live_children() == []
 
 
@@ -82,7 +75,7 @@ def test_kill_leftovers_kills_a_dead_runs_group_but_not_a_reused_pid(tmp_path: P
     leader.wait()
     assert _wait(pidfile.exists)
     orphan = int(pidfile.read_text())
-    assert _alive(orphan)
+    assert alive(orphan)
 
     # A live process whose pid is recorded with another start time: left alone.
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
@@ -93,7 +86,7 @@ def test_kill_leftovers_kills_a_dead_runs_group_but_not_a_reused_pid(tmp_path: P
         reused = {"pgid": bystander.pid, "start_ticks": ticks - 1}
         killed = _proc.kill_leftovers([record, reused])
         assert killed == [orphan]
-        assert not _alive(orphan)
+        assert not alive(orphan)
         assert bystander.poll() is None
     finally:
         bystander.kill()
@@ -121,7 +114,7 @@ def test_ctrl_c_while_waiting_kills_the_child() -> None:
             _proc.run([sys.executable, "-c", "import time; time.sleep(60)"])
     finally:
         _proc.remove_listener(listener)
-    assert seen and _wait(lambda: not _alive(seen[0]))
+    assert seen and _wait(lambda: not alive(seen[0]))
 
 
 def test_atomic_writes_get_the_umask_mode(tmp_path: Path) -> None:
