@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.benchmarks.processes import bench_env
+
 pytestmark = pytest.mark.benchmark
 
 ROOT = Path(__file__).parents[2]
@@ -48,15 +50,6 @@ ROWS: list[tuple[str, list[str], set[int], float | None]] = [
 ]
 
 
-def _env(source: str | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["NO_COLOR"] = "1"
-    if source:
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH")) if p)
-    return env
-
-
 def _once(argv: list[str], ok: set[int], env: dict[str, str]) -> float:
     started = time.perf_counter()
     # -P: the working directory (this checkout) must not shadow NEMOCTL_BENCH_BEFORE.
@@ -69,9 +62,9 @@ def _once(argv: list[str], ok: set[int], env: dict[str, str]) -> float:
 
 def test_startup_rows() -> None:
     before_src = os.environ.get("NEMOCTL_BENCH_BEFORE")
-    envs = {"after": _env()}
+    envs = {"after": bench_env()}
     if before_src:
-        envs["before"] = _env(before_src)
+        envs["before"] = bench_env(before_src)
     medians: dict[str, dict[str, float]] = {name: {} for name in envs}
     for label, argv, ok, _target in ROWS:
         samples: dict[str, list[float]] = {name: [] for name in envs}

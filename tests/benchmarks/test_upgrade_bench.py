@@ -34,6 +34,7 @@ from typing import Any
 
 import pytest
 
+from tests.benchmarks.processes import bench_env
 from tests.upgrade.real_repo import ACKNOWLEDGED, FROM_VERSION, TO_VERSION, git
 
 pytestmark = pytest.mark.benchmark
@@ -63,15 +64,6 @@ def total_spend(rows: list[LiteLLM_SpendLogs]) -> float:
 '''
 
 
-def _env(source: str | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["NO_COLOR"] = "1"
-    if source:
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH")) if p)
-    return env
-
-
 def _nemoctl(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     # -P: the working directory must not shadow NEMOCTL_BENCH_BEFORE's nemoctl.
     return subprocess.run([sys.executable, "-P", "-c", CLI, *args], cwd=repo, env=env,
@@ -86,7 +78,7 @@ def build_consumer(root: Path) -> Path:
     (root / "backend" / "spend.py").write_text(SPEND)
     subprocess.run([str(find_uv_bin()), "lock", "--quiet"], cwd=root, check=True)
     git(root, "init", "-q", "-b", "main")
-    init = _nemoctl(root, _env(), "init")
+    init = _nemoctl(root, bench_env(), "init")
     assert init.returncode == 0, init.stderr + init.stdout
     acks = root / "schemas" / "acknowledged.toml"
     acks.write_text(acks.read_text().replace("ack = []\n", "") + "\n" + ACKNOWLEDGED)
@@ -107,7 +99,7 @@ def upgrade_once(repo: Path, env: dict[str, str]) -> tuple[float, dict[str, Any]
 
 def _interpreter(argv: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, *argv], env=_env(), check=True, capture_output=True)
+    subprocess.run([sys.executable, *argv], env=bench_env(), check=True, capture_output=True)
     return time.perf_counter() - started
 
 
@@ -145,9 +137,9 @@ def _fmt(value: float | None) -> str:
 def test_warm_upgrade_whole_process(tmp_path: Path) -> None:
     repo = build_consumer(tmp_path / "consumer-up")
     before_src = os.environ.get("NEMOCTL_BENCH_BEFORE")
-    variants = {"after": _env()}
+    variants = {"after": bench_env()}
     if before_src:
-        variants["before"] = _env(before_src)
+        variants["before"] = bench_env(before_src)
     for env in variants.values():
         upgrade_once(repo, env)  # warm-up: wheels, uv, the contract env, renders
     samples: dict[str, list[tuple[float, dict[str, Any]]]] = {name: [] for name in variants}
