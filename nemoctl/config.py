@@ -279,6 +279,8 @@ def _configure_redaction(table: RedactTable | None) -> None:
 
 
 def _check_rule_ids(rules: Mapping[str, str]) -> None:
+    if not rules:
+        return
     # Imported here: the rule registry pulls in the diff engine's modules, which
     # commands that never diff (db, contracts) need not load.
     from nemoctl.diff.rules import RULES
