@@ -12,6 +12,8 @@ from nemoctl.cli._common import OutputFormat, Severity
 
 if TYPE_CHECKING:
     from nemoctl.config import Config
+    from nemoctl.diff.report import DiffReport
+    from nemoctl.sources import LoadedSchema
 
 
 def register(app: typer.Typer) -> None:
@@ -68,7 +70,7 @@ def diff_command(
     2 bad input (unknown file, Prisma parse error, bad config); 3 a version cannot be fetched
     or is refused by the supply-chain policy (yanked, withdrawn, too new, bad hash, advisory).
     """
-    from nemoctl.cli._common import console, say_error
+    from nemoctl.cli._common import say_error
     from nemoctl.diff import (
         Acknowledgements,
         SacredFields,
@@ -76,7 +78,6 @@ def diff_command(
         load_acknowledgements,
         load_sacred,
     )
-    from nemoctl.render import diff as render
     from nemoctl.sources import load_schemas
 
     config = project_config()
@@ -107,6 +108,15 @@ def diff_command(
 
     report = annotate_if_enabled(report, config, [before.schema, after.schema], force=impact)
     threshold = (fail_on.value if fail_on else config.fail_on)
+    emit_report(report, output, threshold, before, after, show_info=not hide_info)
+
+
+def emit_report(report: DiffReport, output: OutputFormat, threshold: str,
+                before: LoadedSchema, after: LoadedSchema, *, show_info: bool = True) -> NoReturn:
+    """Print a diff report in ``output``'s format and exit with its code (diff, impact)."""
+    from nemoctl.cli._common import console
+    from nemoctl.render import diff as render
+
     if output is OutputFormat.json:
         typer.echo(render.to_json(report, fail_on=threshold), nl=False)
     elif output is OutputFormat.markdown:
@@ -118,7 +128,7 @@ def diff_command(
             new_file=(str(after.path), after.text) if after.path else None,
         ), nl=False)
     else:
-        render.render_human(report, console(), show_info=not hide_info)
+        render.render_human(report, console(), show_info=show_info)
     raise typer.Exit(int(report.exit_code(threshold)))
 
 

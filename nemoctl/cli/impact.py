@@ -45,7 +45,7 @@ def impact_command(
     cannot be fetched or is refused.
     """
     from nemoctl.cli._common import console
-    from nemoctl.cli.diff import default_from_spec
+    from nemoctl.cli.diff import default_from_spec, emit_report
     from nemoctl.config import load_config
     from nemoctl.sources import load_schemas
 
@@ -72,7 +72,6 @@ def impact_command(
 
     from nemoctl.diff import diff_schemas, load_acknowledgements, load_sacred
     from nemoctl.impact import annotate, scan_project
-    from nemoctl.render import diff as render
     from nemoctl.supply_chain import guard_version_specs
 
     for checked in guard_version_specs(config, upstream, [old_spec, new], allow_yanked=False):
@@ -88,20 +87,7 @@ def impact_command(
                           new_label=after.label)
     usage = scan_project(config, [before.schema, after.schema], cache=not no_cache)
     report = annotate(report, usage, config)
-    threshold = fail_on.value if fail_on else config.fail_on
-    if output is OutputFormat.json:
-        typer.echo(render.to_json(report, fail_on=threshold), nl=False)
-    elif output is OutputFormat.markdown:
-        typer.echo(render.to_markdown(report), nl=False)
-    elif output is OutputFormat.github:
-        typer.echo(render.to_github(
-            report, fail_on=threshold,
-            old_file=(str(before.path), before.text) if before.path else None,
-            new_file=(str(after.path), after.text) if after.path else None,
-        ), nl=False)
-    else:
-        render.render_human(report, console())
-    raise typer.Exit(int(report.exit_code(threshold)))
+    emit_report(report, output, fail_on.value if fail_on else config.fail_on, before, after)
 
 
 @sacred_app.command("suggest")
