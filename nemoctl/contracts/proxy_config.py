@@ -136,27 +136,13 @@ def effective_config(
 
 
 def load_yaml(path: Path) -> dict[str, Any]:
-    import yaml  # type: ignore[import-untyped,unused-ignore]  # PyYAML: a codegen dependency
+    """The consumer's proxy config, read by :mod:`nemoctl._yaml` (safe, bounded aliases)."""
+    from nemoctl import _yaml
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BadInputError(f"cannot read proxy config {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise BadInputError(f"proxy config {path} is not UTF-8 text") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise BadInputError(f"proxy config {path} is not valid YAML{where}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise BadInputError(f"proxy config {path} must be a mapping at the top level")
+    data = _yaml.load(path, what="proxy config").data
     if not isinstance(data.get("model_list", []), list):
         raise BadInputError(f"proxy config {path}: model_list must be a list")
-    return data
+    return dict(data)
 
 
 class _Builder:
