@@ -29,7 +29,7 @@ from nemoctl.pins import pinned_version
 if TYPE_CHECKING:
     from nemoctl.schema.model import Schema
 
-CHECKS = ("lock", "generated", "sacred", "supply-chain", "requirements")
+CHECKS = ("lock", "generated", "sacred", "supply-chain", "requirements", "config")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +126,7 @@ def run_check(
         "sacred": _check_sacred,
         "supply-chain": _check_supply_chain,
         "requirements": _check_requirements,
+        "config": _check_config,
     }
     skipped = set(skip)
     items = []
@@ -340,3 +341,27 @@ def _check_requirements(state: _State) -> str:
     if problems:
         raise _Problems(problems)
     return f"{', '.join(checked)} resolve{'s' if len(checked) == 1 else ''} as pinned"
+
+
+def _check_config(state: _State) -> str:
+    """The proxy config and deploy env against what the pinned LiteLLM reads."""
+    from nemoctl.configsurface.consumer import config_files
+
+    # Looked for first: without a proxy config nothing is read (no YAML parser imported).
+    if not config_files(state.config):
+        raise _Skip("no proxy config ([tool.nemoctl.contracts] proxy-config)")
+    if state.pinned is None:
+        raise _Skip("no exact pin")
+    from nemoctl.configsurface.gate import GATE
+    from nemoctl.findings import at_least
+    from nemoctl.findings.surface import SurfaceContext
+
+    report = GATE.judge(SurfaceContext(state.config.root, state.config, state.pinned, None,
+                                       severities=state.config.rule_severities))
+    failing = [f for f in report.findings
+               if not f.acknowledged and at_least(f.severity, state.config.fail_on)]
+    if failing:
+        raise _Problems([f"{f.location}: {f.severity} {f.rule_id}: {f.message}"
+                         if f.location else f"{f.severity} {f.rule_id}: {f.message}"
+                         for f in failing], detail=report.summary())
+    return report.summary()

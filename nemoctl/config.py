@@ -74,6 +74,13 @@ class ContractsTable(Table):
 
 
 @dataclass(frozen=True)
+class ConfigSurfaceTable(Table):
+    """``[tool.nemoctl.config]``: more LiteLLM proxy configs to check (config-surface.md)."""
+
+    files: list[ProjectPath] = key(default_factory=list)
+
+
+@dataclass(frozen=True)
 class RedactTable(Table):
     """``[tool.nemoctl.redact]``: more secrets to mask in every output (see redact.md)."""
 
@@ -100,6 +107,7 @@ class NemoctlTable(Table):
     migrations: MigrationsTable | None = None
     impact: ImpactTable | None = None
     generate: GenerateTable | None = None
+    config: ConfigSurfaceTable | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -137,6 +145,8 @@ class Config:
     impact: ImpactConfig = field(default_factory=ImpactConfig)
     #: ``[tool.nemoctl.generate]``: package name, supabase schema key, BigInt mapping.
     codegen: CodegenOptions = DEFAULT_OPTIONS
+    #: ``[tool.nemoctl.config] files``: proxy configs the config surface reads.
+    config_files: tuple[Path, ...] = ()
 
     @property
     def pyproject(self) -> Path:
@@ -242,6 +252,7 @@ def load_config(root: Path | None = None) -> Config:
         contracts=_contracts_settings(table.contracts, root),
         impact=impact_config(table.impact),
         codegen=GenerateTable.resolve(table.generate),
+        config_files=tuple(root / f for f in (table.config.files if table.config else ())),
     )
 
 

@@ -12,7 +12,9 @@ from collections.abc import Collection
 from nemoctl.findings.report import SurfaceReport
 from nemoctl.findings.surface import SurfaceContext, SurfaceGate
 
-GATES: tuple[SurfaceGate, ...] = ()
+from nemoctl.configsurface.gate import GATE as CONFIG_GATE  # noqa: E402
+
+GATES: tuple[SurfaceGate, ...] = (CONFIG_GATE,)
 
 
 def run_gates(ctx: SurfaceContext, *, only: Collection[str] | None = None,

@@ -1,8 +1,8 @@
 """One LiteLLM version's config inventory: scanned once per wheel, then cached.
 
 The wheel comes from nemoctl's verified wheel cache (``fetch_wheel``: re-hashed on every
-read); its ``.py`` members are read straight from the zip and parsed with ``ast``,
-never imported.  The result is stored as canonical JSON at
+read), unpacked read-only by :mod:`nemoctl.upstream.unpack`; its ``.py`` files are
+parsed with ``ast``, never imported (:func:`scan_wheel` reads a wheel file directly).  The result is stored as canonical JSON at
 ``<cache_dir>/surfaces/<wheel-sha256>/config.json`` next to ``config.json.sha256``;
 a read re-hashes the file, checks it names the same wheel and format, and rebuilds on
 any mismatch (never trusting a tampered or truncated entry).
@@ -15,26 +15,41 @@ import json
 import logging
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nemoctl._atomic import write_atomic
 from nemoctl.config import cache_dir
 from nemoctl.configsurface.model import ConfigInventory
 from nemoctl.errors import BadInputError
 
+if TYPE_CHECKING:
+    from nemoctl.configsurface.modules import Package
+
 #: Bump when the scan changes what it finds: older cache entries are then rebuilt.
-FORMAT = 1
+FORMAT = 2
 TOP = "litellm"
 _MAX_MEMBER = 8 * 1024 * 1024
 log = logging.getLogger("nemoctl.configsurface")
 
 
 def inventory(package: str, version: str) -> ConfigInventory:
-    """The inventory of ``package==version`` (fetched and verified through the cache)."""
+    """The inventory of ``package==version`` (fetched and verified through the cache).
+
+    Warm: one verified wheel reference and this cache entry, nothing unpacked."""
     from nemoctl.upstream import fetch_wheel
+    from nemoctl.upstream.unpack import unpack
 
     wheel = fetch_wheel(package, version)
-    return inventory_of_wheel(wheel.path, wheel.sha256, package, wheel.version)
+    cached = _read_cache(wheel.sha256, wheel.version)
+    if cached is not None:
+        return cached
+    from nemoctl.configsurface.modules import Package
+
+    tree = unpack(wheel)
+    result = scan_package(Package.from_directory(tree.path, TOP), wheel.sha256, package,
+                          wheel.version)
+    _write_cache(result)
+    return result
 
 
 def cache_path(sha256: str) -> Path:
@@ -65,16 +80,16 @@ def scan_wheel(path: Path, sha256: str, package: str, version: str) -> ConfigInv
                 sources[module_name(name)] = (name, text)
     except (OSError, zipfile.BadZipFile) as exc:
         raise BadInputError(f"cannot read {path.name}: {exc}") from None
-    return scan_sources(sources, sha256, package, version)
-
-
-def scan_sources(sources: dict[str, tuple[str, str]], sha256: str, package: str,
-                 version: str) -> ConfigInventory:
-    from nemoctl.configsurface.envreads import scan_env
     from nemoctl.configsurface.modules import Package
+
+    return scan_package(Package(TOP, dict(sorted(sources.items()))), sha256, package, version)
+
+
+def scan_package(pkg: Package, sha256: str, package: str, version: str) -> ConfigInventory:
+    from nemoctl.configsurface.envreads import scan_env
     from nemoctl.configsurface.settings import scan_sections
 
-    pkg = Package(TOP, dict(sorted(sources.items())))
+    sources = pkg.sources
     sections = scan_sections(pkg)
     env = scan_env(pkg)
     return ConfigInventory(package, version, sha256, sections, env.reads,

@@ -136,7 +136,7 @@ def _module_globals(package: Package, name: str) -> Iterator[SettingKey]:
             for alias in stmt.names:
                 local = alias.asname or alias.name
                 origin = module.from_imports.get(local)
-                if origin is None or local.startswith("_"):
+                if origin is None or local.startswith("_") or local.isupper():
                     continue
                 other = package.module(origin[0]) if origin[0].startswith(package.top) else None
                 assigned = _assignment(other, origin[1]) if other else None
@@ -145,7 +145,10 @@ def _module_globals(package: Package, name: str) -> Iterator[SettingKey]:
                                      f"{other.rel}:{assigned[0]}" if other else "")
             continue
         for target in targets:
-            if isinstance(target, ast.Name) and not target.id.startswith("_"):
+            # Upper-case names are constants (``DEFAULT_MAX_RETRIES``, type aliases) the
+            # code imports from their module: setting them on ``litellm`` changes nothing.
+            if isinstance(target, ast.Name) and not target.id.startswith("_") and \
+                    not target.id.isupper():
                 yield SettingKey(target.id, _default_text(value), "global",
                                  f"{module.rel}:{stmt.lineno}")
 

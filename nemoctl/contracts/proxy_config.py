@@ -12,8 +12,11 @@ changes only what must change to run offline, each change listed as a :class:`Su
   ``api_base``) keeping its ``model_name`` (the group), ``model``, prices, rpm/tpm and other
   settings;
 * callbacks, caches, alerting and the database URL are removed (they reach other hosts);
-* the suite's own two mock models are added (their prices make expected costs exact), and
-  a master key if the config has none.
+* the suite's own two mock models are added (their prices make expected costs exact);
+* the master key is the one the consumer's config and environment resolve: the config's
+  ``master_key``, else ``LITELLM_MASTER_KEY`` from the test environment (as LiteLLM falls
+  back to it), else none — and then the auth contracts fail with "no master key"
+  instead of passing on a key the suite made up.
 
 Secrets never appear in a setting's detail: only names and actions.
 """
@@ -31,6 +34,9 @@ from nemoctl.contracts.suite import gateway
 from nemoctl.errors import BadInputError
 
 ENV_PREFIX = "os.environ/"
+MASTER_KEY_ENV = "LITELLM_MASTER_KEY"
+#: The general setting newer releases need to start without a (strong) master key.
+PERMIT_UNSET_KEY = "dangerously_permit_weak_or_unset_master_key"
 #: Deployment parameters that connect to a provider: dropped, a mock needs none of them.
 _CONNECTION_PARAMS = frozenset(
     {
@@ -178,11 +184,34 @@ class _Builder:
                     SuiteSetting(f"general_settings.{key}", "removed", "no database, no alerting")
                 )
         if not general.get("master_key"):
-            general["master_key"] = gateway.MASTER_KEY
-            self.settings.append(
-                SuiteSetting("general_settings.master_key", "added", "the suite's master key")
-            )
+            self._master_key_from_env(general)
         return config
+
+    def _master_key_from_env(self, general: dict[str, Any]) -> None:
+        """The key LiteLLM falls back to, or none: the suite never adds its own.
+
+        Without ``general_settings.master_key`` LiteLLM reads ``LITELLM_MASTER_KEY``; the
+        runner keeps the real variable out, so the test environment's stands in for it.
+        With neither, the real proxy runs unauthenticated (older releases) or refuses to
+        start (newer ones): the suite runs as the proxy would and the auth contracts fail
+        with "no master key".  So the other contracts can run on the releases that refuse
+        to start, the suite permits the missing key, and says so.
+        """
+        if self.test_env.get(MASTER_KEY_ENV):
+            general["master_key"] = str(self.test_env[MASTER_KEY_ENV])
+            self.settings.append(SuiteSetting(
+                "general_settings.master_key", "resolved",
+                f"{MASTER_KEY_ENV} from the test environment (the config sets no master_key; "
+                "LiteLLM falls back to the variable)"))
+            return
+        general[PERMIT_UNSET_KEY] = True
+        self.settings.append(SuiteSetting(
+            "general_settings.master_key", "absent",
+            f"no master_key in the config and no {MASTER_KEY_ENV} in the test environment: "
+            "the proxy runs unauthenticated or refuses to start; the auth contracts fail"))
+        self.settings.append(SuiteSetting(
+            f"general_settings.{PERMIT_UNSET_KEY}", "set",
+            "so releases that refuse to start without a key still run the other contracts"))
 
     def _resolve(self, node: Any, path: str) -> Any:
         if isinstance(node, dict):

@@ -32,3 +32,23 @@ def test_streaming_cost_follows_the_consumers_setting(
     assert ("general_settings.master_key", "resolved") in actions
     assert ("model_list[gpt-4o]", "replaced") in actions
     assert MASTER not in str(run.to_dict())
+
+
+def test_a_misplaced_master_key_fails_the_auth_contracts(
+    fake_litellm: Path, models_dir: Path, tmp_path: Path
+) -> None:
+    """The config surface's CONFIG_KEY_MISPLACED case: the suite runs without a key, as
+    the proxy would, and reports it as the auth contracts' failure, not a pass."""
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "model_list:\n"
+        "  - model_name: gpt-4o\n"
+        "    litellm_params: {model: openai/gpt-4o, api_key: os.environ/OPENAI_API_KEY}\n"
+        "litellm_settings:\n"
+        "  master_key: os.environ/LITELLM_MASTER_KEY\n")
+    run = run_contracts(models_dir=models_dir, proxy_config=config,
+                        test_env={"OPENAI_API_KEY": "sk-test-openai-0000"})
+    failed = {r.name: r.message for r in run.failures}
+    assert set(failed) == {"test_auth_missing_key_401", "test_auth_bad_key_refused"}
+    assert all("no master key" in m for m in failed.values())
+    assert ("general_settings.master_key", "absent") in {(s.path, s.action) for s in run.settings}

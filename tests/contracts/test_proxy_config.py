@@ -143,3 +143,24 @@ def test_contracts_table_is_validated(tmp_path: Path) -> None:
     )
     loaded = load_config(tmp_path).contracts
     assert loaded is not None and loaded.proxy_config == tmp_path / "litellm.yaml"
+
+
+def test_no_master_key_is_not_invented(tmp_path: Path) -> None:
+    """A config with no master key (here misplaced under litellm_settings) runs keyless."""
+    path = tmp_path / "config.yaml"
+    path.write_text("litellm_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n")
+    effective = effective_config(path, {})
+    assert "master_key" not in effective.config["general_settings"]
+    assert effective.config["general_settings"]["dangerously_permit_weak_or_unset_master_key"]
+    actions = {s.path: s.action for s in effective.settings}
+    assert actions["general_settings.master_key"] == "absent"
+
+
+def test_the_environment_fallback_is_the_key_litellm_would_use(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("general_settings: {}\n")
+    effective = effective_config(path, TEST_ENV)
+    assert effective.config["general_settings"]["master_key"] == TEST_ENV["LITELLM_MASTER_KEY"]
+    by_path = {s.path: s for s in effective.settings}
+    assert by_path["general_settings.master_key"].action == "resolved"
+    assert TEST_ENV["LITELLM_MASTER_KEY"] not in json.dumps(effective.to_dict())

@@ -71,9 +71,14 @@ def loaded_config() -> dict[str, Any]:
     return _loaded
 
 
-def master_key() -> str:
+def configured_master_key() -> str | None:
+    """The master key the proxy runs with (None: the consumer's config resolves none)."""
     key = (loaded_config().get("general_settings") or {}).get("master_key")
-    return str(key) if key else MASTER_KEY
+    return str(key) if key else None
+
+
+def master_key() -> str:
+    return configured_master_key() or MASTER_KEY
 
 
 def litellm_setting(name: str) -> Any:
@@ -124,7 +129,8 @@ def build_app() -> Any:
 
 
 def auth() -> dict[str, str]:
-    return {"Authorization": f"Bearer {master_key()}"}
+    key = configured_master_key()
+    return {"Authorization": f"Bearer {key}"} if key else {}
 
 
 def chat_body(**extra: Any) -> dict[str, Any]:

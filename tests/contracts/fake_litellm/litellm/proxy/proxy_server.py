@@ -40,6 +40,8 @@ app = FastAPI(lifespan=proxy_startup_event)
 
 
 def _refused(request: Request) -> Response | None:
+    if not _settings.get("master_key"):  # as LiteLLM: no master key, no auth
+        return None
     if request.headers.get("authorization") == f"Bearer {_settings.get('master_key')}":
         return None
     if broken("auth"):

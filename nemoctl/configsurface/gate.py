@@ -1,0 +1,43 @@
+"""The ``config`` gate of ``upgrade``, ``ci``, ``check`` and ``impact --to``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from nemoctl.configsurface.consumer import config_files
+from nemoctl.findings.acks import apply_acknowledgements
+from nemoctl.findings.report import SurfaceReport
+from nemoctl.findings.surface import SurfaceContext
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigGate:
+    name: str = "config"
+
+    def judge(self, ctx: SurfaceContext) -> SurfaceReport:
+        # Nothing to read without a proxy config: no wheel scan, no YAML import.
+        if not config_files(ctx.config):
+            return SurfaceReport(surface="config", notes=(
+                "no proxy config ([tool.nemoctl.contracts] proxy-config or "
+                "[tool.nemoctl.config] files): nothing to check",))
+        if ctx.current_version is None:
+            return SurfaceReport(surface="config", notes=(
+                "no pinned LiteLLM version: cannot tell what the proxy reads",))
+        import nemoctl.configsurface.rules  # noqa: F401  (registers the rules)
+        from nemoctl.configsurface.consumer import read_consumer
+        from nemoctl.configsurface.inventory import inventory
+        from nemoctl.configsurface.judge import judge
+
+        package = ctx.config.upstream().package
+        consumer = read_consumer(ctx.config)
+        current = inventory(package, ctx.current_version)
+        target = (inventory(package, ctx.target_version)
+                  if ctx.target_version and ctx.target_version != ctx.current_version
+                  else None)
+        report = judge(consumer, current, target, severities=ctx.severities)
+        findings, statuses = apply_acknowledgements(
+            report.findings, ctx.acknowledgements, today=ctx.today, surfaces=("config",))
+        return replace(report, findings=findings, acknowledgements=statuses)
+
+
+GATE = ConfigGate()
