@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from nemoctl.configsurface.model import EnvRead
-from nemoctl.configsurface.modules import Module, Package
+from nemoctl.configsurface.modules import Module, Package, note_local_import
 
 STARTUP_MODULES = frozenset({
     "litellm",
@@ -357,12 +357,14 @@ class _Walker:
             self.walk(child, fn=fn, guarded=guarded, bindings=bindings)
 
     def _bind(self, target: ast.expr, iterable: ast.expr, bindings: _Bindings) -> _Bindings:
-        items = self._sequence(iterable)
-        if items is None:
+        """Loop variables over a literal sequence of constants: each value they take."""
+        found = self.package.sequence(self.module, iterable)
+        if found is None:
             return bindings
+        home, items = found
         out = dict(bindings)
         if isinstance(target, ast.Name):
-            values = [self.package.constant(self.module, i) for i in items]
+            values = [self.package.constant(home, i) for i in items]
             out[target.id] = tuple(v for v in values if v is not None)
         elif isinstance(target, ast.Tuple):
             for pos, elt in enumerate(target.elts):
@@ -371,18 +373,11 @@ class _Walker:
                 values = []
                 for item in items:
                     if isinstance(item, (ast.Tuple, ast.List)) and pos < len(item.elts):
-                        value = self.package.constant(self.module, item.elts[pos])
+                        value = self.package.constant(home, item.elts[pos])
                         if value is not None:
                             values.append(value)
                 out[elt.id] = tuple(values)
         return out
-
-    def _sequence(self, node: ast.expr) -> list[ast.expr] | None:
-        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-            return list(node.elts)
-        if isinstance(node, ast.Name):
-            return self.module.sequences.get(node.id)
-        return None
 
     def _startup(self, fn: str | None, guarded: bool) -> bool:
         return (self.startup_module and not guarded
@@ -392,6 +387,9 @@ class _Walker:
         self.ms.sites.append(site)
 
     def _site(self, node: ast.AST, fn: str | None, guarded: bool, bindings: _Bindings) -> None:
+        if isinstance(node, (ast.ImportFrom, ast.Import)):
+            note_local_import(self.module, node)
+            return
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
             if self._is_os(node.value, "environ"):
                 self._add(_Site("primitive", node.slice, node.lineno, fn, bindings,

@@ -66,6 +66,28 @@ class Package:
         self._modules[name] = module
         return module
 
+    def sequence(self, module: Module, node: ast.expr
+                 ) -> tuple[Module, list[ast.expr]] | None:
+        """A literal tuple/list/set ``node`` is, or names (here or imported from the
+        package), with the module its elements are to be read in."""
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            return module, list(node.elts)
+        if isinstance(node, ast.Name):
+            if node.id in module.sequences:
+                return module, module.sequences[node.id]
+            origin = module.from_imports.get(node.id)
+            if origin and origin[0].split(".")[0] == self.top:
+                other = self.module(origin[0])
+                if other is not None and origin[1] in other.sequences:
+                    return other, other.sequences[origin[1]]
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            target = module.module_aliases.get(node.value.id)
+            if target and target.split(".")[0] == self.top:
+                other = self.module(target)
+                if other is not None and node.attr in other.sequences:
+                    return other, other.sequences[node.attr]
+        return None
+
     def constant(self, module: Module, node: ast.expr, depth: int = 0) -> str | None:
         """The string ``node`` evaluates to, when the scan can prove it; else None."""
         if isinstance(node, ast.Constant):
@@ -129,6 +151,26 @@ def _index(module: Module, *, is_package: bool) -> None:
             module.constants[target.id] = value.value
         elif isinstance(value, (ast.Tuple, ast.List, ast.Set)):
             module.sequences[target.id] = list(value.elts)
+
+
+def note_local_import(module: Module, stmt: ast.ImportFrom | ast.Import) -> None:
+    """A function-level import (LiteLLM imports lazily inside functions): its names are
+    added unless a module-level binding of the same name exists."""
+    if isinstance(stmt, ast.Import):
+        for alias in stmt.names:
+            if alias.asname:
+                module.module_aliases.setdefault(alias.asname, alias.name)
+            else:
+                module.module_aliases.setdefault(alias.name.split(".")[0],
+                                                 alias.name.split(".")[0])
+        return
+    is_package = module.rel.endswith("/__init__.py")
+    package = module.name if is_package else module.name.rpartition(".")[0]
+    source = _absolute(stmt, package)
+    for alias in stmt.names:
+        local = alias.asname or alias.name
+        module.from_imports.setdefault(local, (source, alias.name))
+        module.module_aliases.setdefault(local, f"{source}.{alias.name}")
 
 
 def _absolute(stmt: ast.ImportFrom, package: str) -> str:
