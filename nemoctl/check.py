@@ -345,7 +345,7 @@ def _check_requirements(state: _State) -> str:
 
 def _check_config(state: _State) -> str:
     """The proxy config and deploy env against what the pinned LiteLLM reads."""
-    from nemoctl.configsurface.consumer import config_files
+    from nemoctl.configsurface.files import config_files
 
     # Looked for first: without a proxy config nothing is read (no YAML parser imported).
     if not config_files(state.config):

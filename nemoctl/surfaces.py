@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from nemoctl.configsurface.gate import GATE as CONFIG_GATE
 from nemoctl.findings.report import SurfaceReport
 from nemoctl.findings.surface import SurfaceContext, SurfaceGate
-
-from nemoctl.configsurface.gate import GATE as CONFIG_GATE  # noqa: E402
 
 GATES: tuple[SurfaceGate, ...] = (CONFIG_GATE,)
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from nemoctl.config import Config
 from nemoctl.configsurface.deploy import EnvName, deploy_env
+from nemoctl.configsurface.files import config_files
 from nemoctl.errors import BadInputError
 from nemoctl.findings.finding import Location
 
@@ -47,14 +48,6 @@ class ConsumerSurface:
 
     def keys_in(self, section: str) -> set[str]:
         return {k.key for k in self.keys if k.section == section}
-
-
-def config_files(config: Config) -> tuple[Path, ...]:
-    files: list[Path] = []
-    if config.contracts is not None and config.contracts.proxy_config is not None:
-        files.append(config.contracts.proxy_config)
-    files += [f for f in config.config_files if f not in files]
-    return tuple(files)
 
 
 def read_consumer(config: Config) -> ConsumerSurface:

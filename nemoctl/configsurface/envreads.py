@@ -79,7 +79,10 @@ class _Site:
     origin: _FnKey | None = None  # for "call": the callee; for "mapping": (fn, param)
     call: ast.Call | None = None
     #: For a call: the arguments that may be the environment (``os.environ``, a parameter).
-    env_args: tuple[tuple[int | str, ast.expr], ...] = ()
+    #: (position, parameter name or None): None when the argument *is* the environment
+    #: (``os.environ``, ``dict(os.environ)``, ``{**os.environ, ...}``), else the caller's
+    #: parameter passed on (the environment when that parameter carries it).
+    env_args: tuple[tuple[int | str, str | None], ...] = ()
 
 
 @dataclass(slots=True)
@@ -112,8 +115,7 @@ def scan_env(package: Package) -> EnvScan:
                 visited[name] = _collect(package, module, name in STARTUP_MODULES)
         pending_modules.clear()
         grew = _grow(package, visited, helpers, carriers)
-        for mod, fn in helpers:
-            needles.add(fn)
+        needles.update(fn for _, fn in helpers)
         pending_modules = {m for m, _, _ in carriers if m not in visited}
         if not grew and not pending_modules:
             break
@@ -145,8 +147,9 @@ def _grow(package: Package, visited: dict[str, _ModuleSites], helpers: dict[_FnK
             for site in ms.sites:
                 if not site.env_args or site.origin is None:
                     continue
-                for position, value in site.env_args:
-                    if not _environ_value(ms, value, site.fn, carriers, name):
+                for position, passed in site.env_args:
+                    if passed is not None and (site.fn is None
+                                               or (name, site.fn, passed) not in carriers):
                         continue
                     site.origin = _resolve(package, site.origin) or site.origin
                     target = visited.get(site.origin[0])
@@ -168,18 +171,6 @@ def _grow(package: Package, visited: dict[str, _ModuleSites], helpers: dict[_FnK
         grew_any |= grew
         if not grew:
             return grew_any
-
-
-def _environ_value(ms: _ModuleSites, value: ast.expr, fn: str | None,
-                   carriers: set[tuple[str, str, str]], module: str) -> bool:
-    if isinstance(value, ast.Attribute) and value.attr == "environ" and \
-            isinstance(value.value, ast.Name):
-        return ms.module.module_aliases.get(value.value.id) == "os"
-    if isinstance(value, ast.Name):
-        if ms.module.from_imports.get(value.id) == ("os", "environ"):
-            return True
-        return fn is not None and (module, fn, value.id) in carriers
-    return False
 
 
 def _site_arg(site: _Site, helpers: dict[_FnKey, Helper]) -> ast.expr | None:
@@ -364,13 +355,13 @@ class _Walker:
         home, items = found
         out = dict(bindings)
         if isinstance(target, ast.Name):
-            values = [self.package.constant(home, i) for i in items]
-            out[target.id] = tuple(v for v in values if v is not None)
+            found_values = (self.package.constant(home, i) for i in items)
+            out[target.id] = tuple(v for v in found_values if v is not None)
         elif isinstance(target, ast.Tuple):
             for pos, elt in enumerate(target.elts):
                 if not isinstance(elt, ast.Name):
                     continue
-                values = []
+                values: list[str] = []
                 for item in items:
                     if isinstance(item, (ast.Tuple, ast.List)) and pos < len(item.elts):
                         value = self.package.constant(home, item.elts[pos])
@@ -429,12 +420,29 @@ class _Walker:
             return
         origin = self._origin(f)
         if origin is not None:
-            env_args = tuple(
-                (pos, value) for pos, value in _call_args(node)
-                if self._is_os(value, "environ")
-                or (isinstance(value, ast.Name) and value.id in self.fn_params))
+            env_args: list[tuple[int | str, str | None]] = []
+            for pos, value in _call_args(node):
+                if self._is_environ_like(value):
+                    env_args.append((pos, None))
+                elif isinstance(value, ast.Name) and value.id in self.fn_params:
+                    env_args.append((pos, value.id))
             self._add(_Site("call", None, node.lineno, fn, bindings, False, origin=origin,
-                            call=node, env_args=env_args))
+                            call=node, env_args=tuple(env_args)))
+
+    def _is_environ_like(self, node: ast.expr) -> bool:
+        """``os.environ``, a copy of it, or a dict display unpacking it."""
+        if self._is_os(node, "environ"):
+            return True
+        if isinstance(node, ast.Call) and not node.keywords and len(node.args) <= 1:
+            f = node.func
+            if isinstance(f, ast.Name) and f.id == "dict" and node.args:
+                return self._is_environ_like(node.args[0])
+            if isinstance(f, ast.Attribute) and f.attr == "copy" and not node.args:
+                return self._is_os(f.value, "environ")
+        if isinstance(node, ast.Dict):
+            return any(k is None and self._is_environ_like(v)
+                       for k, v in zip(node.keys, node.values, strict=True))
+        return False
 
     def _is_os(self, node: ast.expr, attr: str) -> bool:
         if isinstance(node, ast.Attribute) and node.attr == attr and \

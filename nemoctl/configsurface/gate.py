@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from nemoctl.configsurface.consumer import config_files
-from nemoctl.findings.acks import apply_acknowledgements
+from nemoctl.configsurface.files import config_files
 from nemoctl.findings.report import SurfaceReport
-from nemoctl.findings.surface import SurfaceContext
+
+if TYPE_CHECKING:
+    from nemoctl.config import Config
+    from nemoctl.findings.surface import SurfaceContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +31,12 @@ class ConfigGate:
         from nemoctl.configsurface.consumer import read_consumer
         from nemoctl.configsurface.inventory import inventory
         from nemoctl.configsurface.judge import judge
+        from nemoctl.findings.acks import apply_acknowledgements
 
         package = ctx.config.upstream().package
         consumer = read_consumer(ctx.config)
-        current = inventory(package, ctx.current_version)
+        current = inventory(package, ctx.current_version,
+                            wheel_sha256=_locked_wheel(ctx.config, ctx.current_version))
         target = (inventory(package, ctx.target_version)
                   if ctx.target_version and ctx.target_version != ctx.current_version
                   else None)
@@ -41,3 +47,17 @@ class ConfigGate:
 
 
 GATE = ConfigGate()
+
+
+def _locked_wheel(config: Config, version: str) -> str | None:
+    """The wheel digest ``lock.json`` records for ``version``: the inventory cache is
+    keyed by it, so a warm ``check`` reads one small verified file and never re-hashes
+    the 40 MB wheel."""
+    try:
+        lock = json.loads((config.schemas_dir / "lock.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(lock, dict) or lock.get("version") != version:
+        return None
+    sha = lock.get("wheel_sha256")
+    return sha if isinstance(sha, str) else None

@@ -2,8 +2,9 @@
 
 The wheel comes from nemoctl's verified wheel cache (``fetch_wheel``: re-hashed on every
 read), unpacked read-only by :mod:`nemoctl.upstream.unpack`; its ``.py`` files are
-parsed with ``ast``, never imported (:func:`scan_wheel` reads a wheel file directly).  The result is stored as canonical JSON at
-``<cache_dir>/surfaces/<wheel-sha256>/config.json`` next to ``config.json.sha256``;
+parsed with ``ast``, never imported (:func:`scan_wheel` reads a wheel file directly).
+The result is stored as canonical JSON at ``<cache_dir>/surfaces/<wheel-sha256>/config.json``
+next to ``config.json.sha256``;
 a read re-hashes the file, checks it names the same wheel and format, and rebuilds on
 any mismatch (never trusting a tampered or truncated entry).
 """
@@ -26,16 +27,23 @@ if TYPE_CHECKING:
     from nemoctl.configsurface.modules import Package
 
 #: Bump when the scan changes what it finds: older cache entries are then rebuilt.
-FORMAT = 4
+FORMAT = 5
 TOP = "litellm"
 _MAX_MEMBER = 8 * 1024 * 1024
 log = logging.getLogger("nemoctl.configsurface")
 
 
-def inventory(package: str, version: str) -> ConfigInventory:
+def inventory(package: str, version: str, *, wheel_sha256: str | None = None
+              ) -> ConfigInventory:
     """The inventory of ``package==version`` (fetched and verified through the cache).
 
-    Warm: one verified wheel reference and this cache entry, nothing unpacked."""
+    ``wheel_sha256`` (the digest a lock recorded for the version) answers from this
+    cache without touching the wheel; otherwise, or on a miss, the wheel is fetched and
+    verified, and the cache entry is looked up by the digest it really has."""
+    if wheel_sha256 is not None:
+        known = _read_cache(wheel_sha256, version)
+        if known is not None:
+            return known
     from nemoctl.upstream import fetch_wheel
     from nemoctl.upstream.unpack import unpack
 

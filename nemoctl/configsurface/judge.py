@@ -31,9 +31,10 @@ def judge(consumer: ConsumerSurface, current: ConfigInventory,
     unused = 0
 
     def add(rule_id: str, message: str, parts: tuple[str, ...], location: Location | None,
-            **fields: str) -> None:
+            *, subject: str, before: str = "", after: str = "") -> None:
         findings.append(make_finding(rule_id, message=message, key_parts=parts,
-                                     location=location, severities=severities, **fields))
+                                     location=location, severities=severities,
+                                     subject=subject, before=before, after=after))
 
     for item in consumer.keys:
         section, key = item.section, item.key

@@ -194,8 +194,9 @@ def _mapping_reads(module: Module, sections: list[str]) -> Iterator[tuple[str, S
             if section in wanted:
                 key = node.left
         if section in wanted and isinstance(key, ast.Constant) and isinstance(key.value, str):
+            line = getattr(node, "lineno", 0)
             yield str(section), SettingKey(key.value, _default_text(default), "read",
-                                           f"{module.rel}:{node.lineno}")
+                                           f"{module.rel}:{line}")
 
 
 def _router_params(package: Package, top: str) -> Iterator[SettingKey]:
@@ -219,7 +220,8 @@ def _router_params(package: Package, top: str) -> Iterator[SettingKey]:
     positional = [*args.posonlyargs, *args.args]
     pos_defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
     pos_defaults += list(args.defaults)
-    pairs = [*zip(positional, pos_defaults), *zip(args.kwonlyargs, args.kw_defaults)]
+    pairs = [*zip(positional, pos_defaults, strict=True),
+             *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
     for arg, default in pairs:
         if arg.arg in ("self", "cls"):
             continue

@@ -42,7 +42,9 @@ COMMON = {
         "        pass\n"),
     "litellm/sentry.py": (
         "def options(env):\n"
-        "    return {'dsn': env.get('SENTRY_DSN')}\n"),
+        "    return {'dsn': env.get('SENTRY_DSN'), 'rate': inner(env)}\n"
+        "def inner(mapping):\n"
+        "    return mapping.get('SENTRY_API_SAMPLE_RATE')\n"),
 }
 
 V1 = {
@@ -91,7 +93,7 @@ V2 = {
         "    from litellm.secret_managers.main import get_secret_str\n"
         "    master = get_secret_str('LITELLM_MASTER_KEY')\n"
         "    from litellm.sentry import options\n"
-        "    options(os.environ)\n"
+        "    options({**os.environ, 'SENTRY_DSN': 'x'})\n"
         "    dynamic = os.getenv(config['name'])\n"),
 }
 

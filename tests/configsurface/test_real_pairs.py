@@ -59,8 +59,9 @@ def test_misplaced_master_key_is_an_error_without_an_upgrade(
     found = _by(_run(root, real_inventory, "1.110.2", None))
     misplaced = found[("CONFIG_KEY_MISPLACED", "litellm_settings.master_key")]
     assert misplaced.severity == "ERR" and misplaced.blocking
-    assert (misplaced.location.path, misplaced.location.line) == (CONFIG,
-                                                                   LINE["litellm_settings.master_key"])
+    assert misplaced.location is not None
+    assert (misplaced.location.path, misplaced.location.line) == (
+        CONFIG, LINE["litellm_settings.master_key"])
     assert "general_settings" in misplaced.message
     typo = found[("CONFIG_KEY_UNKNOWN", "litellm_settings.num_retires")]
     assert typo.severity == "WARN" and "num_retries" in typo.message

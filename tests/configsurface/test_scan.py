@@ -32,6 +32,8 @@ def test_env_reads_through_helpers_constants_loops_and_the_passed_environment(
     assert "LITELLM_MASTER_KEY" in v1.env and "LITELLM_MASTER_KEY" in v2.env
     # os.environ passed to a function whose parameter is then read (a local import).
     assert "SENTRY_DSN" in v1.env and "SENTRY_DSN" in v2.env
+    # ... passed on to another function; in 2.0.0 as ``{**os.environ, ...}``.
+    assert "SENTRY_API_SAMPLE_RATE" in v1.env and "SENTRY_API_SAMPLE_RATE" in v2.env
     # Moved behind get_env_int(): still read.
     assert v2.env["DEFAULT_MAX_RETRIES"].without_default is False
     # A module constant reached through ``constants.PORT_ENV``; a loop over a tuple.
@@ -139,8 +141,8 @@ def test_findings_and_no_secret_anywhere(tmp_path: Path, v1: ConfigInventory,
     assert found[("CONFIG_KEY_MISPLACED", "litellm_settings.master_key")].location.line == 7  # type: ignore[union-attr]
     unknown = found[("CONFIG_KEY_UNKNOWN", "litellm_settings.drop_parms")]
     assert "drop_params" in unknown.message
-    assert found[("CONFIG_KEY_UNKNOWN", "model_list[].litellm_params.rmp")].location.path == \
-        "proxy/models.yaml"  # type: ignore[union-attr]
+    rmp = found[("CONFIG_KEY_UNKNOWN", "model_list[].litellm_params.rmp")].location
+    assert rmp is not None and rmp.path == "proxy/models.yaml"
     assert found[("CONFIG_KEY_NO_LONGER_READ", "general_settings.disable_error_logs")].severity \
         == "WARN"
     assert found[("CONFIG_DEFAULT_CHANGED", "litellm_settings.http2")].after == "None"

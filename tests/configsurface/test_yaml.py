@@ -17,7 +17,7 @@ from nemoctl.errors import BadInputError
 
 BOMB = "".join(
     f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['lol'] * 9)}]\n"
-    for p, c in zip(["", *"abcdefgh"], "abcdefghi")
+    for p, c in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
 )
 
 
@@ -37,7 +37,8 @@ def test_contracts_run_refuses_an_alias_bomb_fast_with_exit_2(tmp_path: Path) ->
         '[tool.nemoctl.contracts]\nproxy-config = "bomb.yaml"\n')
     (tmp_path / "bomb.yaml").write_text(BOMB)
     started = time.perf_counter()
-    proc = subprocess.run([str(Path(sys.executable).with_name("nemoctl")), "contracts", "run"], cwd=tmp_path,
+    nemoctl = str(Path(sys.executable).with_name("nemoctl"))
+    proc = subprocess.run([nemoctl, "contracts", "run"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120,
                           env={**os.environ, "NEMOCTL_CACHE_DIR": str(tmp_path / "cache")})
     assert proc.returncode == 2, proc.stderr
