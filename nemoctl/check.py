@@ -27,6 +27,7 @@ from nemoctl.errors import ExitCode, NemoctlError
 from nemoctl.pins import pinned_version
 
 if TYPE_CHECKING:
+    from nemoctl.findings import Finding
     from nemoctl.schema.model import Schema
 
 CHECKS = ("lock", "generated", "sacred", "supply-chain", "requirements", "config")
@@ -42,6 +43,11 @@ class CheckItem:
     #: The check could not run on the project's input (a malformed file, pins that
     #: disagree): ``check`` then exits 2, not 1.
     bad_input: bool = False
+    #: Findings below ``fail-on`` (listed, not failing), and where each problem and
+    #: warning is in the project (``path:line``; "" when it has no place).
+    warnings: tuple[str, ...] = ()
+    problem_places: tuple[str, ...] = ()
+    warning_places: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +56,7 @@ class CheckItem:
             "detail": self.detail,
             "problems": list(self.problems),
             "bad_input": self.bad_input,
+            "warnings": list(self.warnings),
         }
 
 
@@ -95,6 +102,14 @@ class _Problems(Exception):
         self.problems = tuple(problems)
         self.detail = detail
         self.bad_input = bad_input
+
+
+class _Listed(Exception):
+    """Raised by a check whose findings carry places: problems fail it, warnings do not."""
+
+    def __init__(self, item: CheckItem) -> None:
+        super().__init__(item.name)
+        self.item = item
 
 
 class _Skip(Exception):
@@ -146,6 +161,8 @@ def run_check(
             detail = check(state)
         except _Skip as exc:
             items.append(CheckItem(name, "skipped", str(exc)))
+        except _Listed as exc:
+            items.append(exc.item)
         except _Problems as exc:
             items.append(CheckItem(name, "failed", exc.detail, exc.problems, exc.bad_input))
         except NemoctlError as exc:
@@ -358,10 +375,18 @@ def _check_config(state: _State) -> str:
 
     report = GATE.judge(SurfaceContext(state.config.root, state.config, state.pinned, None,
                                        severities=state.config.rule_severities))
-    failing = [f for f in report.findings
-               if not f.acknowledged and at_least(f.severity, state.config.fail_on)]
-    if failing:
-        raise _Problems([f"{f.location}: {f.severity} {f.rule_id}: {f.message}"
-                         if f.location else f"{f.severity} {f.rule_id}: {f.message}"
-                         for f in failing], detail=report.summary())
-    return report.summary()
+    open_findings = [f for f in report.findings if not f.acknowledged]
+    failing = [f for f in open_findings if at_least(f.severity, state.config.fail_on)]
+    listed = [f for f in open_findings if f not in failing]
+
+    def text(f: Finding) -> str:
+        return f"{f.location}: {f.severity} {f.rule_id}: {f.message}" if f.location \
+            else f"{f.severity} {f.rule_id}: {f.message}"
+
+    def place(f: Finding) -> str:
+        return f"{f.location.path}:{f.location.line}" if f.location else ""
+
+    raise _Listed(CheckItem(
+        "config", "failed" if failing else "ok", report.summary(),
+        tuple(map(text, failing)), warnings=tuple(map(text, listed)),
+        problem_places=tuple(map(place, failing)), warning_places=tuple(map(place, listed))))

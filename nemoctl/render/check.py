@@ -20,6 +20,7 @@ def to_text(report: CheckReport) -> str:
         detail = f" ({item.detail})" if item.detail else ""
         lines.append(f"  {item.name:<13} {_MARK.get(item.status, item.status)}{detail}")
         lines += [f"    - {problem}" for problem in item.problems]
+        lines += [f"    ~ {warning}" for warning in item.warnings]
     lines.append("OK" if report.ok else f"{len(report.problems)} problem(s)")
     return "\n".join(lines)
 
@@ -29,8 +30,13 @@ def to_json(report: CheckReport) -> str:
 
 
 def to_github(report: CheckReport) -> str:
-    return "\n".join(
-        annotation("error", problem, title=f"nemoctl check: {item.name}")
-        for item in report.items
-        for problem in item.problems
-    )
+    lines = []
+    for item in report.items:
+        title = f"nemoctl check: {item.name}"
+        for level, texts, places in (("error", item.problems, item.problem_places),
+                                     ("warning", item.warnings, item.warning_places)):
+            for i, text in enumerate(texts):
+                path, _, line = (places[i] if i < len(places) else "").rpartition(":")
+                lines.append(annotation(level, text, title=title, file=path or None,
+                                        line=int(line) if line.isdigit() else None))
+    return "\n".join(lines)
