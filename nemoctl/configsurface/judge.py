@@ -9,6 +9,7 @@ and deploy do not touch are counted (``unused_changes``), not listed.
 
 from __future__ import annotations
 
+import ast
 import difflib
 from collections.abc import Mapping
 
@@ -79,13 +80,22 @@ def judge(consumer: ConsumerSurface, current: ConfigInventory,
                 a, b = old[key].default, new[key].default
                 if a == b or a is None or b is None:
                     continue
-                if key in used or (section != "litellm_settings" and where is None):
+                kind = _default_change(a, b)
+                if key in used or kind == "data" or (
+                        section != "litellm_settings" and where is None):
                     unused += 1
                     continue
-                add("CONFIG_DEFAULT_CHANGED",
-                    f"{section}.{key} is unset here and its default changes: {a} → {b} "
-                    f"({current.version} → {target.version})",
-                    (section, key, a, b), where, subject=f"{section}.{key}", before=a, after=b)
+                subject = f"{section}.{key}"
+                if kind == "value":
+                    add("CONFIG_DEFAULT_CHANGED",
+                        f"{subject} is unset here and its default changes: {a} → {b} "
+                        f"({current.version} → {target.version})",
+                        (section, key, a, b), where, subject=subject, before=a, after=b)
+                else:
+                    add("CONFIG_DEFAULT_MAY_HAVE_CHANGED",
+                        f"{subject} is unset here and the expression computing its default "
+                        f"changes (cannot tell whether the value does): {a} → {b}",
+                        (section, key, a, b), where, subject=subject, before=a, after=b)
         refs = {r.name for r in consumer.env_refs}
         set_names = {e.name for e in consumer.deploy}
         for env in consumer.deploy:
@@ -111,9 +121,24 @@ def judge(consumer: ConsumerSurface, current: ConfigInventory,
         "variable name(s) (values are never read)",
         *(f"{inv.version}: {_counts(inv)}" for inv in versions),
     )
-    findings.sort(key=lambda f: (str(f.location) if f.location else "~", f.rule_id, f.subject))
+    findings.sort(key=lambda f: ((f.location.path, f.location.line, f.location.column)
+                                 if f.location else ("~", 0, 0), f.rule_id, f.subject))
     return SurfaceReport(surface="config", findings=tuple(findings), unused_changes=unused,
                          notes=notes)
+
+
+def _default_change(a: str, b: str) -> str:
+    """``value``: two scalar literals that differ; ``data``: literal containers (the
+    model registries and endpoint lists LiteLLM keeps as module data, not settings);
+    ``expression``: either side is computed, so whether the value changes is unknown."""
+    try:
+        old, new = ast.literal_eval(a), ast.literal_eval(b)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return "expression" if not (a.endswith("…") and b.endswith("…")) else "data"
+    scalars = (bool, int, float, str, type(None))
+    if isinstance(old, scalars) and isinstance(new, scalars):
+        return "value"
+    return "data"
 
 
 def _versions(versions: list[ConfigInventory]) -> str:

@@ -70,6 +70,14 @@ _config(
     "Set the old value explicitly to keep the behaviour, or accept the new default.",
     "litellm_settings.include_cost_in_streaming_usage: False → True", "default")
 _config(
+    "CONFIG_DEFAULT_MAY_HAVE_CHANGED", "INFO",
+    "A setting the config leaves unset has its default computed differently in the target.",
+    "The default is an expression (often read from the environment) whose source text "
+    "changed; the scan cannot tell whether the value changes.",
+    "Check the setting's effective value after the upgrade, or set it explicitly.",
+    "litellm_settings.request_timeout: float(os.getenv(...)) → DEFAULT_REQUEST_TIMEOUT_SECONDS",
+    "default")
+_config(
     "ENV_NO_LONGER_READ", "WARN",
     "The deploy sets an environment variable the current version reads and the target "
     "no longer does.",

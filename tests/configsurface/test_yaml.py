@@ -97,11 +97,18 @@ _TEXT = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_c
                     | st.dictionaries(st.text(alphabet=_TEXT, min_size=1, max_size=8), kids,
                                       max_size=4),
                     max_leaves=30))
-def test_round_trips_what_a_yaml_dumper_writes(value: object) -> None:
+def test_reads_what_litellms_loader_reads(value: object) -> None:
+    """Agrees with PyYAML's ``safe_load`` (what LiteLLM loads its config with) on what a
+    YAML dumper writes, in block and flow style."""
     import io
 
+    import yaml  # type: ignore[import-untyped,unused-ignore]
     from ruamel.yaml import YAML
 
-    buf = io.StringIO()
-    YAML(typ="safe", pure=True).dump({"root": value}, buf)
-    assert _yaml.loads(buf.getvalue()).data == {"root": value}
+    for flow in (False, None):
+        dumper = YAML(typ="safe", pure=True)
+        dumper.default_flow_style = flow
+        buf = io.StringIO()
+        dumper.dump({"root": value}, buf)
+        text = buf.getvalue()
+        assert _yaml.loads(text).data == yaml.safe_load(text), text
