@@ -9,7 +9,7 @@ to the including file, inside the project, each once).  From them: every key of
 
 Deploy environment (:mod:`nemoctl.configsurface.deploy`): variable *names* set by
 ``.env*`` files, compose files, Dockerfiles, Kubernetes manifests / Helm values and
-GitHub workflows.  Values are dropped as soon as a line is split; nothing here keeps,
+GitHub workflows, and by the configs' own ``environment_variables:``.  Values are dropped as soon as a line is split; nothing here keeps,
 logs or returns one.
 """
 
@@ -54,6 +54,7 @@ def read_consumer(config: Config) -> ConsumerSurface:
     root = config.root
     keys: list[ConfigKey] = []
     refs: list[EnvName] = []
+    config_env: list[EnvName] = []
     sections: dict[str, Location] = {}
     read: list[str] = []
     queue = list(config_files(config))
@@ -91,6 +92,11 @@ def read_consumer(config: Config) -> ConsumerSurface:
                     keys += [ConfigKey(section, str(k), loc(listed, i, "litellm_params", k))
                              for k in params]
         refs += _env_refs(data, (), loc)
+        # ``environment_variables:`` sets variables from the config: a deploy source too.
+        env_vars = data.get("environment_variables")
+        if isinstance(env_vars, dict):
+            config_env += [EnvName(str(k), loc("environment_variables", k),
+                                   "config environment_variables") for k in env_vars]
         for include in data.get("include") or []:
             if not isinstance(include, str):
                 raise BadInputError(f"{rel}: include: entries must be file names")
@@ -99,8 +105,8 @@ def read_consumer(config: Config) -> ConsumerSurface:
                 raise BadInputError(f"{rel}: include {include!r} is outside the project")
             queue.append(target)
     deploy, deploy_files = deploy_env(root)
-    return ConsumerSurface(tuple(read), tuple(keys), sections, tuple(refs), deploy,
-                           deploy_files)
+    return ConsumerSurface(tuple(read), tuple(keys), sections, tuple(refs),
+                           tuple(sorted({*deploy, *config_env})), deploy_files)
 
 
 def _env_refs(node: Any, path: tuple[str | int, ...], loc: Any) -> list[EnvName]:

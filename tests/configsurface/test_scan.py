@@ -83,7 +83,9 @@ def _project(root: Path) -> Path:
         f"  database_url: {SECRETS['config']}\n"
         "litellm_settings:\n"
         "  master_key: os.environ/LITELLM_MASTER_KEY\n"
-        "  drop_parms: true\n")
+        "  drop_parms: true\n"
+        "environment_variables:\n"
+        f"  CONFIG_SET_VAR: {SECRETS['config']}\n")
     (root / "proxy" / "models.yaml").write_text(
         "model_list:\n"
         "  - model_name: a\n"
@@ -124,6 +126,7 @@ def test_consumer_names_and_places_from_every_source(tmp_path: Path) -> None:
     assert where["FROM_SECRET"][:2] == ("k8s/deploy.yaml", 11)
     assert where["HELM_VAR"] == ("charts/values.yaml", 2, "Helm values env")
     assert where["WORKFLOW_VAR"] == (".github/workflows/ci.yml", 8, "workflow env")
+    assert where["CONFIG_SET_VAR"] == ("proxy/config.yaml", 10, "config environment_variables")
     refs = {(r.name, r.location.path, r.location.line) for r in consumer.env_refs}
     assert ("OPENAI_API_KEY", "proxy/models.yaml", 3) in refs
 
