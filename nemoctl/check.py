@@ -10,7 +10,12 @@ Checked, without fetching any schema (the snapshot and ``lock.json`` are the tru
   compile`` against pip's configured indexes; with ``offline``, from uv's cache only);
 - **supply-chain** — the pinned wheel still hashes to what the lock recorded (the
   project lockfile's hashes, the cached wheel; the index only when the wheel is not
-  cached and not ``offline``), and no advisory matches a pinned version.
+  cached and not ``offline``), and no advisory matches a pinned version;
+- **provenance** — LiteLLM and its coupled packages come from the configured index
+  (no git, path, editable, URL or other-index source anywhere) and no patch of LiteLLM
+  is in the tree or applied by a Dockerfile, script or workflow (docs/never-fork.md);
+- **integrity** — the project environment's installed LiteLLM is file for file what
+  was published (RECORD hashes, the published wheel's RECORD).
 
 Each check reports its own problems; one failing check does not hide the others.
 """
@@ -29,7 +34,8 @@ from nemoctl.pins import pinned_version
 if TYPE_CHECKING:
     from nemoctl.schema.model import Schema
 
-CHECKS = ("lock", "generated", "sacred", "supply-chain", "requirements")
+CHECKS = ("lock", "generated", "sacred", "supply-chain", "requirements", "provenance",
+          "integrity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +132,8 @@ def run_check(
         "sacred": _check_sacred,
         "supply-chain": _check_supply_chain,
         "requirements": _check_requirements,
+        "provenance": _check_provenance,
+        "integrity": _check_integrity,
     }
     skipped = set(skip)
     items = []
@@ -340,3 +348,43 @@ def _check_requirements(state: _State) -> str:
     if problems:
         raise _Problems(problems)
     return f"{', '.join(checked)} resolve{'s' if len(checked) == 1 else ''} as pinned"
+
+
+def _check_provenance(state: _State) -> str:
+    from nemoctl.provenance.scan import scan_project
+
+    scan = scan_project(state.config, pinned=state.pinned, upstream_name=state.upstream.name,
+                        integrity=False)
+    return _provenance_result(state, scan, "LiteLLM from the index; no patch of LiteLLM")
+
+
+def _check_integrity(state: _State) -> str:
+    from nemoctl.provenance.scan import scan_project
+
+    scan = scan_project(state.config, pinned=state.pinned, upstream_name=state.upstream.name,
+                        sources=False, patches=False)
+    if scan.environment is None and not scan.installed:
+        raise _Skip("; ".join(scan.notes) or "no project environment")
+    env = scan.environment
+    where = f"{env.path.name if env else '?'} ({env.origin})" if env else ""
+    return _provenance_result(
+        state, scan, f"{scan.verified_files} installed file(s) match their RECORD in {where}")
+
+
+def _provenance_result(state: _State, scan: Any, ok_detail: str) -> str:
+    """Blocking findings fail the check (each with its rule and way back); the others
+    and the scan's notes go into the detail."""
+    from nemoctl.provenance.gate import to_findings
+    from nemoctl.provenance.rules import RULES
+
+    fixes = {spec.id: spec.fix for spec in RULES}
+    findings = to_findings(scan.observations, state.config.rule_severities)
+    blocking = [f for f in findings if f.blocking]
+    others = [f"{f.severity} {f.message} [{f.rule_id}]" for f in findings if not f.blocking]
+    if blocking:
+        raise _Problems(
+            [f"{f.message} [{f.rule_id}] — way back: {fixes.get(f.rule_id, '')}"
+             for f in blocking],
+            detail="; ".join([*others, "see docs/never-fork.md"]),
+        )
+    return "; ".join([ok_detail, *others, *scan.notes])

@@ -1,0 +1,403 @@
+"""No patch files: diffs against LiteLLM in the tree, and the commands that apply them.
+
+- ``*.patch`` / ``*.diff`` files are parsed with ``unidiff``; one that touches a
+  LiteLLM path (a path component naming one of its import packages) is
+  ``PATCH_FILE``, with the files it touches.
+- ``Dockerfile`` / ``Containerfile`` ``RUN`` instructions (shell and exec form,
+  continuations, heredocs), shell scripts (``*.sh``) and GitHub workflow ``run:``
+  steps (ruamel.yaml, for line numbers) are tokenised as shell with :mod:`shlex`;
+  ``patch``, ``git apply`` / ``git am`` and in-place ``sed -i`` / ``perl -i`` whose
+  target is LiteLLM — named in the command, or touched by the patch file the
+  command reads — are ``PATCH_APPLIED``.  A ``patch`` whose input cannot be read is
+  ``PATCH_UNIDENTIFIED``: it may be LiteLLM.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from nemoctl.provenance.model import Observation
+
+#: Import packages of LiteLLM and the packages released with it.
+LITELLM_MODULES = frozenset({"litellm", "litellm_proxy_extras", "litellm_enterprise"})
+_SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", "node_modules", "__pycache__",
+                        ".nemoctl", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox",
+                        "site-packages", "dist", "build"})
+_PATCH_SUFFIXES = (".patch", ".diff")
+#: A patch file larger than this is not parsed (reported as unidentified instead).
+MAX_PATCH_BYTES = 20_000_000
+_SEPARATORS = frozenset({";", "&&", "||", "|", "&", "\n", "(", ")"})
+
+
+def is_litellm_path(path: str) -> bool:
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    return any(p in LITELLM_MODULES
+               or (p.endswith(".py") and p.split(".")[0] in LITELLM_MODULES) for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PatchTouches:
+    #: Every file the patch changes (target paths, ``a/``/``b/`` prefixes removed).
+    files: tuple[str, ...]
+    #: The 1-based line of the first hunk touching LiteLLM (0: none).
+    first_line: int
+    error: str = ""
+
+    @property
+    def litellm_files(self) -> tuple[str, ...]:
+        return tuple(f for f in self.files if is_litellm_path(f))
+
+
+def read_patch(path: Path) -> PatchTouches:
+    from unidiff import PatchSet
+    from unidiff.errors import UnidiffParseError
+
+    try:
+        if path.stat().st_size > MAX_PATCH_BYTES:
+            return PatchTouches((), 0, f"larger than {MAX_PATCH_BYTES} bytes")
+        text = path.read_text(encoding="utf-8", errors="replace")
+        patch = PatchSet(text)
+    except OSError as exc:
+        return PatchTouches((), 0, exc.strerror or str(exc))
+    except UnidiffParseError as exc:
+        return PatchTouches((), 0, f"not a unified diff ({exc})")
+    files: list[str] = []
+    first = 0
+    for patched in patch:
+        names = {_strip_prefix(patched.source_file), _strip_prefix(patched.target_file)}
+        names.discard("dev/null")
+        for name in sorted(names):
+            files.append(name)
+            if is_litellm_path(name) and not first and len(patched):
+                first = max(patched[0][0].diff_line_no - 1, 1) if len(patched[0]) else 1
+    return PatchTouches(tuple(dict.fromkeys(files)), first)
+
+
+def _strip_prefix(name: str) -> str:
+    name = name.strip()
+    for prefix in ("a/", "b/"):
+        if name.startswith(prefix):
+            return name[2:]
+    return name.lstrip("/")
+
+
+# --------------------------------------------------------------------------- tree walk
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """The project's files: git's view (tracked and untracked, not ignored) when it is a
+    repository — fast on a large tree — else a walk that skips environments and caches."""
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root, capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        proc = None
+    if proc is not None and proc.returncode == 0:
+        for name in sorted(set(proc.stdout.decode("utf-8", "replace").split("\0"))):
+            if name and not set(PurePosixPath(name).parts) & _SKIP_DIRS:
+                yield root / name
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def _is_dockerfile(name: str) -> bool:
+    lowered = name.lower()
+    return (lowered in ("dockerfile", "containerfile")
+            or lowered.startswith(("dockerfile.", "containerfile."))
+            or lowered.endswith((".dockerfile", ".containerfile")))
+
+
+# --------------------------------------------------------------------------- shell
+
+
+def shell_commands(script: str) -> list[list[str]]:
+    """Simple commands of a shell script: words split at ``;``, ``&&``, ``|``, newlines."""
+    lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.whitespace = " \t\r"
+    lexer.commenters = "#"
+    commands: list[list[str]] = []
+    current: list[str] = []
+    try:
+        for token in lexer:
+            if token in _SEPARATORS or set(token) <= set(";&|()\n"):
+                if current:
+                    commands.append(current)
+                current = []
+            else:
+                current.append(token)
+    except ValueError:
+        # Unbalanced quotes: fall back to whitespace words, so nothing goes unseen.
+        return [line.split() for line in script.splitlines() if line.split()]
+    if current:
+        commands.append(current)
+    return commands
+
+
+def _strip_prefixes(words: list[str]) -> list[str]:
+    while words and ("=" in words[0] and not words[0].startswith("-")
+                     or words[0] in ("sudo", "env", "exec", "command", "time")):
+        words = words[1:]
+    return words
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    tool: str
+    #: Patch files the command reads, and paths it names (dirs, targets).
+    inputs: tuple[str, ...]
+    named: tuple[str, ...]
+
+
+def applied_patch(words: list[str]) -> Applied | None:
+    """A ``patch`` / ``git apply`` / ``git am`` / ``sed -i`` / ``perl -i`` command."""
+    words = _strip_prefixes(words)
+    if not words:
+        return None
+    tool = PurePosixPath(words[0]).name
+    args = words[1:]
+    if tool == "git":
+        sub = next((i for i, w in enumerate(args) if not w.startswith("-")), None)
+        if sub is None or args[sub] not in ("apply", "am"):
+            return None
+        rest = args[sub + 1:]
+        inputs = [w for w in rest if not w.startswith("-")]
+        named = [w.split("=", 1)[1] for w in rest if w.startswith("--directory=")]
+        return Applied(f"git {args[sub]}", tuple(inputs), tuple(named))
+    if tool == "patch":
+        inputs, named = [], []
+        i = 0
+        while i < len(args):
+            word = args[i]
+            if word in ("-i", "--input") and i + 1 < len(args):
+                inputs.append(args[i + 1])
+                i += 1
+            elif word.startswith("--input="):
+                inputs.append(word.split("=", 1)[1])
+            elif word == "<" and i + 1 < len(args):
+                inputs.append(args[i + 1])
+                i += 1
+            elif word in ("-d", "--directory") and i + 1 < len(args):
+                named.append(args[i + 1])
+                i += 1
+            elif word.startswith("--directory="):
+                named.append(word.split("=", 1)[1])
+            elif word in ("-p", "-F", "-o", "-r", "-B", "-V", "-z", "-Y", "-D") \
+                    and i + 1 < len(args):
+                i += 1
+            elif not word.startswith("-"):
+                named.append(word)
+            i += 1
+        return Applied("patch", tuple(inputs), tuple(named))
+    if tool in ("sed", "perl") and any(w == "-i" or w.startswith(("-i", "--in-place"))
+                                        for w in args):
+        return Applied(f"{tool} -i", (), tuple(w for w in args if not w.startswith("-")))
+    return None
+
+
+# --------------------------------------------------------------------------- sources of scripts
+
+
+def dockerfile_runs(text: str) -> list[tuple[int, str]]:
+    """``(line, shell text)`` of every RUN instruction (continuations and heredocs joined)."""
+    lines = text.splitlines()
+    escape = "\\"
+    runs: list[tuple[int, str]] = []
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        stripped = raw.strip()
+        if stripped.startswith("#"):
+            directive = stripped[1:].strip().lower().replace(" ", "")
+            if directive.startswith("escape=") and len(directive) > 7:
+                escape = directive[7]
+            i += 1
+            continue
+        start = i
+        parts = [stripped]
+        while parts[-1].endswith(escape) and i + 1 < len(lines):
+            parts[-1] = parts[-1][:-1]
+            i += 1
+            nxt = lines[i].strip()
+            if not nxt.startswith("#"):
+                parts.append(nxt)
+        i += 1
+        logical = " ".join(parts)
+        word, _, rest = logical.partition(" ")
+        if word.upper() != "RUN":
+            continue
+        body = rest.strip()
+        while body.startswith("--"):  # RUN --mount=... --network=...
+            _, _, body = body.partition(" ")
+            body = body.strip()
+        if body.startswith("["):
+            try:
+                argv = json.loads(body)
+            except ValueError:
+                argv = None
+            if isinstance(argv, list) and all(isinstance(a, str) for a in argv):
+                if len(argv) >= 3 and argv[1] == "-c":
+                    body = argv[2]
+                else:
+                    body = shlex.join(argv)
+        if "<<" in body:  # heredoc: the script follows, up to its delimiter
+            marker = body.split("<<", 1)[1].strip().lstrip("-").split()[0].strip("'\"")
+            script = []
+            while i < len(lines) and lines[i].strip() != marker:
+                script.append(lines[i])
+                i += 1
+            i += 1
+            body = body.split("<<", 1)[0] + "\n" + "\n".join(script)
+        runs.append((start + 1, body))
+    return runs
+
+
+def workflow_runs(text: str) -> list[tuple[int, str]]:
+    """``(line, script)`` of every ``run:`` step in a GitHub workflow."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        data = yaml.load(text)
+    except YAMLError:
+        return []
+    found: list[tuple[int, str]] = []
+    jobs = data.get("jobs") if hasattr(data, "get") else None
+    if not hasattr(jobs, "items"):
+        return []
+    for _, job in jobs.items():
+        steps = job.get("steps") if hasattr(job, "get") else None
+        if not isinstance(steps, list):
+            continue
+        for step in steps:
+            if hasattr(step, "get") and isinstance(step.get("run"), str):
+                line = step.lc.value("run")[0] + 1
+                script = str(step["run"])
+                # A block scalar (``run: |``) starts on the line after its indicator.
+                found.append((line + (1 if "\n" in script else 0), script))
+    return found
+
+
+# --------------------------------------------------------------------------- scan
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class _Scan:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.found: list[Observation] = []
+        self._patches: dict[Path, PatchTouches] = {}
+
+    def patch(self, path: Path) -> PatchTouches:
+        resolved = path.resolve()
+        if resolved not in self._patches:
+            self._patches[resolved] = read_patch(path)
+        return self._patches[resolved]
+
+    def script(self, rel: str, base: Path, line: int, script: str, kind: str) -> None:
+        for offset, command_line in _lines_with_offsets(script):
+            for words in shell_commands(command_line):
+                applied = applied_patch(words)
+                if applied is None:
+                    continue
+                self._applied(rel, base, line + offset, applied, kind, " ".join(words))
+
+    def _applied(self, rel: str, base: Path, line: int, applied: Applied, kind: str,
+                 snippet: str) -> None:
+        touches = [n for n in applied.named if is_litellm_path(n)]
+        unreadable = []
+        for name in applied.inputs:
+            candidate = (base / name) if not os.path.isabs(name) else (self.root / name.lstrip("/"))
+            if not candidate.is_file():
+                candidate = self.root / name.lstrip("/")
+            if candidate.is_file():
+                touches += self.patch(candidate).litellm_files
+            else:
+                unreadable.append(name)
+        if applied.tool == "patch" and not applied.inputs:
+            unreadable.append("standard input")
+        if touches:
+            self.found.append(Observation(
+                "PATCH_APPLIED", rel, line, "litellm", applied.tool,
+                f"{rel}:{line}: {kind} runs `{applied.tool}` on LiteLLM: "
+                + ", ".join(sorted(set(touches))),
+                (rel, applied.tool, *sorted(set(touches))), snippet,
+                tuple(sorted(set(touches)))))
+        elif unreadable and applied.tool in ("patch", "git apply", "git am"):
+            self.found.append(Observation(
+                "PATCH_UNIDENTIFIED", rel, line, "", applied.tool,
+                f"{rel}:{line}: {kind} runs `{applied.tool}` with a patch nemoctl cannot "
+                f"read ({', '.join(unreadable)}); if it touches LiteLLM it is a fork",
+                (rel, applied.tool, *unreadable), snippet))
+
+
+def _lines_with_offsets(script: str) -> list[tuple[int, str]]:
+    """Logical shell lines (backslash continuations joined) with their line offsets."""
+    out: list[tuple[int, str]] = []
+    parts: list[str] = []
+    start = 0
+    for offset, raw in enumerate(script.splitlines()):
+        if not parts:
+            start = offset
+        if raw.rstrip().endswith("\\"):
+            parts.append(raw.rstrip()[:-1])
+            continue
+        parts.append(raw)
+        out.append((start, " ".join(parts)))
+        parts = []
+    if parts:
+        out.append((start, " ".join(parts)))
+    return out
+
+
+def scan_patches(root: Path, files: Iterable[Path] | None = None) -> list[Observation]:
+    """Every patch of LiteLLM in the tree at ``root`` and every command applying one."""
+    scan = _Scan(root)
+    for path in (files if files is not None else _walk(root)):
+        name = path.name
+        rel = _rel(path, root)
+        if name.endswith(_PATCH_SUFFIXES):
+            touches = scan.patch(path)
+            if touches.litellm_files:
+                scan.found.append(Observation(
+                    "PATCH_FILE", rel, touches.first_line, "litellm", "patch file",
+                    f"{rel}:{touches.first_line}: a patch of LiteLLM: "
+                    + ", ".join(touches.litellm_files),
+                    (rel, *touches.litellm_files), "", touches.litellm_files))
+        elif _is_dockerfile(name):
+            text = _read(path)
+            for line, script in dockerfile_runs(text):
+                scan.script(rel, path.parent, line, script, "the Dockerfile")
+        elif name.endswith(".sh") or name.endswith(".bash"):
+            scan.script(rel, path.parent, 1, _read(path), "the script")
+        elif name.endswith((".yml", ".yaml")) and rel.startswith(".github/workflows/"):
+            for line, script in workflow_runs(_read(path)):
+                scan.script(rel, root, line, script, "the workflow")
+    return sorted(scan.found, key=lambda o: (o.path, o.line, o.rule_id))
+
+
+def _read(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_PATCH_BYTES:
+            return ""
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
