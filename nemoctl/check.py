@@ -351,40 +351,35 @@ def _check_requirements(state: _State) -> str:
 
 
 def _check_provenance(state: _State) -> str:
-    from nemoctl.provenance.scan import scan_project
+    from nemoctl.provenance.gate import judge_project
 
-    scan = scan_project(state.config, pinned=state.pinned, upstream_name=state.upstream.name,
-                        integrity=False)
-    return _provenance_result(state, scan, "LiteLLM from the index; no patch of LiteLLM")
+    scan, report = judge_project(state.config, pinned=state.pinned,
+                                 upstream_name=state.upstream.name, integrity=False)
+    return _provenance_result(scan, report, "LiteLLM from the index; no patch of LiteLLM")
 
 
 def _check_integrity(state: _State) -> str:
-    from nemoctl.provenance.scan import scan_project
+    from nemoctl.provenance.gate import judge_project
 
-    scan = scan_project(state.config, pinned=state.pinned, upstream_name=state.upstream.name,
-                        sources=False, patches=False)
-    if scan.environment is None and not scan.installed:
-        raise _Skip("; ".join(scan.notes) or "no project environment")
+    scan, report = judge_project(state.config, pinned=state.pinned,
+                                 upstream_name=state.upstream.name, sources=False,
+                                 patches=False)
     env = scan.environment
-    where = f"{env.path.name if env else '?'} ({env.origin})" if env else ""
+    if env is None and not scan.installed:
+        raise _Skip("; ".join(scan.notes) or "no project environment")
+    where = f"{env.path.name} ({env.origin})" if env else "the project environment"
     return _provenance_result(
-        state, scan, f"{scan.verified_files} installed file(s) match their RECORD in {where}")
+        scan, report, f"{scan.verified_files} installed file(s) match their RECORD in {where}")
 
 
-def _provenance_result(state: _State, scan: Any, ok_detail: str) -> str:
+def _provenance_result(scan: Any, report: Any, ok_detail: str) -> str:
     """Blocking findings fail the check (each with its rule and way back); the others
     and the scan's notes go into the detail."""
-    from nemoctl.provenance.gate import to_findings
-    from nemoctl.provenance.rules import RULES
+    from nemoctl.provenance.refuse import blocking_lines
 
-    fixes = {spec.id: spec.fix for spec in RULES}
-    findings = to_findings(scan.observations, state.config.rule_severities)
-    blocking = [f for f in findings if f.blocking]
-    others = [f"{f.severity} {f.message} [{f.rule_id}]" for f in findings if not f.blocking]
-    if blocking:
-        raise _Problems(
-            [f"{f.message} [{f.rule_id}] — way back: {fixes.get(f.rule_id, '')}"
-             for f in blocking],
-            detail="; ".join([*others, "see docs/never-fork.md"]),
-        )
+    others = [f"{f.severity} {f.message} [{f.rule_id}]" for f in report.findings
+              if not f.blocking]
+    lines = blocking_lines(report.findings)
+    if lines:
+        raise _Problems(lines, detail="; ".join([*others, "see docs/never-fork.md"]))
     return "; ".join([ok_detail, *others, *scan.notes])

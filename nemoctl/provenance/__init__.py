@@ -32,6 +32,15 @@ _WHERE = {
     "scan_project": "scan",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "EnvLookup",
+    "Observation",
+    "ProjectEnvironment",
+    "ProvenanceScan",
+    "find_environment",
+    "refuse_adoption",
+    "refuse_unless_from_index",
+    "scan_project",
+]
 
 __getattr__, __dir__ = exports(__name__, _WHERE, globals())

@@ -29,7 +29,8 @@ class ConsumerInterpreter:
     litellm_version: str
 
 
-def consumer_interpreter(config: Config, *, pinned: str | None = None) -> ConsumerInterpreter | None:
+def consumer_interpreter(config: Config, *,
+                         pinned: str | None = None) -> ConsumerInterpreter | None:
     from nemoctl.provenance.integrity import verify_installed
     from nemoctl.provenance.scan import watched_packages
 

@@ -54,7 +54,7 @@ class PatchTouches:
 
 
 def read_patch(path: Path) -> PatchTouches:
-    from unidiff import PatchSet
+    from unidiff.patch import PatchSet
     from unidiff.errors import UnidiffParseError
 
     try:
@@ -74,7 +74,8 @@ def read_patch(path: Path) -> PatchTouches:
         for name in sorted(names):
             files.append(name)
             if is_litellm_path(name) and not first and len(patched):
-                first = max(patched[0][0].diff_line_no - 1, 1) if len(patched[0]) else 1
+                number = patched[0][0].diff_line_no if len(patched[0]) else None
+                first = max((number or 2) - 1, 1)
     return PatchTouches(tuple(dict.fromkeys(files)), first)
 
 
@@ -146,7 +147,7 @@ def shell_commands(script: str) -> list[list[str]]:
 
 
 def _strip_prefixes(words: list[str]) -> list[str]:
-    while words and ("=" in words[0] and not words[0].startswith("-")
+    while words and (("=" in words[0] and not words[0].startswith("-"))
                      or words[0] in ("sudo", "env", "exec", "command", "time")):
         words = words[1:]
     return words
@@ -172,6 +173,9 @@ def applied_patch(words: list[str]) -> Applied | None:
         if sub is None or args[sub] not in ("apply", "am"):
             return None
         rest = args[sub + 1:]
+        if args[sub] == "apply" and "--apply" not in rest and any(
+                w in ("--stat", "--numstat", "--summary", "--check") for w in rest):
+            return None  # only reads the patch: nothing is applied
         inputs = [w for w in rest if not w.startswith("-")]
         named = [w.split("=", 1)[1] for w in rest if w.startswith("--directory=")]
         return Applied(f"git {args[sub]}", tuple(inputs), tuple(named))
@@ -247,10 +251,7 @@ def dockerfile_runs(text: str) -> list[tuple[int, str]]:
             except ValueError:
                 argv = None
             if isinstance(argv, list) and all(isinstance(a, str) for a in argv):
-                if len(argv) >= 3 and argv[1] == "-c":
-                    body = argv[2]
-                else:
-                    body = shlex.join(argv)
+                body = argv[2] if len(argv) >= 3 and argv[1] == "-c" else shlex.join(argv)
         if "<<" in body:  # heredoc: the script follows, up to its delimiter
             marker = body.split("<<", 1)[1].strip().lstrip("-").split()[0].strip("'\"")
             script = []
@@ -275,7 +276,7 @@ def workflow_runs(text: str) -> list[tuple[int, str]]:
         return []
     found: list[tuple[int, str]] = []
     jobs = data.get("jobs") if hasattr(data, "get") else None
-    if not hasattr(jobs, "items"):
+    if jobs is None or not hasattr(jobs, "items"):
         return []
     for _, job in jobs.items():
         steps = job.get("steps") if hasattr(job, "get") else None
@@ -305,6 +306,9 @@ class _Scan:
         self.root = root
         self.found: list[Observation] = []
         self._patches: dict[Path, PatchTouches] = {}
+        #: Names ``git format-patch`` writes in the scanned scripts: a commit of this
+        #: repository, which an unreadable ``git am`` of the same name applies back.
+        self.produced: set[str] = set()
 
     def patch(self, path: Path) -> PatchTouches:
         resolved = path.resolve()
@@ -315,10 +319,27 @@ class _Scan:
     def script(self, rel: str, base: Path, line: int, script: str, kind: str) -> None:
         for offset, command_line in _lines_with_offsets(script):
             for words in shell_commands(command_line):
+                self._note_produced(words)
                 applied = applied_patch(words)
                 if applied is None:
                     continue
                 self._applied(rel, base, line + offset, applied, kind, " ".join(words))
+
+    def _note_produced(self, words: list[str]) -> None:
+        words = _strip_prefixes(words)
+        if len(words) >= 2 and PurePosixPath(words[0]).name == "git" \
+                and "format-patch" in words:
+            for i, word in enumerate(words):
+                if word == ">" and i + 1 < len(words):
+                    self.produced.add(PurePosixPath(words[i + 1]).name)
+                elif word.startswith("--output="):
+                    self.produced.add(PurePosixPath(word.split("=", 1)[1]).name)
+
+    def finish(self) -> list[Observation]:
+        """Drop unreadable patches that are this repository's own ``format-patch`` output."""
+        return [o for o in self.found if not (
+            o.rule_id == "PATCH_UNIDENTIFIED" and o.key_parts[2:]
+            and all(PurePosixPath(n).name in self.produced for n in o.key_parts[2:]))]
 
     def _applied(self, rel: str, base: Path, line: int, applied: Applied, kind: str,
                  snippet: str) -> None:
@@ -391,7 +412,7 @@ def scan_patches(root: Path, files: Iterable[Path] | None = None) -> list[Observ
         elif name.endswith((".yml", ".yaml")) and rel.startswith(".github/workflows/"):
             for line, script in workflow_runs(_read(path)):
                 scan.script(rel, root, line, script, "the workflow")
-    return sorted(scan.found, key=lambda o: (o.path, o.line, o.rule_id))
+    return sorted(scan.finish(), key=lambda o: (o.path, o.line, o.rule_id))
 
 
 def _read(path: Path) -> str:

@@ -7,28 +7,22 @@ from pathlib import Path
 
 from nemoctl.config import Config
 from nemoctl.errors import BadInputError, BlockedError
-from nemoctl.provenance.model import DEFAULT_WATCHED, Observation
+from nemoctl.findings import Finding
 
 
-def _blocking(observations: list[Observation], config: Config | None) -> list[str]:
-    from nemoctl.provenance.gate import to_findings
-    from nemoctl.provenance.rules import RULES
-
-    fixes = {spec.id: spec.fix for spec in RULES}
-    severities = config.rule_severities if config is not None else None
-    lines = []
-    for finding in to_findings(observations, severities):
-        if finding.blocking:
-            lines.append(f"{finding.message} [{finding.rule_id}]\n    way back: "
-                         f"{fixes[finding.rule_id]}")
-    return lines
+def blocking_lines(findings: tuple[Finding, ...]) -> list[str]:
+    """Each blocking finding with its rule and the way back (the rule's fix)."""
+    return [f"{f.message} [{f.rule_id}]\n    way back: {f.hint}" for f in findings
+            if f.blocking]
 
 
 def refuse_adoption(root: Path) -> None:
     """``nemoctl init``: refuse (writing nothing) a project that takes LiteLLM elsewhere."""
+    from nemoctl.provenance.gate import to_findings
+    from nemoctl.provenance.model import DEFAULT_WATCHED
     from nemoctl.provenance.sources import scan_sources
 
-    lines = _blocking(scan_sources(root, DEFAULT_WATCHED), None)
+    lines = blocking_lines(to_findings(scan_sources(root, DEFAULT_WATCHED)))
     if lines:
         raise BadInputError(
             "refusing to adopt: LiteLLM must come from the package index, exactly pinned; "
@@ -39,11 +33,11 @@ def refuse_adoption(root: Path) -> None:
 
 def refuse_unless_from_index(config: Config, *, action: str = "upgrade") -> None:
     """``upgrade`` / ``ci``: blocked (exit 4) before any write by a foreign source or a
-    patch of LiteLLM."""
-    from nemoctl.provenance.scan import scan_project
+    patch of LiteLLM (acknowledgements and ``[tool.nemoctl.rules]`` apply)."""
+    from nemoctl.provenance.gate import judge_project
 
-    scan = scan_project(config, integrity=False)
-    lines = _blocking(list(scan.observations), config)
+    _, report = judge_project(config, integrity=False)
+    lines = blocking_lines(report.findings)
     if lines:
         raise BlockedError(
             f"refusing to {action}: LiteLLM is not taken as published from the package "

@@ -8,7 +8,7 @@ the consumer's code, belongs to the API surface: ``nemoctl/apisurface``.)
 
 from __future__ import annotations
 
-from nemoctl.findings import RuleSpec, register
+from nemoctl.findings import RuleSpec, Severity, register
 
 SURFACE = "provenance"
 
@@ -30,9 +30,17 @@ _PATCH_FIX = (
     "that fixes it, then `nemoctl upgrade` to it"
 )
 
+
+
+def _rule(rule_id: str, severity: Severity, summary: str, rationale: str, fix: str, *,
+          example: str = "") -> RuleSpec:
+    return RuleSpec(id=rule_id, surface=SURFACE, severity=severity, summary=summary,
+                    rationale=rationale, fix=fix, example=example, group=rule_id.split("_")[0])
+
+
 RULES: tuple[RuleSpec, ...] = (
-    RuleSpec(
-        "SOURCE_GIT", SURFACE, "ERR",
+    _rule(
+        "SOURCE_GIT", "ERR",
         "LiteLLM (or a package released with it) is installed from a version-control "
         "checkout",
         "a git source is a fork: its code is not the release nemoctl fetched, diffed and "
@@ -41,31 +49,31 @@ RULES: tuple[RuleSpec, ...] = (
         example='[tool.uv.sources]\nlitellm = { git = "https://github.com/someone/litellm", '
         'rev = "abc123" }',
     ),
-    RuleSpec(
-        "SOURCE_PATH", SURFACE, "ERR",
+    _rule(
+        "SOURCE_PATH", "ERR",
         "LiteLLM is installed from a local path (a directory, a wheel or an sdist file)",
         "a local copy can hold any change; nothing ties it to the published release",
         _INDEX_FIX,
         example='litellm = { path = "../litellm" }',
     ),
-    RuleSpec(
-        "SOURCE_EDITABLE", SURFACE, "ERR",
+    _rule(
+        "SOURCE_EDITABLE", "ERR",
         "LiteLLM is an editable install of a local checkout",
         "an editable install runs whatever the checkout holds today; an upgrade that moves "
         "the pin does not move it",
         _INDEX_FIX,
         example='litellm = { path = "../litellm", editable = true }\n-e ../litellm',
     ),
-    RuleSpec(
-        "SOURCE_URL", SURFACE, "ERR",
+    _rule(
+        "SOURCE_URL", "ERR",
         "LiteLLM is installed from a direct URL",
         "an archive at a URL is not the index's release: its bytes are not the ones the "
         "supply-chain policy checked",
         _INDEX_FIX,
         example="litellm @ https://example.com/litellm-1.102.4-py3-none-any.whl",
     ),
-    RuleSpec(
-        "SOURCE_INDEX_OVERRIDE", SURFACE, "ERR",
+    _rule(
+        "SOURCE_INDEX_OVERRIDE", "ERR",
         "LiteLLM comes from another index, or --find-links, than the configured one",
         "nemoctl verifies the wheel from pip's configured index; another index or a "
         "find-links directory can serve a different file under the same version",
@@ -74,8 +82,8 @@ RULES: tuple[RuleSpec, ...] = (
         "install",
         example="litellm==1.102.4 --find-links ./wheels",
     ),
-    RuleSpec(
-        "SOURCE_UNIDENTIFIED", SURFACE, "WARN",
+    _rule(
+        "SOURCE_UNIDENTIFIED", "WARN",
         "a URL or path requirement whose package cannot be told: possibly LiteLLM",
         "nemoctl relaxes nothing it cannot prove: a path without a readable pyproject.toml "
         "or a URL without a package name could be LiteLLM",
@@ -83,76 +91,76 @@ RULES: tuple[RuleSpec, ...] = (
         "readable; if it is LiteLLM, pin it from the index instead",
         example="-e ../vendor/gateway-lib",
     ),
-    RuleSpec(
-        "INSTALL_MODIFIED", SURFACE, "ERR",
+    _rule(
+        "INSTALL_MODIFIED", "ERR",
         "a file of the installed LiteLLM differs from its RECORD hash",
         "the environment runs code that was not published: the contracts and the schema "
         "diff vouch for another LiteLLM than the one that runs",
         _REINSTALL_FIX,
     ),
-    RuleSpec(
-        "INSTALL_ADDED", SURFACE, "ERR",
+    _rule(
+        "INSTALL_ADDED", "ERR",
         "a file inside the installed LiteLLM's packages is not in its RECORD",
         "an added module (or a sitecustomize-style drop-in) changes LiteLLM without "
         "touching a recorded file",
         _REINSTALL_FIX,
     ),
-    RuleSpec(
-        "INSTALL_MISSING", SURFACE, "ERR",
+    _rule(
+        "INSTALL_MISSING", "ERR",
         "a file the installed LiteLLM's RECORD lists is missing (or RECORD is unreadable)",
         "a deleted module changes behaviour as much as an edited one",
         _REINSTALL_FIX,
     ),
-    RuleSpec(
-        "INSTALL_RECORD_MISMATCH", SURFACE, "ERR",
+    _rule(
+        "INSTALL_RECORD_MISMATCH", "ERR",
         "the installed RECORD disagrees with the published wheel's RECORD",
         "editing a file and its RECORD line together hides the edit from a RECORD check; "
         "the published wheel's RECORD cannot be edited",
         _REINSTALL_FIX,
     ),
-    RuleSpec(
-        "INSTALL_NOT_FROM_INDEX", SURFACE, "ERR",
+    _rule(
+        "INSTALL_NOT_FROM_INDEX", "ERR",
         "the installed LiteLLM was installed from a URL, a directory or a checkout "
         "(direct_url.json)",
         "the environment does not hold the index's release, whatever the project files say",
         _REINSTALL_FIX,
     ),
-    RuleSpec(
-        "INSTALL_VERSION_MISMATCH", SURFACE, "ERR",
+    _rule(
+        "INSTALL_VERSION_MISMATCH", "ERR",
         "the environment holds another LiteLLM version than the pins name",
         "what is tested and run locally is not what the pins ship",
         "sync the environment with the lock: `uv sync` / `poetry install` / "
         "`pip install -r requirements.txt`",
     ),
-    RuleSpec(
-        "INSTALL_ENV_BROKEN", SURFACE, "WARN",
+    _rule(
+        "INSTALL_ENV_BROKEN", "WARN",
         "the project environment is missing or broken: LiteLLM's files were not verified",
         "nemoctl says what it could not check rather than calling it safe",
         "recreate it (`uv sync`, `poetry install`), or fix `[tool.nemoctl] environment`",
     ),
-    RuleSpec(
-        "INSTALL_NOT_INSTALLED", SURFACE, "INFO",
+    _rule(
+        "INSTALL_NOT_INSTALLED", "INFO",
         "the project environment holds no LiteLLM: nothing installed to verify",
         "contracts without --version then cannot test the project's own LiteLLM",
         "install the project (`uv sync`, `poetry install`)",
     ),
-    RuleSpec(
-        "PATCH_FILE", SURFACE, "ERR",
+    _rule(
+        "PATCH_FILE", "ERR",
         "a patch/diff file in the tree changes LiteLLM's files",
         "a patch is a fork kept as a diff: the next release moves under it, and the "
         "upgrade cannot see what it changes",
         _PATCH_FIX,
         example="patches/0001-fix-spend-logs.patch: --- a/litellm/proxy/_types.py",
     ),
-    RuleSpec(
-        "PATCH_APPLIED", SURFACE, "ERR",
+    _rule(
+        "PATCH_APPLIED", "ERR",
         "a Dockerfile, script or workflow applies a patch to (or edits in place) LiteLLM",
         "the image runs a LiteLLM nobody tested: the contracts ran on the release",
         _PATCH_FIX,
         example="RUN cd /usr/local/lib/python3.11/site-packages && patch -p1 < /p/0001.patch",
     ),
-    RuleSpec(
-        "PATCH_UNIDENTIFIED", SURFACE, "WARN",
+    _rule(
+        "PATCH_UNIDENTIFIED", "WARN",
         "a Dockerfile, script or workflow applies a patch nemoctl cannot read",
         "the patch may target LiteLLM; nothing is relaxed without proof",
         "commit the patch file where the command reads it (so nemoctl can read its "

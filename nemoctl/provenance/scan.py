@@ -88,7 +88,7 @@ def scan_project(config: Config, *, pinned: str | None = None, upstream_name: st
                     "not installed", f"{_display(env.path, root)}: the project environment "
                     f"({env.origin}) has no LiteLLM installed; nothing to verify",
                     ("not-installed",)),)
-    found_patches = ()
+    found_patches: tuple[Observation, ...] = ()
     if patches:
         from nemoctl.provenance.patches import scan_patches
 

@@ -15,6 +15,7 @@ it may be LiteLLM, and nothing is relaxed without proof.
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -422,10 +423,8 @@ def scan_sources(root: Path, watched: Iterable[str] = DEFAULT_WATCHED, *,
     for name, reader in (("uv.lock", _scan_uv_lock), ("poetry.lock", _scan_poetry_lock)):
         lock = root / name
         if lock.is_file():
-            try:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
                 reader(scan, lock.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError):
-                pass
     if requirement_files is None:
         from nemoctl.pins import requirement_files as find_requirement_files
 
