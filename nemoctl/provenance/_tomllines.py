@@ -113,11 +113,27 @@ def find_array_string(text: str, array_path: Sequence[str], value: str) -> int:
     return 0
 
 
+def string_key(line: str, key: str) -> str | None:
+    """The string value of a one-line ``key = "…"``, else None."""
+    stripped = line.strip()
+    if not stripped.startswith(key):
+        return None
+    parsed = _key_line(stripped)
+    value = parsed.get(key) if parsed else None
+    return value if isinstance(value, str) else None
+
+
 def array_table_lines(text: str, path: Sequence[str]) -> list[int]:
     """The header line of every ``[[path]]`` entry, in order."""
     found = []
     for lineno, raw in enumerate(text.splitlines(), 1):
-        header = _header(raw.strip())
+        stripped = raw.strip()
+        if not stripped.startswith("[["):
+            continue  # only array-table headers matter; parsing every line costs
+        if stripped == "[[" + ".".join(path) + "]]":  # the canonical spelling
+            found.append(lineno)
+            continue
+        header = _header(stripped)
         if header is not None and header == (tuple(path), True):
             found.append(lineno)
     return found

@@ -109,19 +109,24 @@ def parse_record(text: str) -> dict[str, str]:
 
 
 class _StatCache:
-    """``{absolute path: [size, mtime_ns, ctime_ns, inode, hash]}``, digest-checked."""
+    """``{absolute path: [size, mtime_ns, ctime_ns, inode, hash]}``, digest-checked.
+
+    Stored as ``<sha256 of the body>\n<body JSON>``: verifying it hashes the text as
+    read, rather than re-serialising ~3,000 entries on every warm check.
+    """
 
     def __init__(self, key: str) -> None:
         self.path = cache_dir() / "provenance" / "integrity" / f"{key}.json"
         self.entries: dict[str, list[object]] = {}
-        self.extra: dict[str, str] = {}
+        self.extra: dict[str, object] = {}
         self.dirty = False
         try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-            body = stored["body"]
-            if stored.get("digest") == _digest(body) and body.get("layout") == _CACHE_LAYOUT:
-                self.entries = dict(body["files"])
-                self.extra = dict(body.get("extra", {}))
+            digest, _, text = self.path.read_text(encoding="utf-8").partition("\n")
+            if hashlib.sha256(text.encode()).hexdigest() == digest:
+                body = json.loads(text)
+                if body.get("layout") == _CACHE_LAYOUT:
+                    self.entries = dict(body["files"])
+                    self.extra = dict(body.get("extra", {}))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # absent, torn or tampered: start cold
 
@@ -135,22 +140,24 @@ class _StatCache:
         self.dirty = True
         return value, True
 
+    def remember(self, key: str, value: object) -> None:
+        if self.extra.get(key) != value:
+            self.extra[key] = value
+            self.dirty = True
+
     def save(self) -> None:
         if not self.dirty:
             return
-        body = {"layout": _CACHE_LAYOUT, "files": self.entries, "extra": self.extra}
+        text = json.dumps({"layout": _CACHE_LAYOUT, "files": self.entries,
+                           "extra": self.extra}, sort_keys=True)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"digest": _digest(body), "body": body}),
+            tmp.write_text(hashlib.sha256(text.encode()).hexdigest() + "\n" + text,
                            encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only cache only costs speed
-
-
-def _digest(body: object) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
 # --------------------------------------------------------------------------- verification
@@ -197,7 +204,8 @@ class _Verifier:
 
     def verify(self, dist: InstalledDist, pinned: str | None) -> None:
         try:
-            record = parse_record(dist.record_path.read_text(encoding="utf-8"))
+            record_bytes = dist.record_path.read_bytes()
+            record = parse_record(record_bytes.decode("utf-8"))
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             self.add("INSTALL_MISSING", dist, dist.record_path, 0,
                      f"has no readable RECORD ({exc.__class__.__name__}): its files cannot "
@@ -233,23 +241,42 @@ class _Verifier:
                 self.add("INSTALL_MODIFIED", dist, path, _first_difference(path, published),
                          f"has a modified {rel} (its hash differs from RECORD)",
                          f"modified:{rel}")
-        self._added(dist, record)
+        record_digest = hashlib.sha256(record_bytes).hexdigest()
+        self._added(dist, record, record_digest)
         if wheel is None:
             self.notes.append(f"{dist.name} {dist.version}: the published wheel is not in "
                               "nemoctl's cache, so its RECORD was compared with nothing "
                               f"(run `nemoctl upstream source {dist.version}` to fetch it)")
         else:
-            self._compare_record(dist, record, wheel)
+            self._compare_record(dist, record, wheel, record_digest)
 
-    def _added(self, dist: InstalledDist, record: dict[str, str]) -> None:
+    def _added(self, dist: InstalledDist, record: dict[str, str], record_digest: str) -> None:
+        """Files inside the distribution's package directories that RECORD does not list.
+
+        A file added or removed changes its directory's mtime and ctime; so when every
+        directory walked last time has the same stamps (and RECORD is the same), the
+        last walk's answer (nothing added) stands and no directory is listed again.
+        """
         roots = {rel.split("/", 1)[0] for rel in record
                  if "/" in rel and not rel.startswith("..")}
         roots.discard(dist.dist_info.name)
-        listed = set(record)
         site = str(dist.site) + os.sep
+        key = f"dirs:{dist.dist_info}"
+        known = self.cache.extra.get(key)
+        if isinstance(known, dict) and known.get("record") == record_digest \
+                and _dirs_unchanged(known.get("dirs")):
+            return
+        listed = set(record)
+        stamps: dict[str, list[int]] = {}
+        added = False
         for top in sorted(roots):
             for dirpath, dirnames, filenames in os.walk(site + top):
                 dirnames.sort()
+                try:
+                    st = os.stat(dirpath)
+                    stamps[dirpath] = [st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+                except OSError:
+                    pass
                 in_pycache = dirpath.endswith("__pycache__")
                 prefix = dirpath[len(site):].replace(os.sep, "/") + "/"
                 for filename in filenames:
@@ -257,15 +284,17 @@ class _Verifier:
                         continue
                     rel = prefix + filename
                     if rel not in listed:
+                        added = True
                         full = os.path.join(dirpath, filename)
                         self.add("INSTALL_ADDED", dist, Path(full), 0,
                                  f"has a file its RECORD does not list: {rel}",
                                  f"added:{rel}")
+        if not added:
+            self.cache.remember(key, {"record": record_digest, "dirs": stamps})
 
     def _compare_record(self, dist: InstalledDist, record: dict[str, str],
-                        wheel: _Wheel) -> None:
+                        wheel: _Wheel, installed_digest: str) -> None:
         key = f"record:{dist.name}:{dist.version}:{wheel.sha256}"
-        installed_digest = _digest(record)
         if self.cache.extra.get(key) == installed_digest:
             return  # this exact RECORD was compared with this wheel before
         published = wheel.record()
@@ -289,8 +318,20 @@ class _Verifier:
             self.add("INSTALL_RECORD_MISMATCH", dist, dist.record_path, 0,
                      f"RECORD disagrees with the published wheel on {rel}", f"record:{rel}")
         if not problems:
-            self.cache.extra[key] = installed_digest
-            self.cache.dirty = True
+            self.cache.remember(key, installed_digest)
+
+
+def _dirs_unchanged(dirs: object) -> bool:
+    if not isinstance(dirs, dict) or not dirs:
+        return False
+    for path, stamp in dirs.items():
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        if [st.st_mtime_ns, st.st_ctime_ns, st.st_ino] != stamp:
+            return False
+    return True
 
 
 def _direct_source(path: Path) -> str:

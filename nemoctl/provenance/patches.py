@@ -54,8 +54,8 @@ class PatchTouches:
 
 
 def read_patch(path: Path) -> PatchTouches:
-    from unidiff.patch import PatchSet
     from unidiff.errors import UnidiffParseError
+    from unidiff.patch import PatchSet
 
     try:
         if path.stat().st_size > MAX_PATCH_BYTES:
@@ -90,9 +90,18 @@ def _strip_prefix(name: str) -> str:
 # --------------------------------------------------------------------------- tree walk
 
 
+def _candidate(name: str) -> bool:
+    """A file the scan reads: a patch, a Dockerfile, a shell script or a workflow."""
+    base = name.rsplit("/", 1)[-1]
+    return (base.endswith(_PATCH_SUFFIXES) or _is_dockerfile(base)
+            or base.endswith((".sh", ".bash"))
+            or (name.startswith(".github/workflows/") and base.endswith((".yml", ".yaml"))))
+
+
 def _walk(root: Path) -> Iterator[Path]:
-    """The project's files: git's view (tracked and untracked, not ignored) when it is a
-    repository — fast on a large tree — else a walk that skips environments and caches."""
+    """The project's candidate files: git's view (tracked and untracked, not ignored) when
+    it is a repository — fast on a large tree — else a walk that skips environments and
+    caches."""
     import subprocess
 
     try:
@@ -102,14 +111,18 @@ def _walk(root: Path) -> Iterator[Path]:
     except (OSError, subprocess.TimeoutExpired):
         proc = None
     if proc is not None and proc.returncode == 0:
-        for name in sorted(set(proc.stdout.decode("utf-8", "replace").split("\0"))):
-            if name and not set(PurePosixPath(name).parts) & _SKIP_DIRS:
+        names = proc.stdout.decode("utf-8", "replace").split("\0")
+        for name in sorted({n for n in names if n and _candidate(n)}):
+            if not set(PurePosixPath(name).parts) & _SKIP_DIRS:
                 yield root / name
         return
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
         for name in sorted(filenames):
-            yield Path(dirpath) / name
+            if _candidate(prefix + name):
+                yield Path(dirpath) / name
 
 
 def _is_dockerfile(name: str) -> bool:
@@ -404,15 +417,50 @@ def scan_patches(root: Path, files: Iterable[Path] | None = None) -> list[Observ
                     + ", ".join(touches.litellm_files),
                     (rel, *touches.litellm_files), "", touches.litellm_files))
         elif _is_dockerfile(name):
-            text = _read(path)
-            for line, script in dockerfile_runs(text):
+            for line, script in _scripts(path, "dockerfile"):
                 scan.script(rel, path.parent, line, script, "the Dockerfile")
         elif name.endswith(".sh") or name.endswith(".bash"):
-            scan.script(rel, path.parent, 1, _read(path), "the script")
+            for line, script in _scripts(path, "shell"):
+                scan.script(rel, path.parent, line, script, "the script")
         elif name.endswith((".yml", ".yaml")) and rel.startswith(".github/workflows/"):
-            for line, script in workflow_runs(_read(path)):
+            for line, script in _scripts(path, "workflow"):
                 scan.script(rel, root, line, script, "the workflow")
     return sorted(scan.finish(), key=lambda o: (o.path, o.line, o.rule_id))
+
+
+#: Words without which no command in a file can apply a patch or edit in place: a file
+#: containing none of them is not parsed at all (a YAML parser costs ~0.1 s to import).
+_TOOL_WORDS = ("patch", "apply", "am", "sed", "perl")
+
+
+def _scripts(path: Path, kind: str) -> list[tuple[int, str]]:
+    """The shell scripts a file runs, ``(line, script)``, memoised by the file's sha256."""
+    import hashlib
+
+    from nemoctl.config import cache_dir
+
+    text = _read(path)
+    if not any(word in text for word in _TOOL_WORDS):
+        return []
+    if kind == "shell":
+        return [(1, text)]
+    digest = hashlib.sha256(f"{kind}\0{text}".encode()).hexdigest()
+    memo = cache_dir() / "provenance" / "scripts" / f"{digest}.json"
+    try:
+        stored = json.loads(memo.read_text(encoding="utf-8"))
+        if stored.get("sha256") == digest:
+            return [(int(line), str(script)) for line, script in stored["runs"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    runs = dockerfile_runs(text) if kind == "dockerfile" else workflow_runs(text)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"sha256": digest, "runs": runs}), encoding="utf-8")
+        os.replace(tmp, memo)
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return runs
 
 
 def _read(path: Path) -> str:
