@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,7 +212,7 @@ def _scan_pyproject(scan: _Scan, text: str, data: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- lockfiles
 
 
-def _lock_packages(text: str, watched: set[str]) -> list[tuple[int, int, dict[str, Any]]]:
+def _lock_packages(text: str, watched: Collection[str]) -> list[tuple[int, int, dict[str, Any]]]:
     """``(index, header line, table)`` of the watched ``[[package]]`` entries of a lock.
 
     Lockfiles run to thousands of lines (LiteLLM's own: ~5,000) and parsing a whole one
@@ -243,7 +243,7 @@ def _lock_packages(text: str, watched: set[str]) -> list[tuple[int, int, dict[st
     return found
 
 
-def _whole_lock(text: str, starts: list[int], watched: set[str]
+def _whole_lock(text: str, starts: list[int], watched: Collection[str]
                 ) -> list[tuple[int, int, dict[str, Any]]]:
     try:
         data = tomllib.loads(text)
