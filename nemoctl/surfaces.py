@@ -11,7 +11,6 @@ from collections.abc import Collection
 
 from nemoctl.findings.report import SurfaceReport
 from nemoctl.findings.surface import SurfaceContext, SurfaceGate
-
 from nemoctl.provenance.gate import GATE as _PROVENANCE
 
 GATES: tuple[SurfaceGate, ...] = (_PROVENANCE,)

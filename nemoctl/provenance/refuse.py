@@ -12,7 +12,7 @@ from nemoctl.findings import Finding
 
 def blocking_lines(findings: tuple[Finding, ...]) -> list[str]:
     """Each blocking finding with its rule and the way back (the rule's fix)."""
-    return [f"{f.message} [{f.rule_id}]\n    way back: {f.hint}" for f in findings
+    return [f"{f.message} [{f.rule_id}]\n      way back: {f.hint}" for f in findings
             if f.blocking]
 
 
