@@ -45,7 +45,8 @@ def settings_lines(run: ContractRun) -> list[str]:
 def render_human(run: ContractRun, console: Console) -> None:
     from nemoctl.sanitize import rich_escape as escape
 
-    origin = f"isolated env {run.environment}" if run.environment else "installed litellm"
+    origin = (f"isolated env {run.environment}" if run.environment
+              else run.interpreter_origin or "installed litellm")
     console.print(f"[bold]contracts[/] against litellm {escape(run.litellm_version)} ({origin})")
     for line in tested_lines(run):
         console.print(f"[dim]{escape(line)}[/]", soft_wrap=True)
