@@ -229,3 +229,24 @@ def test_registry_of_the_configured_index_is_fine_another_is_not(project: Projec
     found = scan_sources(project.root)
     assert [o.rule_id for o in found] == ["SOURCE_INDEX_OVERRIDE"]
     assert found[0].path == "uv.lock" and found[0].line > 0
+
+
+@pytest.mark.slow
+def test_real_poetry_lock_of_a_develop_path(project: Project, checkout: Path) -> None:
+    """``poetry lock`` itself writes the ``[package.source]`` nemoctl reads (~10 s)."""
+    import subprocess
+    import sys
+
+    line = f'litellm = {{path = "{checkout}", develop = true}}'
+    project.write("pyproject.toml", POETRY.format(line=line))
+    env = {**project.env, "POETRY_CACHE_DIR": str(project.root.parent / "poetry-cache")}
+    subprocess.run([str(Path(sys.executable).parent / "poetry"), "lock"], cwd=project.root,
+                   env=env, check=True, capture_output=True, timeout=600)
+    code, items, _ = project.check()
+    found = problems(items["provenance"])
+    assert code == 1
+    lock_line = project.line_of("poetry.lock", "[package.source]")
+    assert any(p.startswith(f"pyproject.toml:{project.line_of('pyproject.toml', line)}: ")
+               and "[SOURCE_EDITABLE]" in p for p in found), found
+    assert any(p.startswith(f"poetry.lock:{lock_line}: litellm") and "[SOURCE_EDITABLE]" in p
+               for p in found), found
