@@ -329,19 +329,16 @@ class _Scan:
             self._patches[resolved] = read_patch(path)
         return self._patches[resolved]
 
-    def script(self, rel: str, base: Path, line: int, script: str, kind: str) -> None:
-        for offset, command_line in _lines_with_offsets(script):
-            for words in shell_commands(command_line):
-                self._note_produced(words)
-                applied = applied_patch(words)
-                if applied is None:
-                    continue
-                self._applied(rel, base, line + offset, applied, kind, " ".join(words))
+    def commands(self, rel: str, base: Path, commands: list[tuple[int, list[str]]],
+                 kind: str) -> None:
+        for line, words in commands:
+            self._note_produced(words)
+            applied = applied_patch(words)
+            if applied is not None:
+                self._applied(rel, base, line, applied, kind, " ".join(words))
 
     def _note_produced(self, words: list[str]) -> None:
-        words = _strip_prefixes(words)
-        if len(words) >= 2 and PurePosixPath(words[0]).name == "git" \
-                and "format-patch" in words:
+        if _produces_patch(words):
             for i, word in enumerate(words):
                 if word == ">" and i + 1 < len(words):
                     self.produced.add(PurePosixPath(words[i + 1]).name)
@@ -417,14 +414,11 @@ def scan_patches(root: Path, files: Iterable[Path] | None = None) -> list[Observ
                     + ", ".join(touches.litellm_files),
                     (rel, *touches.litellm_files), "", touches.litellm_files))
         elif _is_dockerfile(name):
-            for line, script in _scripts(path, "dockerfile"):
-                scan.script(rel, path.parent, line, script, "the Dockerfile")
+            scan.commands(rel, path.parent, _commands(path, "dockerfile"), "the Dockerfile")
         elif name.endswith(".sh") or name.endswith(".bash"):
-            for line, script in _scripts(path, "shell"):
-                scan.script(rel, path.parent, line, script, "the script")
+            scan.commands(rel, path.parent, _commands(path, "shell"), "the script")
         elif name.endswith((".yml", ".yaml")) and rel.startswith(".github/workflows/"):
-            for line, script in _scripts(path, "workflow"):
-                scan.script(rel, root, line, script, "the workflow")
+            scan.commands(rel, root, _commands(path, "workflow"), "the workflow")
     return sorted(scan.finish(), key=lambda o: (o.path, o.line, o.rule_id))
 
 
@@ -433,8 +427,29 @@ def scan_patches(root: Path, files: Iterable[Path] | None = None) -> list[Observ
 _TOOL_WORDS = ("patch", "apply", "am", "sed", "perl")
 
 
-def _scripts(path: Path, kind: str) -> list[tuple[int, str]]:
-    """The shell scripts a file runs, ``(line, script)``, memoised by the file's sha256."""
+def _produces_patch(words: list[str]) -> bool:
+    words = _strip_prefixes(words)
+    return len(words) >= 2 and PurePosixPath(words[0]).name == "git" and "format-patch" in words
+
+
+def relevant_commands(runs: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """``(line, words)`` of every command in ``runs`` that applies, or writes, a patch."""
+    found = []
+    for line, script in runs:
+        for offset, command_line in _lines_with_offsets(script):
+            for words in shell_commands(command_line):
+                if applied_patch(words) is not None or _produces_patch(words):
+                    found.append((line + offset, words))
+    return found
+
+
+def _commands(path: Path, kind: str) -> list[tuple[int, list[str]]]:
+    """The patch commands a file runs, memoised by the file's sha256.
+
+    Only those commands are remembered, each word redacted on its own (a token in a
+    ``curl`` header or a URL never reaches the cache, and masking one word cannot hide
+    a command, as masking a whole script line could).
+    """
     import hashlib
 
     from nemoctl.config import cache_dir
@@ -443,24 +458,27 @@ def _scripts(path: Path, kind: str) -> list[tuple[int, str]]:
     if not any(word in text for word in _TOOL_WORDS):
         return []
     if kind == "shell":
-        return [(1, text)]
+        return relevant_commands([(1, text)])
     digest = hashlib.sha256(f"{kind}\0{text}".encode()).hexdigest()
     memo = cache_dir() / "provenance" / "scripts" / f"{digest}.json"
     try:
         stored = json.loads(memo.read_text(encoding="utf-8"))
         if stored.get("sha256") == digest:
-            return [(int(line), str(script)) for line, script in stored["runs"]]
+            return [(int(line), [str(w) for w in words]) for line, words in stored["commands"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
+    from nemoctl.redact import redact
+
     runs = dockerfile_runs(text) if kind == "dockerfile" else workflow_runs(text)
+    commands = [(line, [redact(w) for w in words]) for line, words in relevant_commands(runs)]
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
         tmp = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"sha256": digest, "runs": runs}), encoding="utf-8")
+        tmp.write_text(json.dumps({"sha256": digest, "commands": commands}), encoding="utf-8")
         os.replace(tmp, memo)
     except OSError:
         pass  # a read-only cache only costs speed
-    return runs
+    return commands
 
 
 def _read(path: Path) -> str:

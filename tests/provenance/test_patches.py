@@ -112,3 +112,18 @@ def test_dockerfile_reader() -> None:
 def test_shell_tokenizer_keeps_quotes_and_splits_commands() -> None:
     assert shell_commands("cd '/a b' && patch -p1 <x.patch; echo 'a;b'") == [
         ["cd", "/a b"], ["patch", "-p1", "<", "x.patch"], ["echo", "a;b"]]
+
+
+def test_script_memo_holds_no_secret(project: Project, cache_root: object) -> None:
+    from pathlib import Path
+
+    secret = "ghp_" + "s3cr3tT0k3nValue123456"
+    project.write("Dockerfile", "FROM x\nRUN curl -sH 'Authorization: Bearer "
+                  f"{secret}' https://user:{secret}@h.invalid/p -o /p.patch && "
+                  "patch -p1 < /p.patch\n")
+    found = scan_patches(project.root)
+    assert [o.rule_id for o in found] == ["PATCH_UNIDENTIFIED"]
+    memo = Path(str(cache_root)) / "provenance" / "scripts"
+    assert memo.is_dir()
+    for path in memo.iterdir():
+        assert secret not in path.read_text()
