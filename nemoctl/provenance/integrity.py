@@ -30,6 +30,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,10 +228,17 @@ class _Verifier:
                 continue
             full = site + rel
             try:
-                st = os.stat(full)
+                st = os.lstat(full)
             except OSError:
                 self.add("INSTALL_MISSING", dist, Path(full), 0,
                          f"is missing {rel}, which its RECORD lists", f"missing:{rel}")
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                # A link or a device where a file was installed: never followed (a link
+                # to /dev/zero would hash forever), and not what the wheel installed.
+                self.add("INSTALL_MODIFIED", dist, Path(full), 0,
+                         f"has {rel} replaced by something that is not a regular file",
+                         f"modified:{rel}")
                 continue
             actual, fresh = self.cache.hash_of(full, st)
             self.hashed += fresh

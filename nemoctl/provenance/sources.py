@@ -37,6 +37,8 @@ from nemoctl.provenance.model import DEFAULT_WATCHED, Observation
 
 _VCS = ("git+", "hg+", "svn+", "bzr+")
 _INDEX_OPTIONS = ("--index-url", "-i", "--extra-index-url", "--find-links", "-f")
+#: Project files larger than this are not read (no real lockfile comes near it).
+MAX_FILE_BYTES = 64 * 1024 * 1024
 #: ``-r`` chains are followed this deep (a cycle or a runaway chain stops here).
 _MAX_INCLUDE_DEPTH = 8
 
@@ -354,6 +356,8 @@ def _scan_requirements(scan: _Scan, path: Path, seen: set[Path], depth: int = 0)
         return
     seen.add(resolved)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return  # pins.py and check's requirements step refuse such a file
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return  # pins.py / check's requirements step report unreadable files
@@ -370,7 +374,13 @@ def _scan_requirements(scan: _Scan, path: Path, seen: set[Path], depth: int = 0)
                      f"a line pip cannot tokenise ({line.error})", line.text)
             continue
         for _, included in _reqfile.option_values(line.options, "-r", "--requirement"):
-            _scan_requirements(scan, path.parent / included, seen, depth + 1)
+            include = (path.parent / included).resolve()
+            if include.is_relative_to(scan.root.resolve()):
+                _scan_requirements(scan, include, seen, depth + 1)
+            else:  # never read files outside the project into a report
+                scan.add("SOURCE_UNIDENTIFIED", rel, line.lineno, "",
+                         f"-r {included}: an include outside the project, not read",
+                         line.text)
         editable = _reqfile.option_values(line.options, "-e", "--editable")
         if not line.requirement:
             for option, value in _reqfile.option_values(line.options, *_INDEX_OPTIONS):
@@ -449,6 +459,10 @@ def scan_sources(root: Path, watched: Iterable[str] = DEFAULT_WATCHED, *,
         lock = root / name
         if lock.is_file():
             with contextlib.suppress(OSError, UnicodeDecodeError):
+                if lock.stat().st_size > MAX_FILE_BYTES:
+                    scan.add("SOURCE_UNIDENTIFIED", name, 0, "",
+                             f"{name} is larger than {MAX_FILE_BYTES} bytes and was not read")
+                    continue
                 reader(scan, lock.read_text(encoding="utf-8"))
     if requirement_files is None:
         from nemoctl.pins import requirement_files as find_requirement_files

@@ -181,3 +181,14 @@ def test_poetry_cache_environment_is_found(project: Project, venv_template: Path
     lookup = find_environment(project.root, None, {"POETRY_VIRTUALENVS_PATH": str(venvs)})
     assert lookup.env is not None and lookup.env.path == target
     assert lookup.env.origin == "poetry"
+
+
+def test_a_link_in_place_of_a_file_is_not_followed(project: Project,
+                                                    venv_template: Path) -> None:
+    site = _site(project, venv_template)
+    target = site / TYPES
+    target.unlink()
+    target.symlink_to("/dev/zero")  # hashing through it would never end
+    result = verify_installed(project.root, (site,))
+    assert [(o.rule_id, o.source) for o in result.observations] == [
+        ("INSTALL_MODIFIED", f"has {TYPES} replaced by something that is not a regular file")]

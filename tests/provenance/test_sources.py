@@ -250,3 +250,12 @@ def test_real_poetry_lock_of_a_develop_path(project: Project, checkout: Path) ->
                and "[SOURCE_EDITABLE]" in p for p in found), found
     assert any(p.startswith(f"poetry.lock:{lock_line}: litellm") and "[SOURCE_EDITABLE]" in p
                for p in found), found
+
+
+def test_includes_outside_the_project_are_not_read(project: Project, tmp_path: Path) -> None:
+    secret = tmp_path / "outside.txt"
+    secret.write_text("litellm @ git+https://github.com/someone/litellm\n")
+    project.write("requirements.txt", f"-r {secret}\nhttpx==0.28.1\n")
+    found = scan_sources(project.root, index_allowed=_allowed)
+    assert [(o.rule_id, o.line) for o in found] == [("SOURCE_UNIDENTIFIED", 1)]
+    assert "outside the project" in found[0].message
