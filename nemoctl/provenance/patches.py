@@ -58,8 +58,8 @@ def read_patch(path: Path) -> PatchTouches:
     from unidiff.patch import PatchSet
 
     try:
-        if path.stat().st_size > MAX_PATCH_BYTES:
-            return PatchTouches((), 0, f"larger than {MAX_PATCH_BYTES} bytes")
+        if not _readable_file(path):
+            return PatchTouches((), 0, f"not a regular file of at most {MAX_PATCH_BYTES} bytes")
         text = path.read_text(encoding="utf-8", errors="replace")
         patch = PatchSet(text)
     except OSError as exc:
@@ -481,9 +481,17 @@ def _commands(path: Path, kind: str) -> list[tuple[int, list[str]]]:
     return commands
 
 
+def _readable_file(path: Path) -> bool:
+    """A regular file (a link to one is fine) of a bounded size: never a FIFO or a device."""
+    import stat
+
+    st = path.stat()
+    return stat.S_ISREG(st.st_mode) and st.st_size <= MAX_PATCH_BYTES
+
+
 def _read(path: Path) -> str:
     try:
-        if path.stat().st_size > MAX_PATCH_BYTES:
+        if not _readable_file(path):
             return ""
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:

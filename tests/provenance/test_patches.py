@@ -127,3 +127,13 @@ def test_script_memo_holds_no_secret(project: Project, cache_root: object) -> No
     assert memo.is_dir()
     for path in memo.iterdir():
         assert secret not in path.read_text()
+
+
+def test_a_patch_name_on_a_device_is_not_read(project: Project) -> None:
+    import os
+
+    os.symlink("/dev/zero", project.root / "evil.patch")
+    project.write("Dockerfile", "FROM x\nRUN patch -p1 < evil.patch\n")
+    found = scan_patches(project.root)
+    # Finished (a read of /dev/zero never would), and still not called safe.
+    assert [(o.rule_id, o.line) for o in found] == [("PATCH_UNIDENTIFIED", 2)]
