@@ -34,7 +34,7 @@ def _digest(url: str) -> str:
 @lru_cache(maxsize=1)
 def configured_digests() -> frozenset[str]:
     """Digests of pip's index URLs and find-links, memoised by its settings fingerprint."""
-    from nemoctl.upstream._pipconfig import pip_settings, settings_fingerprint
+    from nemoctl.upstream import pip_settings, settings_fingerprint
 
     fingerprint = settings_fingerprint()
     memo = cache_dir() / "provenance" / f"indexes-{fingerprint}.json"

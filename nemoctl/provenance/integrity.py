@@ -388,7 +388,7 @@ class _Wheel:
 
 def _published(dist: InstalledDist) -> _Wheel | None:
     from nemoctl.errors import NemoctlError
-    from nemoctl.upstream._fetch import cached_wheel
+    from nemoctl.upstream import cached_wheel
 
     try:
         cached = cached_wheel(dist.name, dist.version)
