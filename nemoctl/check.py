@@ -48,6 +48,9 @@ class CheckItem:
     #: The check could not run on the project's input (a malformed file, pins that
     #: disagree): ``check`` then exits 2, not 1.
     bad_input: bool = False
+    #: The findings kernel's findings behind the problems (rule, location, fingerprint),
+    #: for the checks that report through it (provenance, integrity).
+    findings: tuple[Any, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +59,7 @@ class CheckItem:
             "detail": self.detail,
             "problems": list(self.problems),
             "bad_input": self.bad_input,
+            "findings": [f.to_dict() for f in self.findings],
         }
 
 
@@ -154,12 +158,14 @@ def run_check(
         except _Skip as exc:
             items.append(CheckItem(name, "skipped", str(exc)))
         except _Problems as exc:
-            items.append(CheckItem(name, "failed", exc.detail, exc.problems, exc.bad_input))
+            items.append(CheckItem(name, "failed", exc.detail, exc.problems, exc.bad_input,
+                                   state.findings.get(name, ())))
         except NemoctlError as exc:
             items.append(CheckItem(name, "failed", "", (exc.message,),
                                    exc.exit_code == ExitCode.BAD_INPUT))
         else:
-            items.append(CheckItem(name, "ok", detail))
+            items.append(CheckItem(name, "ok", detail,
+                                   findings=state.findings.get(name, ())))
     return CheckReport(upstream_name, upstream.package, state.pinned, tuple(items))
 
 
@@ -170,6 +176,8 @@ class _State:
         self.config = config
         self.upstream = upstream
         self.offline = offline
+        #: Kernel findings per check name (the checks that report through the kernel).
+        self.findings: dict[str, tuple[Any, ...]] = {}
         self.lock_version_mismatch = False
         self.pinned: str | None = None
         self.pin_error: str | None = None
@@ -355,6 +363,7 @@ def _check_provenance(state: _State) -> str:
 
     scan, report = judge_project(state.config, pinned=state.pinned,
                                  upstream_name=state.upstream.name, integrity=False)
+    state.findings["provenance"] = report.findings
     return _provenance_result(scan, report, "LiteLLM from the index; no patch of LiteLLM")
 
 
@@ -364,6 +373,7 @@ def _check_integrity(state: _State) -> str:
     scan, report = judge_project(state.config, pinned=state.pinned,
                                  upstream_name=state.upstream.name, sources=False,
                                  patches=False)
+    state.findings["integrity"] = report.findings
     env = scan.environment
     if env is None and not scan.installed:
         raise _Skip("; ".join(scan.notes) or "no project environment")

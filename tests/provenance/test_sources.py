@@ -259,3 +259,17 @@ def test_includes_outside_the_project_are_not_read(project: Project, tmp_path: P
     found = scan_sources(project.root, index_allowed=_allowed)
     assert [(o.rule_id, o.line) for o in found] == [("SOURCE_UNIDENTIFIED", 1)]
     assert "outside the project" in found[0].message
+
+
+def test_check_json_carries_the_kernel_findings(project: Project, checkout: Path) -> None:
+    project.write("pyproject.toml", '[project]\nname = "c"\nversion = "0"\n')
+    project.write("requirements.txt", f"-e {checkout}\n")
+    code, items, _ = project.check()
+    findings = items["provenance"]["findings"]
+    assert code == 1 and isinstance(findings, list)
+    (finding,) = findings
+    assert finding["rule_id"] == "SOURCE_EDITABLE" and finding["blocking"] is True
+    assert finding["location"] == {"path": "requirements.txt", "line": 1, "column": None,
+                                   "snippet": f"-e {checkout}"}
+    assert finding["hint"].startswith("pin it from the package index")
+    assert len(finding["fingerprint"]) == 16
