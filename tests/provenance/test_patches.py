@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from nemoctl.provenance.patches import dockerfile_runs, scan_patches, shell_commands
+from nemoctl.provenance.patches import scan_patches
+from nemoctl.provenance.shell import dockerfile_runs, shell_commands
 from tests.provenance.conftest import Project, problems
 
 PATCH = """\
