@@ -108,6 +108,9 @@ class NemoctlTable(Table):
     impact: ImpactTable | None = None
     generate: GenerateTable | None = None
     config: ConfigSurfaceTable | None = None
+    #: The project's own environment (LiteLLM's installed files are verified there and
+    #: the contracts run in it); may lie outside the project because it is explicit.
+    environment: FilePath | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -147,6 +150,8 @@ class Config:
     codegen: CodegenOptions = DEFAULT_OPTIONS
     #: ``[tool.nemoctl.config] files``: proxy configs the config surface reads.
     config_files: tuple[Path, ...] = ()
+    #: ``[tool.nemoctl] environment`` resolved against the root (None: detect one).
+    environment: Path | None = None
 
     @property
     def pyproject(self) -> Path:
@@ -253,6 +258,7 @@ def load_config(root: Path | None = None) -> Config:
         impact=impact_config(table.impact),
         codegen=GenerateTable.resolve(table.generate),
         config_files=tuple(root / f for f in (table.config.files if table.config else ())),
+        environment=(root / table.environment) if table.environment else None,
     )
 
 

@@ -9,8 +9,8 @@ to the including file, inside the project, each once).  From them: every key of
 
 Deploy environment (:mod:`nemoctl.configsurface.deploy`): variable *names* set by
 ``.env*`` files, compose files, Dockerfiles, Kubernetes manifests / Helm values and
-GitHub workflows, and by the configs' own ``environment_variables:``.  Values are dropped as soon as a line is split; nothing here keeps,
-logs or returns one.
+GitHub workflows, and by the configs' own ``environment_variables:``.  Values are
+dropped as soon as a line is split; nothing here keeps, logs or returns one.
 """
 
 from __future__ import annotations
