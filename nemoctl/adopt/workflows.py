@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from nemoctl.adopt.detect import Detection
 
@@ -35,6 +36,13 @@ class WorkflowContext:
     project_dir: str
     schemas_dir: str
     generated_dir: str
+    #: Who opens the bump PRs: ``dependabot`` (dependabot.yml is written) or ``renovate``
+    #: (its config is merged by :mod:`nemoctl.adopt.renovate`; no dependabot.yml).
+    updater: Literal["dependabot", "renovate"] = "dependabot"
+
+    @property
+    def command(self) -> str:
+        return "nemoctl init --ci " + ("renovate" if self.updater == "renovate" else "github")
 
     def at(self, rel: str) -> str:
         return f"{self.project_dir}/{rel}" if self.project_dir else rel
@@ -110,8 +118,8 @@ def ci_workflow(ctx: WorkflowContext) -> str:
     install = "\n".join(f"          {line}" for line in _install_lines(ctx))
     project = f' --project "{ctx.project_dir}"' if ctx.project_dir else ""
     return f"""\
-# Written by `nemoctl init --ci github`: verify a pull request that moves the LiteLLM
-# pins (dependabot's or a person's).  See docs/ci.md in nemoctl.
+# Written by `{ctx.command}`: verify a pull request that moves the LiteLLM
+# pins ({ctx.updater}'s or a person's).  See docs/ci.md in nemoctl.
 #
 # Read-only token, no secrets -- what GitHub gives a dependabot PR -- so it behaves the
 # same for both.  The report goes to the job summary and, with the regenerated files as
@@ -213,7 +221,7 @@ def publish_workflow(ctx: WorkflowContext) -> str:
     pattern = _allowed_pattern(ctx)
     shown = ", ".join(sorted({ctx.at(ctx.schemas_dir), ctx.at(ctx.generated_dir)})) + "/"
     return f"""\
-# Written by `nemoctl init --ci github`: publish what `nemoctl ci` found -- a PR comment,
+# Written by `{ctx.command}`: publish what `nemoctl ci` found -- a PR comment,
 # and the regenerated {shown} files pushed to the PR branch.
 #
 # Runs after `nemoctl ci` in the base repository's context (a write token even for
@@ -262,7 +270,7 @@ jobs:
             gh api -X POST "repos/$REPO/issues/$pr/comments" -f body="$body"
           fi
       - name: Check out the PR branch
-        # Same-repository branches only (dependabot's are): a fork's is not ours to push.
+        # Same-repository branches only ({ctx.updater}'s are): a fork's is not ours to push.
         if: >-
           hashFiles('out/regenerated.patch') != '' &&
           github.event.workflow_run.head_repository.full_name == github.repository
@@ -295,9 +303,9 @@ jobs:
 
 
 def github_files(ctx: WorkflowContext) -> dict[str, str]:
-    """Repository-root-relative path -> text."""
-    return {
-        ".github/dependabot.yml": dependabot(ctx),
-        ".github/workflows/nemoctl-ci.yml": ci_workflow(ctx),
-        ".github/workflows/nemoctl-ci-publish.yml": publish_workflow(ctx),
-    }
+    """Repository-root-relative path -> text (Renovate's config is merged, not written
+    here: :func:`nemoctl.adopt.renovate.plan_renovate_config`)."""
+    files = {".github/dependabot.yml": dependabot(ctx)} if ctx.updater == "dependabot" else {}
+    files[".github/workflows/nemoctl-ci.yml"] = ci_workflow(ctx)
+    files[".github/workflows/nemoctl-ci-publish.yml"] = publish_workflow(ctx)
+    return files
