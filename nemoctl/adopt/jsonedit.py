@@ -115,38 +115,42 @@ class JsonDocument:
         return close_indent + unit, unit, own_line
 
     def _append(self, container: model.Value, starts: list[model.Node],
-                last: model.Node | None, new_text: str, trailing: bool) -> list[Edit]:
-        """Insert ``new_text`` as the last item; ``starts``: where each item begins (an
+                last: model.Node | None, texts: list[str], trailing: bool) -> list[Edit]:
+        """Insert ``texts`` as the last items; ``starts``: where each item begins (an
         object member begins at its key), ``last``: the last item's value."""
         close = self.end(container) - 1
         indent, _unit, own_line = self._layout(container, starts)
         if last is None:
             close_indent, _ = self._line_indent(close)
-            open_at = self.start(container) + 1
-            return [Edit(open_at, close, f"\n{indent}{new_text}\n{close_indent}")]
+            body = f",\n{indent}".join(texts)
+            return [Edit(self.start(container) + 1, close, f"\n{indent}{body}\n{close_indent}")]
         edits = []
         if not trailing:
             # The comma right after the last item, before any comment on its line.
             last_end = self.end(last)
             edits.append(Edit(last_end, last_end, ","))
-        comma = "," if trailing else ""
+        tail = "," if trailing else ""
         if own_line:
             line_start = self.text.rfind("\n", 0, close) + 1
-            edits.append(Edit(line_start, line_start, f"{indent}{new_text}{comma}\n"))
+            body = "".join(f"{indent}{t}{',' if i < len(texts) - 1 else tail}\n"
+                           for i, t in enumerate(texts))
+            edits.append(Edit(line_start, line_start, body))
         else:
-            edits.append(Edit(close, close, f" {new_text}{comma}"))
+            edits.append(Edit(close, close, " " + ", ".join(texts) + tail))
         return edits
 
-    def append_member(self, obj: model.JSONObject, key: str, value: Any) -> list[Edit]:
+    def append_members(self, obj: model.JSONObject, members: list[tuple[str, Any]]
+                       ) -> list[Edit]:
         indent, unit, _ = self._layout(obj, list(obj.keys))
-        text = f"{json.dumps(key)}: {self._render(value, indent, unit)}"
+        texts = [f"{json.dumps(key)}: {self._render(value, indent, unit)}"
+                 for key, value in members]
         last = obj.values[-1] if obj.values else None
-        return self._append(obj, list(obj.keys), last, text, obj.trailing_comma is not None)
+        return self._append(obj, list(obj.keys), last, texts, obj.trailing_comma is not None)
 
     def append_element(self, arr: model.JSONArray, value: Any) -> list[Edit]:
         indent, unit, _ = self._layout(arr, list(arr.values))
         last = arr.values[-1] if arr.values else None
-        return self._append(arr, list(arr.values), last, self._render(value, indent, unit),
+        return self._append(arr, list(arr.values), last, [self._render(value, indent, unit)],
                             arr.trailing_comma is not None)
 
     def replace(self, container: model.Value, node: model.Value, value: Any) -> list[Edit]:
@@ -158,7 +162,10 @@ class JsonDocument:
     def apply(self, edits: list[Edit], expected: Any) -> str:
         """The text with ``edits`` applied; proven to parse back to ``expected``."""
         text = self.text
-        for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        # Back to front; of two insertions at one offset, the one listed first goes first.
+        order = sorted(range(len(edits)), key=lambda i: (edits[i].start, edits[i].end, i),
+                       reverse=True)
+        for edit in (edits[i] for i in order):
             text = text[: edit.start] + edit.text + text[edit.end:]
         if _loads(text) != expected:
             raise JsonEditError("the edited document does not read back as intended")

@@ -216,10 +216,10 @@ def _merge(doc: JsonDocument, rule: dict[str, Any], in_package_json: bool
         raise JsonEditError("the config is not an object")
 
     edits: list[Edit] = []
+    new_members: list[tuple[str, Any]] = []
     authors = doc.member(node, "gitIgnoredAuthors")
     if authors is None:
-        edits += doc.append_member(node, "gitIgnoredAuthors", [PUBLISH_AUTHOR])
-        config["gitIgnoredAuthors"] = [PUBLISH_AUTHOR]
+        new_members.append(("gitIgnoredAuthors", [PUBLISH_AUTHOR]))
     elif not isinstance(authors, model.JSONArray):
         raise JsonEditError('"gitIgnoredAuthors" is not a list')
     elif PUBLISH_AUTHOR not in config["gitIgnoredAuthors"]:
@@ -229,8 +229,7 @@ def _merge(doc: JsonDocument, rule: dict[str, Any], in_package_json: bool
     conflict = False
     rules = doc.member(node, "packageRules")
     if rules is None:
-        edits += doc.append_member(node, "packageRules", [rule])
-        config["packageRules"] = [rule]
+        new_members.append(("packageRules", [rule]))
     elif not isinstance(rules, model.JSONArray):
         raise JsonEditError('"packageRules" is not a list')
     else:
@@ -244,6 +243,9 @@ def _merge(doc: JsonDocument, rule: dict[str, Any], in_package_json: bool
             edits += doc.replace(rules, rules.values[ours[0]], rule)
             config["packageRules"][ours[0]] = rule
             conflict = True
+    if new_members:
+        edits += doc.append_members(node, new_members)
+        config.update(new_members)
     return edits, expected, conflict
 
 
