@@ -89,7 +89,7 @@ def renovate_schema() -> dict[str, Any]:
 
 
 def _validate(schema: dict[str, Any], config: Any) -> list[str]:
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
 
     validator = jsonschema.Draft7Validator(schema)
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
