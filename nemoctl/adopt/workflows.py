@@ -116,6 +116,10 @@ def ci_workflow(ctx: WorkflowContext) -> str:
                         ctx.at(ctx.generated_dir) + "/**"], 6)
     key_files = ", ".join(f"'{f}'" for f in ctx.pin_files)
     install = "\n".join(f"          {line}" for line in _install_lines(ctx))
+    poetry = ctx.detection.poetry_version if ctx.detection.kind == "poetry" else None
+    tools_key = (f"nemoctl-tools-{ctx.nemoctl_version}-${{{{ runner.os }}}}-"
+                 "py${{ steps.python.outputs.python-version }}"
+                 + (f"-poetry{poetry or '2'}" if ctx.detection.kind == "poetry" else ""))
     project = f' --project "{ctx.project_dir}"' if ctx.project_dir else ""
     return f"""\
 # Written by `{ctx.command}`: verify a pull request that moves the LiteLLM
@@ -150,18 +154,32 @@ jobs:
           fetch-depth: 0
           persist-credentials: false
       - uses: actions/setup-python@v5
+        id: python
         with:
           python-version: "3.11"
       - uses: actions/setup-node@v4
         with:
           node-version: "20"
-      - name: Cache nemoctl (node tools, wheels, contract environments)
+      # nemoctl's cache: node tools, wheels, parsed schemas, rendered outputs, contract
+      # environments (tests/benchmarks/test_ci_cold_bench.py measures what it saves).
+      - name: Cache nemoctl
         uses: actions/cache@v4
         with:
           path: ~/.cache/nemoctl
           key: nemoctl-{ctx.nemoctl_version}-${{{{ runner.os }}}}-${{{{ hashFiles({key_files}) }}}}
           restore-keys: nemoctl-{ctx.nemoctl_version}-${{{{ runner.os }}}}-
+      # The installed tools themselves (uv's cache would hold the same files again):
+      # their environments point at this exact Python, hence its version in the key.
+      - name: Cache the installed nemoctl
+        id: tools
+        uses: actions/cache@v4
+        with:
+          path: |
+            ~/.local/share/uv/tools
+            ~/.local/bin
+          key: {tools_key}
       - name: Install nemoctl
+        if: steps.tools.outputs.cache-hit != 'true'
         run: |
 {install}
       - name: nemoctl ci

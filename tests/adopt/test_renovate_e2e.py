@@ -184,6 +184,19 @@ def test_uv_consumer_with_a_commented_renovate_json5_gets_a_regenerated_renovate
     out = _run_ci_steps(repo, tmp_path, base)
     _regenerated(repo, out)
 
+    # A config init cannot edit faithfully: exit 2, the snippet, nothing written.
+    broken = text.replace("packageRules: [", "packageRules: {rules: [").replace(
+        "  ],\n  \"gitIgnoredAuthors\"", "  ]},\n  \"gitIgnoredAuthors\"")
+    assert json5.loads(broken)["packageRules"]["rules"]
+    (repo.root / "renovate.json5").write_text(broken.replace(PUBLISH_AUTHOR, "me@example.com"))
+    before = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file() and ".git" not in
+              p.parts}
+    proc = repo.nemoctl("init", "--ci", "renovate", check=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert '"packageRules" is not a list; nothing was written' in proc.stderr
+    assert "then run nemoctl init again:\n{" in proc.stderr and "Traceback" not in proc.stderr
+    assert {p: p.read_bytes() for p in before} == before
+
 
 @pytest.mark.slow
 def test_poetry_consumer_without_renovate_gets_a_validated_config_and_a_regenerated_pr(
