@@ -1,17 +1,22 @@
-"""GitHub files ``nemoctl init --ci github`` writes, adapted to the project.
+"""GitHub files ``nemoctl init --ci github|renovate`` writes, adapted to the project.
 
-Three files, the same design as this repository's own ``.github`` (see docs/ci.md):
-``dependabot.yml`` (the project's package ecosystem, litellm grouped with
-litellm-proxy-extras), ``nemoctl-ci.yml`` (read-only verification of the PR) and
-``nemoctl-ci-publish.yml`` (comment + push of the regenerated files, never running PR
-code).  What differs from this repository's copy, on purpose:
+With Renovate (``--ci renovate``, or a Renovate config in the repository) the two
+workflows are the same and ``dependabot.yml`` is not written: the Renovate config is
+merged by :mod:`nemoctl.adopt.renovate`.  Otherwise three files, the same design as
+this repository's own ``.github`` (see docs/ci.md): ``dependabot.yml`` (the project's
+package ecosystem, litellm grouped with litellm-proxy-extras), ``nemoctl-ci.yml``
+(read-only verification of the PR) and ``nemoctl-ci-publish.yml`` (comment + push of
+the regenerated files, never running PR code).  What differs from this repository's
+copy, on purpose:
 
 - nemoctl is installed **as a tool at a pinned version** (``uv tool install
   nemoctl==X``), so it does not need to be in the consumer's lockfile;
 - the lock tool the project needs is installed the same way (Poetry, pinned to the
   version its ``poetry.lock`` names);
 - paths, cache keys and the publish allow-list come from the project's own files and
-  its configured ``schemas-dir`` / ``generated-dir``.
+  its configured ``schemas-dir`` / ``generated-dir``;
+- the installed tools are cached too (keyed by nemoctl's and Python's versions), so a
+  warm job skips the install step (figures: docs/ci.md, "The CI job from a cold runner").
 """
 
 from __future__ import annotations
