@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -297,6 +297,12 @@ def plan_for_project(repo_root: Path, *, minimum_release_age: str | None,
             written.append(Requirement(text).name)
         except InvalidRequirement:
             continue  # Poetry's table form: the key is the PyPI name, already listed
-    return plan_renovate_config(
+    planned = plan_renovate_config(
         repo_root, nemoctl_rule(written_names=written, minimum_release_age=minimum_release_age)
     )
+    for name in (".github/dependabot.yml", ".github/dependabot.yaml"):
+        if (repo_root / name).is_file():
+            # Not ours to delete: say it, or both bots open the same LiteLLM PRs.
+            return replace(planned, note=f"{planned.note}; {name} exists too: remove its "
+                           "litellm entries or both bots open LiteLLM PRs")
+    return planned

@@ -307,3 +307,17 @@ def test_any_json_config_keeps_its_bytes_and_data(
     assert data == expected
     path.write_bytes(planned.data)
     assert plan_renovate_config(tmp_path, RULE).action == "unchanged"
+
+
+def test_an_existing_dependabot_config_is_named_not_deleted(tmp_path: Path) -> None:
+    from nemoctl.adopt.renovate import plan_for_project
+
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "dependabot.yml").write_text("version: 2\nupdates: []\n")
+    planned = plan_for_project(tmp_path, minimum_release_age=None,
+                               pin_texts=["litellm_proxy_extras==0.1.0", "{version = '1'}"])
+    assert planned.action == "create" and planned.data is not None
+    assert ".github/dependabot.yml exists too" in planned.note
+    (rule,) = json.loads(planned.data)["packageRules"]
+    assert "minimumReleaseAge" not in rule  # no policy: Renovate's own setting applies
+    assert (tmp_path / ".github" / "dependabot.yml").is_file()
