@@ -132,6 +132,9 @@ def nemoctl_rule(*, written_names: Iterable[str], minimum_release_age: str | Non
     }
     if minimum_release_age:
         rule["minimumReleaseAge"] = renovate_age(minimum_release_age)
+        # No branch at all until the age is met (the default, but a team may relax it):
+        # a PR for a release nemoctl ci refuses as too new would only fail.
+        rule["internalChecksFilter"] = "strict"
     rule["prBodyNotes"] = [
         "**nemoctl** verifies this update (schema diff against the base branch, sacred "
         "fields, regenerated types, contract tests): see the `nemoctl ci` check on this "
