@@ -119,7 +119,7 @@ def test_a_repository_without_renovate_gets_a_valid_renovate_json(
     assert _validate(renovate_schema, config) == []
     (rule,) = config["packageRules"]
     assert rule["groupName"] == "litellm" and rule["rangeStrategy"] == "pin"
-    assert rule["minimumReleaseAge"] == "3 days"
+    assert rule["minimumReleaseAge"] == "3 days" and rule["internalChecksFilter"] == "strict"
     assert {"litellm", "litellm-proxy-extras", "litellm_proxy_extras", "litellm-enterprise",
             "LiteLLM_Proxy_Extras"} <= set(rule["matchPackageNames"])
     assert "actions/workflows/nemoctl-ci.yml" in rule["prBodyNotes"][0]
@@ -319,5 +319,6 @@ def test_an_existing_dependabot_config_is_named_not_deleted(tmp_path: Path) -> N
     assert planned.action == "create" and planned.data is not None
     assert ".github/dependabot.yml exists too" in planned.note
     (rule,) = json.loads(planned.data)["packageRules"]
-    assert "minimumReleaseAge" not in rule  # no policy: Renovate's own setting applies
+    # No policy: Renovate's own settings apply.
+    assert "minimumReleaseAge" not in rule and "internalChecksFilter" not in rule
     assert (tmp_path / ".github" / "dependabot.yml").is_file()
