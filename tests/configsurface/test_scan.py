@@ -182,3 +182,24 @@ def test_a_tampered_cache_entry_is_rebuilt(tmp_path: Path, v1: ConfigInventory,
     path = inventory_module.cache_path(v1.wheel_sha256)
     path.write_text(path.read_text().replace("disable_error_logs", "disable_error_logz"))
     assert inventory_module._read_cache(v1.wheel_sha256, v1.version) is None
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("- a\n- b\n", "must be a mapping"),
+    ("a: [\n", "not valid YAML"),
+    ("include: [../../outside.yaml]\n", "outside the project"),
+    ("a: !!python/name:os.system\n", "is not allowed"),
+])
+def test_check_refuses_a_bad_proxy_config_with_exit_2(tmp_path: Path, text: str,
+                                                      problem: str) -> None:
+    from nemoctl.check import CHECKS, run_check
+    from nemoctl.errors import ExitCode
+
+    root = _project(tmp_path / "gw")
+    (root / "proxy" / "config.yaml").write_text(text)
+    report = run_check(load_config(root), skip=[c for c in CHECKS if c != "config"],
+                       allow_unprotected=True)
+    item = next(i for i in report.items if i.name == "config")
+    assert item.status == "failed" and item.bad_input
+    assert problem in " ".join(item.problems)
+    assert report.exit_code == ExitCode.BAD_INPUT
