@@ -422,8 +422,12 @@ def _check_config(state: _State) -> str:
         raise _Skip("no proxy config ([tool.nemoctl.contracts] proxy-config)")
     if state.pinned is None:
         raise _Skip("no exact pin")
-    from nemoctl.configsurface.gate import GATE
+    from nemoctl.configsurface.gate import GATE, cached_offline
     from nemoctl.findings import at_least
+
+    if state.offline and not cached_offline(state.config, state.pinned):
+        raise _Skip(f"offline, and what {state.upstream.package} {state.pinned} reads is "
+                    "not cached (run once online)")
     from nemoctl.findings.surface import SurfaceContext
 
     report = GATE.judge(SurfaceContext(state.config.root, state.config, state.pinned, None,

@@ -61,3 +61,15 @@ def _locked_wheel(config: Config, version: str) -> str | None:
         return None
     sha = lock.get("wheel_sha256")
     return sha if isinstance(sha, str) else None
+
+
+def cached_offline(config: Config, version: str) -> bool:
+    """Whether ``version``'s inventory can be had without the network (``check --offline``):
+    its cache entry by the lock's digest, or the wheel in nemoctl's verified cache."""
+    from nemoctl.configsurface.inventory import read_cache
+    from nemoctl.upstream import cached_wheel
+
+    sha = _locked_wheel(config, version)
+    if sha is not None and read_cache(sha, version) is not None:
+        return True
+    return cached_wheel(config.upstream().package, version) is not None

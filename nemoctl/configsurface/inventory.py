@@ -41,14 +41,14 @@ def inventory(package: str, version: str, *, wheel_sha256: str | None = None
     cache without touching the wheel; otherwise, or on a miss, the wheel is fetched and
     verified, and the cache entry is looked up by the digest it really has."""
     if wheel_sha256 is not None:
-        known = _read_cache(wheel_sha256, version)
+        known = read_cache(wheel_sha256, version)
         if known is not None:
             return known
     from nemoctl.upstream import fetch_wheel
     from nemoctl.upstream.unpack import unpack
 
     wheel = fetch_wheel(package, version)
-    cached = _read_cache(wheel.sha256, wheel.version)
+    cached = read_cache(wheel.sha256, wheel.version)
     if cached is not None:
         return cached
     from nemoctl.configsurface.modules import Package
@@ -65,7 +65,7 @@ def cache_path(sha256: str) -> Path:
 
 
 def inventory_of_wheel(path: Path, sha256: str, package: str, version: str) -> ConfigInventory:
-    cached = _read_cache(sha256, version)
+    cached = read_cache(sha256, version)
     if cached is not None:
         return cached
     result = scan_wheel(path, sha256, package, version)
@@ -108,7 +108,7 @@ def _canonical(data: dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
-def _read_cache(sha256: str, version: str) -> ConfigInventory | None:
+def read_cache(sha256: str, version: str) -> ConfigInventory | None:
     path = cache_path(sha256)
     digest_path = path.with_name("config.json.sha256")
     try:

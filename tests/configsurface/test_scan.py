@@ -159,7 +159,7 @@ def test_findings_and_no_secret_anywhere(tmp_path: Path, v1: ConfigInventory,
     # The caches hold names only.
     for inv in (v1, v2):
         inventory_module._write_cache(inv)
-        assert inventory_module._read_cache(inv.wheel_sha256, inv.version) == inv
+        assert inventory_module.read_cache(inv.wheel_sha256, inv.version) == inv
     stored = "".join(p.read_text() for p in cache.rglob("*") if p.is_file())
     outputs = json.dumps(report.to_dict()) + repr(report) + stored + caplog.text
     outputs += json.dumps([repr(e) for e in (*consumer.deploy, *consumer.env_refs)])
@@ -181,7 +181,7 @@ def test_a_tampered_cache_entry_is_rebuilt(tmp_path: Path, v1: ConfigInventory,
     inventory_module._write_cache(v1)
     path = inventory_module.cache_path(v1.wheel_sha256)
     path.write_text(path.read_text().replace("disable_error_logs", "disable_error_logz"))
-    assert inventory_module._read_cache(v1.wheel_sha256, v1.version) is None
+    assert inventory_module.read_cache(v1.wheel_sha256, v1.version) is None
 
 
 @pytest.mark.parametrize(("text", "problem"), [
