@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from nemoctl.configsurface.modules import Package
 
 #: Bump when the scan changes what it finds: older cache entries are then rebuilt.
-FORMAT = 5
+FORMAT = 6
 TOP = "litellm"
 _MAX_MEMBER = 8 * 1024 * 1024
 log = logging.getLogger("nemoctl.configsurface")

@@ -11,7 +11,10 @@
   ``litellm_settings``;
 * ``router_settings``: the parameters of the ``Router`` constructor (``Router.__init__``,
   or the module function whose signature it takes) with their defaults;
-* ``model_list[].litellm_params``: the fields of ``LiteLLM_Params`` and its bases;
+* ``model_list[].litellm_params``: the fields of ``LiteLLM_Params`` and its bases, the
+  parameters of ``completion``/``acompletion``/``embedding``/``aembedding`` (the rest of a
+  deployment's params is passed to the call), and literal keys read from a mapping named
+  ``litellm_params`` (``order``, ``weight``…);
 * ``guardrails[].litellm_params``: the fields of the guardrail ``LitellmParams`` model
   and its bases.
 
@@ -38,15 +41,23 @@ def scan_sections(package: Package) -> dict[str, dict[str, SettingKey]]:
         general.setdefault(key.name, key)
     for key in _module_globals(package, top):
         litellm.setdefault(key.name, key)
+    params = {k.name: k for k in _model_fields(package, f"{top}.types.router", "LiteLLM_Params")}
+    # A deployment's litellm_params beyond the model are passed to the call as keyword
+    # arguments: completion()/embedding()'s parameters are read there too.
+    for key in _function_params(package, f"{top}.main", ("completion", "acompletion",
+                                                         "embedding", "aembedding")):
+        params.setdefault(key.name, key)
+    targets = {"general_settings": general, "litellm_settings": litellm,
+               "litellm_params": params}
     for name, (_rel, text) in package.sources.items():
-        wanted = [s for s in ("general_settings", "litellm_settings") if s in text]
+        wanted = [s for s in targets if s in text]
         if not wanted:
             continue
         module = package.module(name)
         if module is None:
             continue
         for section, key in _mapping_reads(module, wanted):
-            target = general if section == "general_settings" else litellm
+            target = targets[section]
             known = target.get(key.name)
             if known is None:
                 target[key.name] = key
@@ -54,7 +65,6 @@ def scan_sections(package: Package) -> dict[str, dict[str, SettingKey]]:
                 # Readers disagree on the default: the scan cannot name one.
                 target[key.name] = SettingKey(key.name, None, "read", known.where)
     router = dict((k.name, k) for k in _router_params(package, top))
-    params = {k.name: k for k in _model_fields(package, f"{top}.types.router", "LiteLLM_Params")}
     guardrail = {k.name: k for k in _model_fields(package, f"{top}.types.guardrails",
                                                   "LitellmParams")}
     return {
@@ -199,6 +209,32 @@ def _mapping_reads(module: Module, sections: list[str]) -> Iterator[tuple[str, S
                                            f"{module.rel}:{line}")
 
 
+def _function_params(package: Package, module_name: str,
+                     names: tuple[str, ...]) -> Iterator[SettingKey]:
+    """The parameters of module-level functions (every overload), with defaults."""
+    module = package.module(module_name)
+    if module is None:
+        return
+    for stmt in module.tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in names:
+            yield from _signature(module, stmt)
+
+
+def _signature(module: Module, fn: ast.FunctionDef | ast.AsyncFunctionDef
+               ) -> Iterator[SettingKey]:
+    args = fn.args
+    positional = [*args.posonlyargs, *args.args]
+    pos_defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    pos_defaults += list(args.defaults)
+    pairs = [*zip(positional, pos_defaults, strict=True),
+             *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
+    for arg, default in pairs:
+        if arg.arg in ("self", "cls"):
+            continue
+        yield SettingKey(arg.arg, _default_text(default), "param",
+                         f"{module.rel}:{arg.lineno}")
+
+
 def _router_params(package: Package, top: str) -> Iterator[SettingKey]:
     """The Router constructor's parameters: the ``__init__`` (or module function) with
     the most parameters in ``litellm/router.py`` among ``Router.__init__`` and the
@@ -216,14 +252,4 @@ def _router_params(package: Package, top: str) -> Iterator[SettingKey]:
     if not candidates:
         return
     best = max(candidates, key=lambda f: len(f.args.args) + len(f.args.kwonlyargs))
-    args = best.args
-    positional = [*args.posonlyargs, *args.args]
-    pos_defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
-    pos_defaults += list(args.defaults)
-    pairs = [*zip(positional, pos_defaults, strict=True),
-             *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
-    for arg, default in pairs:
-        if arg.arg in ("self", "cls"):
-            continue
-        yield SettingKey(arg.arg, _default_text(default), "param",
-                         f"{module.rel}:{arg.lineno}")
+    yield from _signature(module, best)

@@ -40,6 +40,12 @@ COMMON = {
         "    def __init__(self, model_list=None, routing_strategy='simple-shuffle',\n"
         "                 num_retries=None):\n"
         "        pass\n"),
+    "litellm/main.py": (
+        "def completion(model, messages=None, temperature=None, **kwargs):\n"
+        "    pass\n"
+        "def pick(deployment):\n"
+        "    litellm_params = deployment['litellm_params']\n"
+        "    return litellm_params.get('weight', 1)\n"),
     "litellm/sentry.py": (
         "def options(env):\n"
         "    return {'dsn': env.get('SENTRY_DSN'), 'rate': inner(env)}\n"

@@ -53,7 +53,10 @@ def test_sections(v1: ConfigInventory, v2: ConfigInventory) -> None:
     assert v2.keys("litellm_settings")["http2"].default == "None"
     assert "DEFAULT_MAX_RETRIES" not in v1.keys("litellm_settings")  # a constant
     assert v1.keys("router_settings")["routing_strategy"].default == "'simple-shuffle'"
-    assert set(v1.keys("model_list[].litellm_params")) == {"api_key", "rpm", "model"}
+    # The params model, completion()'s parameters, and keys read from litellm_params.
+    assert set(v1.keys("model_list[].litellm_params")) == {
+        "api_key", "rpm", "model", "messages", "temperature", "weight"}
+    assert v1.keys("model_list[].litellm_params")["weight"].default == "1"
     assert v1.keys("general_settings")["master_key"].where == "litellm/proxy/_types.py:3"
 
 
