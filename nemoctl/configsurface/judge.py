@@ -19,6 +19,10 @@ from nemoctl.configsurface.model import SECTIONS, ConfigInventory
 from nemoctl.findings.finding import Finding, Location, make_finding
 from nemoctl.findings.report import SurfaceReport
 
+#: Sections whose keys LiteLLM passes on to the call (``**kwargs`` down to the
+#: providers): a key the target's params model no longer names may still be read there,
+#: so "no longer read" cannot be told; it is said in a note, not claimed either way.
+_PASSED_ON = ("model_list[].litellm_params", "guardrails[].litellm_params")
 #: Sections whose unset keys' default changes are reported (the router's and the
 #: params models' defaults apply per call and are the contract suite's to observe).
 _DEFAULT_SECTIONS = ("general_settings", "litellm_settings", "router_settings")
@@ -30,6 +34,7 @@ def judge(consumer: ConsumerSurface, current: ConfigInventory,
     versions = [current] if target is None else [current, target]
     findings: list[Finding] = []
     unused = 0
+    cannot_tell: list[str] = []
 
     def add(rule_id: str, message: str, parts: tuple[str, ...], location: Location | None,
             *, subject: str, before: str = "", after: str = "") -> None:
@@ -59,6 +64,9 @@ def judge(consumer: ConsumerSurface, current: ConfigInventory,
             continue
         if target is not None and key in current.keys(section) and \
                 key not in target.keys(section):
+            if section in _PASSED_ON:
+                cannot_tell.append(f"{subject} ({item.location})")
+                continue
             rule = ("CONFIG_KEY_NO_LONGER_READ_SECURITY" if rules.is_security_relevant(key)
                     else "CONFIG_KEY_NO_LONGER_READ")
             moved = target.sections_reading(key)
@@ -120,6 +128,10 @@ def judge(consumer: ConsumerSurface, current: ConfigInventory,
         f"{len(consumer.deploy_files)} file(s), {len({e.name for e in consumer.deploy})} "
         "variable name(s) (values are never read)",
         *(f"{inv.version}: {_counts(inv)}" for inv in versions),
+        *([f"cannot tell: {len(cannot_tell)} litellm_params key(s) no longer named by "
+           f"{target.version}'s params model, but passed on to the call where a provider "
+           f"may read them: {', '.join(sorted(set(cannot_tell)))}"]
+          if target is not None and cannot_tell else []),
     )
     findings.sort(key=lambda f: ((f.location.path, f.location.line, f.location.column)
                                  if f.location else ("~", 0, 0), f.rule_id, f.subject))

@@ -112,3 +112,17 @@ def test_1024_to_106_general_setting_no_longer_read(
                    real_inventory["1.106.0"])
     assert report.unused_changes > 0  # changes nothing in the config touches: counted only
     assert json.dumps(report.to_dict())  # serialisable as it is embedded in reports
+
+
+def test_a_passed_on_deployment_param_is_cannot_tell_not_silence(
+        tmp_path: Path, real_inventory: dict[str, ConfigInventory]) -> None:
+    """1.110.2's params model no longer names num_retries, yet the router still reads it
+    from the deployment's params (router_attempt.py): never claimed either way."""
+    config = ("model_list:\n  - model_name: a\n    litellm_params:\n"
+              "      model: openai/a\n      num_retries: 2\n")
+    root = make_consumer(tmp_path / "gw", "1.106.0", config=config)
+    report = judge(read_consumer(load_config(root)), real_inventory["1.106.0"],
+                   real_inventory["1.110.2"])
+    assert not [f for f in report.findings if "num_retries" in f.subject]
+    assert any(n.startswith("cannot tell: 1 litellm_params key") and "num_retries" in n
+               for n in report.notes)
