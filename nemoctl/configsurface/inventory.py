@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from nemoctl.configsurface.modules import Package
 
 #: Bump when the scan changes what it finds: older cache entries are then rebuilt.
-FORMAT = 6
+FORMAT = 7
 TOP = "litellm"
 _MAX_MEMBER = 8 * 1024 * 1024
 log = logging.getLogger("nemoctl.configsurface")
@@ -101,7 +102,22 @@ def scan_package(pkg: Package, sha256: str, package: str, version: str) -> Confi
     sections = scan_sections(pkg)
     env = scan_env(pkg)
     return ConfigInventory(package, version, sha256, sections, env.reads,
-                           dynamic_env_reads=env.dynamic, files_scanned=len(sources))
+                           dynamic_env_reads=env.dynamic, files_scanned=len(sources),
+                           words=source_words(text for _, text in sources.values()))
+
+
+_NOT_WORD = {c: " " for c in range(128)
+             if not (chr(c).isalnum() or chr(c) == "_")}
+
+
+def source_words(texts: Iterable[str]) -> frozenset[str]:
+    """snake_case and UPPER_CASE words of the source texts (not CamelCase: no key or
+    variable is spelled so), 3 to 80 characters."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(text.translate(_NOT_WORD).split())
+    return frozenset(w for w in words if 3 <= len(w) <= 80 and (w.islower() or w.isupper())
+                     and w.isascii())
 
 
 def _canonical(data: dict[str, Any]) -> str:

@@ -52,6 +52,11 @@ def judge(consumer: ConsumerSurface, current: ConfigInventory,
                     f"{key} under {section} is read by no LiteLLM version compared "
                     f"({_versions(versions)}); it belongs in {' or '.join(elsewhere)}",
                     (section, key), item.location, subject=subject, after=elsewhere[0])
+            elif any(inv.mentions(key) for inv in versions):
+                # Mentioned in LiteLLM's code, just not read where the scan looks
+                # (``settings.get("moderation_model")``): not a typo it can prove.
+                cannot_tell.append(f"{subject} ({item.location}) is mentioned in "
+                                   "LiteLLM's code but not read as modelled")
             else:
                 known = sorted({k for inv in versions for k in inv.keys(section)})
                 near = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
@@ -65,7 +70,12 @@ def judge(consumer: ConsumerSurface, current: ConfigInventory,
         if target is not None and key in current.keys(section) and \
                 key not in target.keys(section):
             if section in _PASSED_ON:
-                cannot_tell.append(f"{subject} ({item.location})")
+                cannot_tell.append(f"{subject} ({item.location}) is passed on to the call, "
+                                   f"where a provider may read it")
+                continue
+            if target.mentions(key):
+                cannot_tell.append(f"{subject} ({item.location}) is still mentioned in "
+                                   f"{target.version}'s code")
                 continue
             rule = ("CONFIG_KEY_NO_LONGER_READ_SECURITY" if rules.is_security_relevant(key)
                     else "CONFIG_KEY_NO_LONGER_READ")
@@ -108,6 +118,10 @@ def judge(consumer: ConsumerSurface, current: ConfigInventory,
         set_names = {e.name for e in consumer.deploy}
         for env in consumer.deploy:
             if env.name in current.env and env.name not in target.env and env.name not in refs:
+                if target.mentions(env.name):
+                    cannot_tell.append(f"{env.name} ({env.location}) is still mentioned in "
+                                       f"{target.version}'s code")
+                    continue
                 add("ENV_NO_LONGER_READ",
                     f"{env.name} ({env.source}) is read by {current.version} "
                     f"({current.env[env.name].where}) and no longer by {target.version}",
@@ -128,10 +142,7 @@ def judge(consumer: ConsumerSurface, current: ConfigInventory,
         f"{len(consumer.deploy_files)} file(s), {len({e.name for e in consumer.deploy})} "
         "variable name(s) (values are never read)",
         *(f"{inv.version}: {_counts(inv)}" for inv in versions),
-        *([f"cannot tell: {len(cannot_tell)} litellm_params key(s) no longer named by "
-           f"{target.version}'s params model, but passed on to the call where a provider "
-           f"may read them: {', '.join(sorted(set(cannot_tell)))}"]
-          if target is not None and cannot_tell else []),
+        *(f"cannot tell: {c}" for c in sorted(set(cannot_tell))),
     )
     findings.sort(key=lambda f: ((f.location.path, f.location.line, f.location.column)
                                  if f.location else ("~", 0, 0), f.rule_id, f.subject))

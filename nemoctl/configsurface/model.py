@@ -79,6 +79,14 @@ class ConfigInventory:
     #: report can say how much it cannot see.
     dynamic_env_reads: int = 0
     files_scanned: int = 0
+    #: Every snake_case / UPPER_CASE word anywhere in the package's source text (code,
+    #: strings, comments). A key or variable still *mentioned* may be read through a
+    #: path the scan does not model, so "no longer read" and "unknown" are only claimed
+    #: for names absent from it (a superset: errs towards "cannot tell").
+    words: frozenset[str] = field(default_factory=frozenset, repr=False)
+
+    def mentions(self, name: str) -> bool:
+        return name in self.words
 
     def keys(self, section: str) -> Mapping[str, SettingKey]:
         return self.sections.get(section, {})
@@ -102,6 +110,7 @@ class ConfigInventory:
                 s: [k.to_list() for _, k in sorted(self.keys(s).items())] for s in SECTIONS
             },
             "env": [e.to_list() for _, e in sorted(self.env.items())],
+            "words": sorted(self.words),
         }
 
     @classmethod
@@ -112,4 +121,5 @@ class ConfigInventory:
         }
         env = {e.name: e for e in map(EnvRead.from_list, raw["env"])}
         return cls(str(raw["package"]), str(raw["version"]), str(raw["wheel_sha256"]),
-                   sections, env, int(raw["dynamic_env_reads"]), int(raw["files_scanned"]))
+                   sections, env, int(raw["dynamic_env_reads"]), int(raw["files_scanned"]),
+                   frozenset(map(str, raw["words"])))

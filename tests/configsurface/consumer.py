@@ -17,11 +17,12 @@ CONFIG = textwrap.dedent("""\
       master_key: os.environ/LITELLM_MASTER_KEY
       disable_error_logs: true
       forward_llm_provider_auth_headers: true
-      moderation_model: omni-moderation-latest
+      use_legacy_interactions_schema: true
     litellm_settings:
       master_key: os.environ/LITELLM_MASTER_KEY
       drop_params: true
       num_retires: 2
+      openai_image_generation_models: [dall-e-3]
     router_settings:
       routing_strategy: simple-shuffle
     """)
@@ -29,11 +30,12 @@ LINE = {
     "general_settings.master_key": 8,
     "general_settings.disable_error_logs": 9,
     "general_settings.forward_llm_provider_auth_headers": 10,
-    "general_settings.moderation_model": 11,
+    "general_settings.use_legacy_interactions_schema": 11,
     "litellm_settings": 12,
     "litellm_settings.master_key": 13,
     "litellm_settings.drop_params": 14,
     "litellm_settings.num_retires": 15,
+    "litellm_settings.openai_image_generation_models": 16,
 }
 
 

@@ -70,6 +70,8 @@ V1 = {
         "def load_config(config):\n"
         "    if general_settings.get('disable_error_logs'):\n"
         "        pass\n"
+        "    routes = general_settings.get('allowed_routes', [])\n"
+        "    prompts = general_settings.get('store_prompts')\n"
         "    from litellm.sentry import options\n"
         "    options(os.environ)\n"),
 }
@@ -100,7 +102,9 @@ V2 = {
         "    master = get_secret_str('LITELLM_MASTER_KEY')\n"
         "    from litellm.sentry import options\n"
         "    options({**os.environ, 'SENTRY_DSN': 'x'})\n"
-        "    dynamic = os.getenv(config['name'])\n"),
+        "    dynamic = os.getenv(config['name'])\n"
+        "def prompts(settings):\n"
+        "    return settings.get('store_prompts')\n"),
 }
 
 

@@ -47,7 +47,11 @@ def test_env_reads_through_helpers_constants_loops_and_the_passed_environment(
 
 def test_sections(v1: ConfigInventory, v2: ConfigInventory) -> None:
     assert set(v1.keys("general_settings")) == {"master_key", "database_url",
-                                                "disable_error_logs"}
+                                                "disable_error_logs", "allowed_routes",
+                                                "store_prompts"}
+    assert v1.keys("general_settings")["allowed_routes"].default == "[]"
+    # Read through a mapping the scan does not model: mentioned, so never "unread".
+    assert "store_prompts" not in v2.keys("general_settings") and v2.mentions("store_prompts")
     assert "disable_error_logs" not in v2.keys("general_settings")
     assert v1.keys("litellm_settings")["http2"].default == "False"
     assert v2.keys("litellm_settings")["http2"].default == "None"
@@ -83,6 +87,8 @@ def _project(root: Path) -> Path:
         "general_settings:\n"
         "  master_key: os.environ/LITELLM_MASTER_KEY\n"
         "  disable_error_logs: true\n"
+        "  allowed_routes: [/chat/completions]\n"
+        "  store_prompts: true\n"
         f"  database_url: {SECRETS['config']}\n"
         "litellm_settings:\n"
         "  master_key: os.environ/LITELLM_MASTER_KEY\n"
@@ -129,7 +135,7 @@ def test_consumer_names_and_places_from_every_source(tmp_path: Path) -> None:
     assert where["FROM_SECRET"][:2] == ("k8s/deploy.yaml", 11)
     assert where["HELM_VAR"] == ("charts/values.yaml", 2, "Helm values env")
     assert where["WORKFLOW_VAR"] == (".github/workflows/ci.yml", 8, "workflow env")
-    assert where["CONFIG_SET_VAR"] == ("proxy/config.yaml", 10, "config environment_variables")
+    assert where["CONFIG_SET_VAR"] == ("proxy/config.yaml", 12, "config environment_variables")
     refs = {(r.name, r.location.path, r.location.line) for r in consumer.env_refs}
     assert ("OPENAI_API_KEY", "proxy/models.yaml", 3) in refs
 
@@ -144,7 +150,11 @@ def test_findings_and_no_secret_anywhere(tmp_path: Path, v1: ConfigInventory,
     consumer = read_consumer(load_config(root))
     report = judge(consumer, v1, v2)
     found = {(f.rule_id, f.subject): f for f in report.findings}
-    assert found[("CONFIG_KEY_MISPLACED", "litellm_settings.master_key")].location.line == 7  # type: ignore[union-attr]
+    assert found[("CONFIG_KEY_MISPLACED", "litellm_settings.master_key")].location.line == 9  # type: ignore[union-attr]
+    security = found[("CONFIG_KEY_NO_LONGER_READ_SECURITY", "general_settings.allowed_routes")]
+    assert security.severity == "ERR" and security.location.line == 5  # type: ignore[union-attr]
+    assert not [f for f in report.findings if "store_prompts" in f.subject]
+    assert any("store_prompts" in n and "still mentioned in 2.0.0" in n for n in report.notes)
     unknown = found[("CONFIG_KEY_UNKNOWN", "litellm_settings.drop_parms")]
     assert "drop_params" in unknown.message
     rmp = found[("CONFIG_KEY_UNKNOWN", "model_list[].litellm_params.rmp")].location
