@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from nemoctl.configsurface.modules import Package
 
 #: Bump when the scan changes what it finds: older cache entries are then rebuilt.
-FORMAT = 7
+FORMAT = 8
 TOP = "litellm"
 _MAX_MEMBER = 8 * 1024 * 1024
 log = logging.getLogger("nemoctl.configsurface")
@@ -110,14 +110,14 @@ _NOT_WORD = {c: " " for c in range(128)
              if not (chr(c).isalnum() or chr(c) == "_")}
 
 
-def source_words(texts: Iterable[str]) -> frozenset[str]:
+def source_words(texts: Iterable[str]) -> str:
     """snake_case and UPPER_CASE words of the source texts (not CamelCase: no key or
-    variable is spelled so), 3 to 80 characters."""
+    variable is spelled so), 3 to 80 characters, sorted and space-separated."""
     words: set[str] = set()
     for text in texts:
         words.update(text.translate(_NOT_WORD).split())
-    return frozenset(w for w in words if 3 <= len(w) <= 80 and (w.islower() or w.isupper())
-                     and w.isascii())
+    return " ".join(sorted(w for w in words if 3 <= len(w) <= 80
+                           and (w.islower() or w.isupper()) and w.isascii()))
 
 
 def _canonical(data: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 #: The config sections an inventory describes, in report order.
@@ -83,10 +84,12 @@ class ConfigInventory:
     #: strings, comments). A key or variable still *mentioned* may be read through a
     #: path the scan does not model, so "no longer read" and "unknown" are only claimed
     #: for names absent from it (a superset: errs towards "cannot tell").
-    words: frozenset[str] = field(default_factory=frozenset, repr=False)
+    #: Stored as one space-separated string: ``check`` loads it as a single JSON value
+    #: and splits it only when a name has to be looked up.
+    words: str = field(default="", repr=False)
 
     def mentions(self, name: str) -> bool:
-        return name in self.words
+        return name in _word_set(self.words)
 
     def keys(self, section: str) -> Mapping[str, SettingKey]:
         return self.sections.get(section, {})
@@ -110,7 +113,7 @@ class ConfigInventory:
                 s: [k.to_list() for _, k in sorted(self.keys(s).items())] for s in SECTIONS
             },
             "env": [e.to_list() for _, e in sorted(self.env.items())],
-            "words": sorted(self.words),
+            "words": self.words,
         }
 
     @classmethod
@@ -122,4 +125,9 @@ class ConfigInventory:
         env = {e.name: e for e in map(EnvRead.from_list, raw["env"])}
         return cls(str(raw["package"]), str(raw["version"]), str(raw["wheel_sha256"]),
                    sections, env, int(raw["dynamic_env_reads"]), int(raw["files_scanned"]),
-                   frozenset(map(str, raw["words"])))
+                   str(raw["words"]))
+
+
+@lru_cache(maxsize=4)
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
