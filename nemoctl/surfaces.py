@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from nemoctl.apisurface.gate import API_GATE
 from nemoctl.findings.report import SurfaceReport
 from nemoctl.findings.surface import SurfaceContext, SurfaceGate
 
-GATES: tuple[SurfaceGate, ...] = ()
+GATES: tuple[SurfaceGate, ...] = (API_GATE,)
 
 
 def run_gates(ctx: SurfaceContext, *, only: Collection[str] | None = None,

@@ -36,6 +36,11 @@ def impact_command(
     no_cache: bool = typer.Option(False, "--no-cache", help="Rescan every file (ignore and "
                                   "rebuild the scan cache)."),
     upstream_name: str = typer.Option("litellm", "--upstream", help="Configured upstream."),
+    surface: list[str] = typer.Option(
+        [], "--surface", metavar="NAME", help="Only these surfaces (repeatable): schema, "
+        "api, … (default: all).", show_default=False),
+    list_all: bool = typer.Option(False, "--all", help="With --to: also list the API "
+                                  "changes nothing uses (otherwise only counted)."),
 ) -> None:
     """Where this project's code uses LiteLLM's models, tables, columns and enum values.
 
@@ -53,6 +58,12 @@ def impact_command(
     # scan reads the project's files and nothing outside it.
     config = load_config()
     upstream = config.upstream(upstream_name)
+    from nemoctl.cli._surfaces import chosen_surfaces, surface_reports
+
+    chosen = chosen_surfaces(surface)
+    if "schema" not in chosen:
+        surface_reports(config, upstream.package, old, new, chosen, output,
+                        fail_on.value if fail_on else config.fail_on, list_all, exit=True)
     old_spec = old or default_from_spec(config, upstream.package)
     if new is None:
         from nemoctl.impact import scan_project
@@ -60,14 +71,18 @@ def impact_command(
 
         (loaded,) = load_schemas([old_spec], upstream)
         usage = scan_project(config, [loaded.schema], cache=not no_cache)
+        from nemoctl.cli._surfaces import emit_api_map
+
         if output is OutputFormat.json:
-            typer.echo(render_usage.to_json(usage), nl=False)
+            typer.echo(emit_api_map(config, chosen, output, render_usage.to_json(usage)), nl=False)
         elif output is OutputFormat.markdown:
             typer.echo(render_usage.to_markdown(usage), nl=False)
         elif output is OutputFormat.github:
             typer.echo(render_usage.to_github(usage), nl=False)
         else:
             render_usage.render_human(usage, console())
+        if output is not OutputFormat.json:
+            emit_api_map(config, chosen, output, "")
         raise typer.Exit(0)
 
     from nemoctl.diff import diff_schemas, load_acknowledgements, load_sacred
@@ -87,7 +102,10 @@ def impact_command(
                           new_label=after.label)
     usage = scan_project(config, [before.schema, after.schema], cache=not no_cache)
     report = annotate(report, usage, config)
-    emit_report(report, output, fail_on.value if fail_on else config.fail_on, before, after)
+    threshold = fail_on.value if fail_on else config.fail_on
+    surface_reports(config, upstream.package, old, new, chosen, output, threshold, list_all,
+                    then=lambda extra: emit_report(report, output, threshold, before, after,
+                                                   surfaces=extra))
 
 
 @sacred_app.command("suggest")
