@@ -19,6 +19,8 @@ import ast
 from nemoctl.apisurface.model import ApiUse, Sig, UseKind, ValueKind
 
 _SNIPPET = 160
+#: A global whose name says it holds a credential: its line is never printed.
+_SECRET_WORDS = ("key", "token", "secret", "password", "credential", "dsn")
 _PACKAGE = "litellm"
 #: Callables that replace an attribute for a while: ``mock.patch("a.b.c")``,
 #: ``patch.object(obj, "name")``, ``monkeypatch.setattr(obj, "name", v)``.
@@ -80,8 +82,13 @@ class _Visitor(ast.NodeVisitor):
 
     def _add(self, kind: UseKind, path: str, node: ast.AST, **fields: object) -> None:
         line = getattr(node, "lineno", 0)
+        snippet = self._snippet(line)
+        name = path.rpartition(".")[2].lower()
+        if kind in ("write", "patch") and any(word in name for word in _SECRET_WORDS):
+            # ``litellm.api_key = "sk-…"``: the value is a credential; never print it.
+            snippet = f"{path} = ***"
         self.uses.append(ApiUse(kind, path, self.path, line, getattr(node, "col_offset", -1) + 1,
-                                self._snippet(line), in_tests=self.in_tests,
+                                snippet, in_tests=self.in_tests,
                                 **fields))  # type: ignore[arg-type]
 
     def _resolve(self, node: ast.AST) -> tuple[str, bool] | None:

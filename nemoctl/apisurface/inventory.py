@@ -26,7 +26,6 @@ in ``unloaded`` by module path: a use inside them cannot be checked.
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -302,54 +301,36 @@ def stage(tree: Path, package: str, into: Path) -> list[str]:
     return sorted(set(modules))
 
 
-class _Collect(logging.Handler):
-    """griffe reports files it cannot load on its logger; keep the reasons."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.messages.append(record.getMessage())
-        except Exception:  # noqa: BLE001 - a log message is never worth a crash
-            pass
-
-
 def build_inventory(tree: Path, package: str, version: str) -> Inventory:
     """Load ``package`` from an unpacked wheel with griffe; never imports it."""
     import griffe
 
     with tempfile.TemporaryDirectory(prefix="nemoctl-api-") as tmp:
         staged = stage(tree, package, Path(tmp))
-        log = logging.getLogger("griffe")
-        handler = _Collect()
-        old_level = log.level
-        log.addHandler(handler)
-        log.setLevel(logging.DEBUG)
-        try:
-            root = griffe.load(package, search_paths=[tmp], allow_inspection=False,
-                               store_source=False, resolve_aliases=False)
-        finally:
-            log.removeHandler(handler)
-            log.setLevel(old_level)
+        root = griffe.load(package, search_paths=[tmp], allow_inspection=False,
+                           store_source=False, resolve_aliases=False)
         records: dict[str, list[Any]] = {}
         assert isinstance(root, griffe.Module)
         _walk(root, records, package)
-    unloaded = {}
-    for module in staged:
-        if module not in records:
-            unloaded[module] = _reason(module, handler.messages)
+    unloaded = {module: _reason(tree, module) for module in staged if module not in records}
     return Inventory(package, version, DictRecords(records), unloaded)
 
 
-def _reason(module: str, messages: list[str]) -> str:
-    tail = module.replace(".", "/")
-    for message in messages:
-        if tail in message or module in message:
-            # griffe's message names the staging directory: keep what follows it.
-            text = message.split(tail, 1)[-1].lstrip("./py:i ")
-            return (text or "griffe could not load it")[:200]
+def _reason(tree: Path, module: str) -> str:
+    """Why griffe did not load a module: its own parse error, when there is one."""
+    import ast
+
+    base = tree.joinpath(*module.split("."))
+    for path in (base / "__init__.py", base.with_suffix(".py"), base.with_suffix(".pyi")):
+        if not path.is_file():
+            continue
+        try:
+            ast.parse(path.read_bytes(), filename=path.name)
+        except SyntaxError as exc:
+            return f"syntax error at line {exc.lineno}: {exc.msg}"
+        except (ValueError, MemoryError, RecursionError) as exc:
+            return f"cannot parse: {type(exc).__name__}"
+        return "griffe could not load it"
     return "griffe could not load it"
 
 

@@ -60,6 +60,8 @@ class _Judge:
 def _with_places(finding: Finding, places: tuple[Location, ...]) -> Finding:
     from dataclasses import replace
 
+    if not places:
+        return finding
     return replace(finding, location=places[0], used_at=places)
 
 
