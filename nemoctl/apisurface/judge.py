@@ -109,22 +109,25 @@ def judge(usage: ApiUsage, old: Inventory, new: Inventory | None, *,
 # -- runtime patches (judged against the release that runs now) -----------------------
 
 def _patch(j: _Judge, use: ApiUse) -> None:
+    """A write, ``del``, ``setattr`` or mock patch that replaces LiteLLM code.
+
+    Configuration is a literal, a container or any non-function value written to a
+    module global the release defines as a plain attribute (``litellm.drop_params =
+    True``, ``litellm.callbacks = [handler]``); replacing a function, class or module —
+    or writing a function anywhere, or deleting or mock-patching a name that is not a
+    plain attribute — is a patch."""
     if use.kind not in ("write", "delete", "patch") or use.in_tests:
         return
     r = j.old.resolve(use.path)
     obj = r.obj if r.state == "found" else None
-    replaces_code = obj is not None and (
-        obj.kind in ("function", "class", "module", "namespace"))
     if obj is not None and obj.kind == "attribute" and use.value != "function":
-        return  # a documented module-level setting: configuration, not a patch
-    if not replaces_code and use.value != "function" and use.kind != "patch":
         return
-    if not replaces_code and obj is None and r.state != "missing" and use.value != "function":
-        return
+    if obj is None and use.kind == "write" and use.value != "function":
+        return  # a value (not code) written to a name the release does not define as code
     what = {"write": "replaced", "delete": "deleted", "patch": "patched"}[use.kind]
-    kind = obj.kind if obj is not None else "attribute"
+    kind = f" ({obj.kind})" if obj is not None else ""
     j.emit("API_RUNTIME_PATCH", use, subject=use.path,
-           message=f"{use.path} ({kind}) is {what} at run time: a patch of LiteLLM",
+           message=f"{use.path}{kind} is {what} at run time: a patch of LiteLLM",
            key=(use.file, use.kind))
 
 
