@@ -38,7 +38,7 @@ class SqliteRecords:
 
     def get(self, path: str) -> list[Any] | None:
         row = self.conn.execute("SELECT rec FROM obj WHERE path = ?", (path,)).fetchone()
-        return None if row is None else json.loads(row[0])  # type: ignore[no-any-return]
+        return None if row is None else json.loads(row[0])
 
     def children(self, prefix: str) -> Iterator[tuple[str, list[Any]]]:
         # Paths sort by code point; "." + U+10FFFF bounds every path with this prefix.

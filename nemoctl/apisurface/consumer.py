@@ -27,6 +27,24 @@ _PACKAGE = "litellm"
 _PATCHERS = frozenset({"patch", "object", "setattr", "patch.object"})
 
 
+def snippet_for(use: ApiUse, lines: list[str]) -> str:
+    """The line a use is on, as printed: masked, shortened, never a credential."""
+    name = use.path.rpartition(".")[2].lower()
+    if use.kind in ("write", "patch") and any(word in name for word in _SECRET_WORDS):
+        # ``litellm.api_key = "sk-…"``: the value is a credential; never print it.
+        return f"{use.path} = ***"
+    return snippet_at(lines, use.line)
+
+
+def snippet_at(lines: list[str], line: int) -> str:
+    from nemoctl.redact import redact
+
+    if not 0 < line <= len(lines):
+        return ""
+    text = redact(lines[line - 1].strip())
+    return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"
+
+
 class ScanError(Exception):
     """The file cannot be read as Python (the message says why)."""
 
@@ -68,28 +86,20 @@ class _Visitor(ast.NodeVisitor):
         self.uses: list[ApiUse] = []
         #: functions and classes the file defines: writing one into LiteLLM is a patch.
         self.defined: set[str] = set()
+        #: the LiteLLM bases of the classes being visited, innermost last
+        self._supers: list[list[str]] = []
         #: Attribute nodes already reported as part of a longer chain or a call.
         self._done: set[int] = set()
 
     # -- helpers -----------------------------------------------------------------------
     def _snippet(self, line: int) -> str:
-        from nemoctl.redact import redact
-
-        if not 0 < line <= len(self.lines):
-            return ""
-        text = redact(self.lines[line - 1].strip())
-        return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"
+        return snippet_at(self.lines, line)
 
     def _add(self, kind: UseKind, path: str, node: ast.AST, **fields: object) -> None:
         line = getattr(node, "lineno", 0)
-        snippet = self._snippet(line)
-        name = path.rpartition(".")[2].lower()
-        if kind in ("write", "patch") and any(word in name for word in _SECRET_WORDS):
-            # ``litellm.api_key = "sk-…"``: the value is a credential; never print it.
-            snippet = f"{path} = ***"
-        self.uses.append(ApiUse(kind, path, self.path, line, getattr(node, "col_offset", -1) + 1,
-                                snippet, in_tests=self.in_tests,
-                                **fields))  # type: ignore[arg-type]
+        use = ApiUse(kind, path, self.path, line, getattr(node, "col_offset", -1) + 1,
+                     "", in_tests=self.in_tests, **fields)  # type: ignore[arg-type]
+        self.uses.append(use._replace(snippet=snippet_for(use, self.lines)))
 
     def _resolve(self, node: ast.AST) -> tuple[str, bool] | None:
         """The LiteLLM path an expression names, and whether it goes through an instance."""
@@ -149,9 +159,9 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.defined.add(node.name)
-        bases = []
-        for base in node.bases:
-            target = base.value if isinstance(base, ast.Subscript) else base
+        bases: list[str] = []
+        for expr in node.bases:
+            target = expr.value if isinstance(expr, ast.Subscript) else expr
             found = self._resolve(target)
             if found is not None and not found[1]:
                 bases.append(found[0])
@@ -164,7 +174,10 @@ class _Visitor(ast.NodeVisitor):
                     for base in bases:
                         self._add("override", f"{base}.{item.name}", item, owner=node.name,
                                   signature=_signature(item.args), labels=_labels(item))
+        # ``super().method(...)`` inside the class calls the LiteLLM base's method.
+        self._supers.append(bases)
         self.generic_visit(node)
+        self._supers.pop()
 
     # -- assignments: instances, writes, patches -----------------------------------------
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -219,14 +232,17 @@ class _Visitor(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if isinstance(func, ast.Name) and func.id in ("setattr", "delattr", "getattr") \
-                and func.id not in self.bound:
-            if self._builtin_attr(func.id, node):
-                self.generic_visit(node)
-                return
+                and func.id not in self.bound and self._builtin_attr(func.id, node):
+            self.generic_visit(node)
+            return
         if self._patcher(node):
             self.generic_visit(node)
             return
         found = self._resolve(func)
+        if found is None and self._supers and self._supers[-1] \
+                and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) \
+                and isinstance(func.value.func, ast.Name) and func.value.func.id == "super":
+            found = (f"{self._supers[-1][0]}.{func.attr}", True)
         if found is not None:
             self._mark_chain(func)
             keywords = tuple(sorted(k.arg for k in node.keywords if k.arg is not None))
@@ -235,7 +251,7 @@ class _Visitor(ast.NodeVisitor):
             spread = any(k.arg is None for k in node.keywords) or \
                 any(isinstance(a, ast.Starred) for a in node.args)
             self._add("call", found[0], node, keywords=keywords,
-                      literals=literals,  # type: ignore[arg-type]
+                      literals=literals,
                       positional=sum(1 for a in node.args if not isinstance(a, ast.Starred)),
                       spread=spread, via_instance=found[1])
         self.generic_visit(node)
@@ -336,8 +352,8 @@ def _labels(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
 
 
 def _literal(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)) \
-            or isinstance(node, ast.Constant) and node.value is None:
+    if (isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool))) \
+            or (isinstance(node, ast.Constant) and node.value is None):
         return repr(node.value)
     return None
 

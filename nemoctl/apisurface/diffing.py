@@ -85,7 +85,6 @@ def changes_between(old: Inventory, new: Inventory) -> list[Change]:
             if before[1] != after[1]:
                 out.append(Change(path, "bases changed", ", ".join(before[1]),
                                   ", ".join(after[1])))
-        elif before[0] == "a":
-            if before[1] != after[1]:
-                out.append(Change(path, "value changed", str(before[1]), str(after[1])))
+        elif before[0] == "a" and before[1] != after[1]:
+            out.append(Change(path, "value changed", str(before[1]), str(after[1])))
     return sorted(out, key=lambda c: c.path)

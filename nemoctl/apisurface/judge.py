@@ -15,7 +15,6 @@ import ast
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from nemoctl.apisurface import rules
 from nemoctl.apisurface.diffing import Change
 from nemoctl.apisurface.inventory import Inventory, Obj, Param, Resolved
 from nemoctl.apisurface.model import ApiUsage, ApiUse, Sig
@@ -29,6 +28,7 @@ class _Judge:
     old: Inventory
     new: Inventory | None
     severities: Mapping[str, str]
+    usage: ApiUsage
     #: fingerprint -> (finding, its places) so one change used at many lines is one finding
     found: dict[str, tuple[Finding, list[Location]]] = field(default_factory=dict)
     #: paths of changes some use reached (so they are not counted as unused)
@@ -37,7 +37,7 @@ class _Judge:
     def emit(self, rule: str, use: ApiUse, *, subject: str, message: str,
              key: tuple[str, ...], before: str = "", after: str = "",
              usage: str = "used", reason: str = "") -> None:
-        place = Location(use.file, use.line, use.column, use.snippet)
+        place = Location(use.file, use.line, use.column, self.usage.snippet(use))
         finding = make_finding(rule, message=message, key_parts=(subject, *key),
                                severities=self.severities, location=place, subject=subject,
                                before=before, after=after, usage=usage,  # type: ignore[arg-type]
@@ -68,7 +68,7 @@ def _with_places(finding: Finding, places: tuple[Location, ...]) -> Finding:
 def judge(usage: ApiUsage, old: Inventory, new: Inventory | None, *,
           severities: Mapping[str, str] | None = None,
           list_unused: bool = False) -> SurfaceReport:
-    j = _Judge(old, new, severities or {})
+    j = _Judge(old, new, severities or {}, usage)
     for bad in usage.unparseable:
         place = Location(bad.path, 0, 0)
         finding = make_finding("API_CONSUMER_UNPARSEABLE", message=f"{bad.path}: {bad.reason}"
@@ -178,13 +178,13 @@ def _use(j: _Judge, use: ApiUse) -> None:
         _call(j, use, before.obj, after.obj)
     elif use.kind == "subclass":
         _subclass(j, use, before.obj, after.obj)
-    elif use.kind == "read" and before.obj.kind == "attribute" and _is_global(j.old, before.obj):
-        if before.obj.value != after.obj.value and after.obj.kind == "attribute":
-            j.reached.add(use.path)
-            j.emit("API_GLOBAL_DEFAULT_CHANGED", use, subject=use.path,
-                   message=f"{use.path} now defaults to {after.obj.value} "
-                           f"(was {before.obj.value})",
-                   key=(), before=before.obj.value or "", after=after.obj.value or "")
+    elif use.kind == "read" and before.obj.kind == "attribute" \
+            and _is_global(j.old, before.obj) and after.obj.kind == "attribute" \
+            and before.obj.value != after.obj.value:
+        j.emit("API_GLOBAL_DEFAULT_CHANGED", use, subject=use.path,
+               message=f"{use.path} now defaults to {after.obj.value} "
+                       f"(was {before.obj.value})",
+               key=(), before=before.obj.value or "", after=after.obj.value or "")
 
 
 def _prefix(j: _Judge, use: ApiUse, before: Resolved) -> None:
@@ -363,7 +363,7 @@ def _value(text: str) -> object:
 
 
 def _same_value(a: str, b: str) -> bool:
-    return a == b or _value(a) == _value(b) and type(_value(a)) is type(_value(b))
+    return a == b or (_value(a) == _value(b) and type(_value(a)) is type(_value(b)))
 
 
 def _admits(admitted: Sequence[str] | None, literal: str) -> bool:
@@ -496,9 +496,7 @@ def _binds(override: Sig, base: Obj) -> bool:
             if p.name not in ov_names and not ov_kw:
                 return False
             covered.add(p.name)
-        elif p.kind == "*" and not ov_star:
-            return False
-        elif p.kind == "**" and not ov_kw:
+        elif (p.kind == "*" and not ov_star) or (p.kind == "**" and not ov_kw):
             return False
     # Whatever the override requires must be something the base's callers pass.
     return all(not (not has_default and kind in ("p", "pk", "k") and name not in covered)

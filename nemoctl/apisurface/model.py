@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
 
 UseKind = Literal[
     "import",    # import litellm.x / from litellm.x import y [as z]
@@ -23,8 +24,16 @@ ValueKind = Literal["literal", "container", "function", "other", ""]
 Sig = tuple[tuple[str, str, bool], ...]  # (name, kind code, has default) per parameter
 
 
-@dataclass(frozen=True, slots=True)
-class ApiUse:
+#: What a trimmed cache row's missing fields stand for.
+_ROW_DEFAULTS: list[Any] = [None, None, None, None, False, "", "", [], [], 0, False, False,
+                            "", [], []]
+
+
+class ApiUse(NamedTuple):
+    """One use.  A named tuple rather than a frozen dataclass: a warm scan of a large
+    project rebuilds tens of thousands of these from the cache, and a tuple is built in
+    one C call (``ApiUse._make(row)``) instead of one ``__setattr__`` per field."""
+
     kind: UseKind
     path: str
     file: str
@@ -54,21 +63,32 @@ class ApiUse:
     def where(self) -> str:
         return f"{self.file}:{self.line}"
 
-    def to_list(self) -> list[Any]:
-        return [self.kind, self.path, self.line, self.column, self.snippet,
-                list(self.keywords), [list(x) for x in self.literals], self.positional,
-                self.spread, self.via_instance, self.owner,
-                [list(x) for x in self.signature], list(self.labels), self.value,
-                self.alias, self.in_tests]
+    def to_row(self) -> list[Any]:
+        """The cached form: no file (the cache is keyed by content), no snippet (made
+        from the file's text when printed), and no trailing default fields — most uses
+        are imports and reads, and a warm scan's cost is parsing these rows."""
+        row: list[Any] = [self.kind, self.path, self.line, self.column, self.in_tests,
+                          self.alias, self.value, list(self.keywords),
+                          [list(x) for x in self.literals], self.positional, self.spread,
+                          self.via_instance, self.owner, [list(x) for x in self.signature],
+                          list(self.labels)]
+        while len(row) > 4 and not row[-1]:
+            row.pop()
+        return row
 
     @classmethod
-    def from_list(cls, file: str, data: list[Any]) -> ApiUse:
-        (kind, path, line, column, snippet, keywords, literals, positional, spread,
-         via_instance, owner, signature, labels, value, alias, in_tests) = data
-        return cls(kind, path, file, line, column, snippet, tuple(keywords),
-                   tuple((a, b) for a, b in literals), positional, spread, via_instance,
-                   owner, tuple((a, b, c) for a, b, c in signature), tuple(labels), value,
-                   alias, in_tests)
+    def from_row(cls, file: str, row: list[Any], snippet: str = "") -> ApiUse:
+        if len(row) <= 5:  # an import or a read: the common case, kept cheap
+            return tuple.__new__(cls, (row[0], row[1], file, row[2], row[3], snippet, (), (),
+                                       0, False, False, "", (), (), "", "",
+                                       len(row) == 5 and row[4]))
+        row = row + _ROW_DEFAULTS[len(row):]
+        (kind, path, line, column, in_tests, alias, value, keywords, literals, positional,
+         spread, via_instance, owner, signature, labels) = row
+        return tuple.__new__(cls, (kind, path, file, line, column, snippet, tuple(keywords),
+                                   tuple(map(tuple, literals)), positional, spread,
+                                   via_instance, owner, tuple(map(tuple, signature)),
+                                   tuple(labels), value, alias, in_tests))
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "path": self.path, "file": self.file,
@@ -104,6 +124,16 @@ class ApiUsage:
     files_scanned: int
     unparseable: tuple[Unparseable, ...] = ()
     cache_hits: int = 0
+    #: The text of each file with uses (snippets are made from it on demand).
+    sources: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+
+    def snippet(self, use: ApiUse) -> str:
+        from nemoctl.apisurface.consumer import snippet_for
+
+        if use.snippet or use.file not in self.sources:
+            return use.snippet
+        return snippet_for(use, self.sources[use.file].decode("utf-8", "replace")
+                           .splitlines())
 
     def to_dict(self) -> dict[str, Any]:
         return {"files_scanned": self.files_scanned,

@@ -11,7 +11,7 @@ from nemoctl.findings import RuleSpec, register
 SURFACE = "api"
 
 
-def _rule(id: str, severity: str, summary: str, rationale: str, fix: str,  # noqa: A002
+def _rule(id: str, severity: str, summary: str, rationale: str, fix: str,
           example: str = "", group: str = "") -> RuleSpec:
     return register(RuleSpec(id=id, surface=SURFACE, severity=severity,  # type: ignore[arg-type]
                              summary=summary, rationale=rationale, fix=fix, example=example,

@@ -23,7 +23,7 @@ from nemoctl.apisurface.model import ApiUsage, ApiUse, Unparseable
 from nemoctl.config import Config
 
 #: Bump when the scanner's output for the same input changes meaning.
-FORMAT = "apiscan-1"
+FORMAT = "apiscan-3"
 
 
 def scan_api(config: Config, *, cache: bool = True) -> ApiUsage:
@@ -38,6 +38,7 @@ def scan_api(config: Config, *, cache: bool = True) -> ApiUsage:
     store = _Cache(root, enabled=cache)
     uses: list[ApiUse] = []
     bad: list[Unparseable] = []
+    sources: dict[str, bytes] = {}
     scanned = 0
     for f in files:
         if f.language != "python":
@@ -48,16 +49,23 @@ def scan_api(config: Config, *, cache: bool = True) -> ApiUsage:
         if hit is None:
             try:
                 found = scan_source(f.data, f.path)
-                hit = {"uses": [u.to_list() for u in found]}
             except ScanError as exc:
-                hit = {"error": str(exc)}
-            store.put(key, hit)
-        if "error" in hit:
+                store.put(key, {"error": str(exc)})
+                bad.append(Unparseable(f.path, str(exc)))
+                continue
+            store.put(key, {"uses": [u.to_row() for u in found]})
+            uses.extend(found)
+            if found:
+                sources[f.path] = f.data
+        elif "error" in hit:
             bad.append(Unparseable(f.path, str(hit["error"])))
-        else:
-            uses.extend(ApiUse.from_list(f.path, row) for row in hit["uses"])
+        elif hit["uses"]:
+            # Snippets are made when a finding is printed (from ``sources``), not here:
+            # redacting every line of a large project would cost more than the scan.
+            uses.extend(ApiUse.from_row(f.path, row, "") for row in hit["uses"])
+            sources[f.path] = f.data
     store.save()
-    return ApiUsage(tuple(uses), scanned, tuple(bad), store.hits)
+    return ApiUsage(tuple(uses), scanned, tuple(bad), store.hits, sources)
 
 
 class _Cache:

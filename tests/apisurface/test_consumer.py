@@ -149,8 +149,8 @@ def test_syntax_error_is_a_scan_error_with_the_line() -> None:
 
 
 def test_secrets_in_snippets_are_masked() -> None:
-    (use,) = [u for u in scan('import litellm\nlitellm.api_key = "sk-abcdefghijklmnopqrstuvwxyz123456"\n')
-              if u.kind == "write"]
+    code = 'import litellm\nlitellm.api_key = "sk-abcdefghijklmnopqrstuvwxyz123456"\n'
+    (use,) = [u for u in scan(code) if u.kind == "write"]
     assert "abcdefghijklmnop" not in use.snippet
 
 
