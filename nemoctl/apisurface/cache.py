@@ -48,6 +48,12 @@ class SqliteRecords:
             if "." not in path[len(prefix):]:
                 yield path, json.loads(rec)
 
+    def named(self, name: str) -> Iterator[tuple[str, list[Any]]]:
+        rows = self.conn.execute("SELECT path, rec FROM obj WHERE path LIKE ? ESCAPE '\\' "
+                                 "ORDER BY path", ("%." + name.replace("_", "\\_"),))
+        for path, rec in rows:
+            yield path, json.loads(rec)
+
     def items(self) -> Iterator[tuple[str, list[Any]]]:
         for path, rec in self.conn.execute("SELECT path, rec FROM obj ORDER BY path"):
             yield path, json.loads(rec)

@@ -114,6 +114,10 @@ class Records(Protocol):
 
     def items(self) -> Iterator[tuple[str, list[Any]]]: ...
 
+    def named(self, name: str) -> Iterator[tuple[str, list[Any]]]:
+        """Every record whose last path segment is ``name``."""
+        ...
+
 
 class DictRecords:
     def __init__(self, data: dict[str, list[Any]]) -> None:
@@ -129,6 +133,9 @@ class DictRecords:
 
     def items(self) -> Iterator[tuple[str, list[Any]]]:
         return iter(sorted(self.data.items()))
+
+    def named(self, name: str) -> Iterator[tuple[str, list[Any]]]:
+        return ((p, r) for p, r in sorted(self.data.items()) if p.rpartition(".")[2] == name)
 
 
 @dataclass

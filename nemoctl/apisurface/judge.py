@@ -232,9 +232,14 @@ def _removed(j: _Judge, use: ApiUse, old_obj: Obj | None, *, path: str | None = 
 
 
 def _elsewhere(inv: Inventory, name: str, old_obj: Obj | None) -> list[str]:
-    """Where a moved object now lives (same name and kind), for the message; cheap."""
-    del inv, name, old_obj
-    return []
+    """Where an object of that name and kind lives in the new release (a move), for the
+    message: definitions only (not re-exports), public paths first, at most three."""
+    if old_obj is None or not name or old_obj.kind not in ("class", "function", "attribute"):
+        return []
+    code = {"class": "c", "function": "f", "attribute": "a"}[old_obj.kind]
+    found = [p for p, rec in inv.records.named(name) if rec[0] == code]
+    found.sort(key=lambda p: (any(s.startswith("_") for s in p.split(".")), len(p), p))
+    return found[:3]
 
 
 def _possibly(j: _Judge, use: ApiUse) -> None:
