@@ -66,10 +66,19 @@ def surfaces_dir(wheel_sha256: str) -> Path:
 
 
 def inventory_for(package: str, version: str) -> Inventory:
-    """The inventory of ``package==version`` from its verified wheel, cached."""
-    from nemoctl.upstream.unpack import unpacked_wheel
+    """The inventory of ``package==version`` from its verified wheel, cached.
 
-    wheel = unpacked_wheel(package, version)
+    Warm, only the wheel's digest is needed (the cached, verified wheel answers it
+    without the network); the unpacked tree — whose check stats every file — is opened
+    only to build a missing inventory."""
+    from nemoctl.upstream import fetch_wheel
+    from nemoctl.upstream.unpack import unpack
+
+    fetched = fetch_wheel(package, version)
+    found = open_cached(surfaces_dir(fetched.sha256), fetched.sha256, package, version)
+    if found is not None:
+        return found
+    wheel = unpack(fetched)
     return cached_inventory(wheel.path, wheel.sha256, package, version)
 
 

@@ -161,3 +161,35 @@ def test_bad_consumer_input_is_reported_never_a_traceback(
     bad = _run(root, "impact", "--surface", "nope", "--to", "1.106.0")
     assert bad.returncode == 2 and "unknown surface 'nope'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_the_gate_blocks_on_used_errors_and_acknowledgements_release_it(
+        tmp_path: Path, inventories: dict[str, Inventory]) -> None:
+    """The api gate as upgrade/ci/check run it (nemoctl.surfaces.GATES)."""
+    from datetime import date
+
+    from nemoctl.config import load_config
+    from nemoctl.errors import ExitCode
+    from nemoctl.findings import parse_acknowledgements
+    from nemoctl.findings.surface import SurfaceContext
+    from nemoctl.surfaces import GATES, run_gates
+
+    assert "api" in [g.name for g in GATES]
+    root = _repo(tmp_path, {"backend/hooks.py": HOOKS.read_bytes()})
+    config = load_config(root)
+    ctx = SurfaceContext(root=root, config=config, current_version="1.102.4",
+                         target_version="1.106.0", today=date(2026, 12, 6))
+    (report,) = run_gates(ctx, only=["api"])
+    assert report.blocking and report.exit_code("ERR") == ExitCode.BLOCKED
+    acks = parse_acknowledgements({"ack": [
+        {"fingerprint": f.fingerprint, "reason": "fixed in the same PR"}
+        for f in report.findings if f.severity == "ERR"]})
+    (acked,) = run_gates(SurfaceContext(root=root, config=config, current_version="1.102.4",
+                                        target_version="1.106.0", acknowledgements=acks,
+                                        today=date(2026, 12, 6)), only=["api"])
+    assert not acked.blocking and acked.exit_code("ERR") == ExitCode.OK
+    assert acked.exit_code("WARN") == ExitCode.FINDINGS  # the changed default is still there
+    # check: the pinned release alone (no target) — nothing in hooks.py patches LiteLLM.
+    (alone,) = run_gates(SurfaceContext(root=root, config=config, current_version="1.102.4",
+                                        target_version=None), only=["api"])
+    assert alone.findings == () and not alone.blocking
