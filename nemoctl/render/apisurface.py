@@ -97,6 +97,8 @@ def render_reports_human(reports: Sequence[SurfaceReport], console: Console, *,
                 continue
             mark = _mark(f)
             usage = f" [{f.usage}]" if f.usage and f.usage != "used" else ""
+            if usage and f.usage_reason:
+                usage = f" [{f.usage}: {f.usage_reason}]"
             console.print(f"  [{colour[mark]}]{mark:<4}[/] {escape(f.rule_id)}{escape(usage)}"
                           f"  {escape(f.message)}", highlight=False)
             for place in f.used_at[:5]:

@@ -193,3 +193,21 @@ def test_the_gate_blocks_on_used_errors_and_acknowledgements_release_it(
     (alone,) = run_gates(SurfaceContext(root=root, config=config, current_version="1.102.4",
                                         target_version=None), only=["api"])
     assert alone.findings == () and not alone.blocking
+
+
+def test_runtime_patch_reported_by_impact_without_a_target(
+        tmp_path: Path, inventories: dict[str, Inventory]) -> None:
+    code = (b"import litellm\nimport litellm.proxy.proxy_server as ps\n\n\n"
+            b"async def ours(request, api_key):\n    return None\n\n\n"
+            b"litellm.drop_params = True\nps.user_api_key_auth = ours\n")
+    root = _repo(tmp_path, {"backend/auth.py": code, "tests/test_auth.py": code})
+    proc = _run(root, "impact", "--surface", "api", "--format", "json")
+    assert proc.returncode == 4, proc.stderr
+    data = json.loads(proc.stdout)
+    (f,) = data["surfaces"]["api"]["findings"]
+    assert (f["rule_id"], f["subject"], f["location"]["path"], f["location"]["line"]) == (
+        "API_RUNTIME_PATCH", "litellm.proxy.proxy_server.user_api_key_auth",
+        "backend/auth.py", 10)
+    writes = [u for u in data["api"]["uses"] if u["kind"] == "write"]
+    assert {(u["file"], u["path"]) for u in writes} >= {("backend/auth.py",
+                                                          "litellm.drop_params")}
