@@ -92,9 +92,6 @@ class _Visitor(ast.NodeVisitor):
         self._done: set[int] = set()
 
     # -- helpers -----------------------------------------------------------------------
-    def _snippet(self, line: int) -> str:
-        return snippet_at(self.lines, line)
-
     def _add(self, kind: UseKind, path: str, node: ast.AST, **fields: object) -> None:
         line = getattr(node, "lineno", 0)
         use = ApiUse(kind, path, self.path, line, getattr(node, "col_offset", -1) + 1,

@@ -191,7 +191,7 @@ class Inventory:
         current = self.get(parts[0])
         if current is None:
             return Resolved("missing")
-        for i, part in enumerate(parts[1:], start=1):
+        for part in parts[1:]:
             assert current is not None
             if current.kind in ("function", "attribute"):
                 return Resolved("dynamic", current, why=current.path)
@@ -203,7 +203,6 @@ class Inventory:
                         return Resolved("unloaded", why=unloaded)
                 return child
             current = child.obj
-            del i
         assert current is not None
         return Resolved("found", current)
 
@@ -318,7 +317,7 @@ def build_inventory(tree: Path, package: str, version: str) -> Inventory:
                            store_source=False, resolve_aliases=False)
         records: dict[str, list[Any]] = {}
         assert isinstance(root, griffe.Module)
-        _walk(root, records, package)
+        _walk(root, records)
     unloaded = {module: _reason(tree, module) for module in staged if module not in records}
     return Inventory(package, version, DictRecords(records), unloaded)
 
@@ -341,7 +340,7 @@ def _reason(tree: Path, module: str) -> str:
     return "griffe could not load it"
 
 
-def _walk(module: Any, records: dict[str, list[Any]], package: str) -> None:
+def _walk(module: Any, records: dict[str, list[Any]]) -> None:
     import griffe
 
     stack = [module]
@@ -370,7 +369,6 @@ def _walk(module: Any, records: dict[str, list[Any]], package: str) -> None:
                                  sorted(member.labels & _KEPT_LABELS)]
             elif isinstance(member, griffe.TypeAlias):
                 records[path] = ["a", _text(member.value), []]
-    del package
 
 
 def _text(value: Any, limit: int = 200) -> str:

@@ -15,7 +15,6 @@ import ast
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from nemoctl.apisurface.diffing import Change
 from nemoctl.apisurface.inventory import Inventory, Obj, Param, Resolved
 from nemoctl.apisurface.model import ApiUsage, ApiUse, Sig
 from nemoctl.findings import Finding, Location, SurfaceReport, make_finding
@@ -507,5 +506,3 @@ def _binds(override: Sig, base: Obj) -> bool:
     return all(not (not has_default and kind in ("p", "pk", "k") and name not in covered)
                for name, kind, has_default in ov)
 
-
-__all__ = ["Change", "judge"]

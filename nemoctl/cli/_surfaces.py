@@ -98,11 +98,10 @@ def surface_reports(config: Config, package: str, old: str | None, new: str | No
             data["api"] = render.map_to_dict(scan_api(config))
         data["surfaces"] = render.reports_to_dict(reports, threshold)
         typer.echo(json.dumps(data, indent=2))
-    elif new is None and output is not OutputFormat.github:
+        raise typer.Exit(max([0, *(int(r.exit_code(threshold)) for r in reports)]))
+    if new is None and output is not OutputFormat.github:
         emit_api_map(config, chosen, output, "")
-    if output is OutputFormat.json:
-        pass
-    elif output is OutputFormat.markdown:
+    if output is OutputFormat.markdown:
         typer.echo(render.reports_to_markdown(reports), nl=False)
     elif output is OutputFormat.github:
         typer.echo(render.reports_to_github(reports), nl=False)
