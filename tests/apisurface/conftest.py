@@ -7,6 +7,7 @@ shared through nemoctl's cache (``inventory_for``; ~20-45 s CPU per version cold
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 
 from nemoctl.apisurface import rules  # noqa: F401 - registers the API_ rules
 from nemoctl.apisurface.consumer import scan_source
-from nemoctl.apisurface.inventory import Inventory, build_inventory
+from nemoctl.apisurface.inventory import Inventory
 from nemoctl.apisurface.model import ApiUsage
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,20 +35,31 @@ def line_of(text: str, source: Path = HOOKS, nth: int = 1) -> int:
     raise AssertionError(f"{text!r} not in {source}")
 
 
+@functools.cache
 def real_tree(version: str) -> Path:
+    """The verified, unpacked wheel (checked once per session: the check stats every
+    file of the tree)."""
     from nemoctl.upstream.unpack import unpacked_wheel
 
     return Path(unpacked_wheel("litellm", version).path)
 
 
 def subset_inventory(version: str, files: Iterable[str], into: Path) -> Inventory:
-    """The inventory of only ``files`` of the real wheel (copied into ``into``)."""
+    """The inventory of only ``files`` of the real wheel (copied into ``into``), cached in
+    nemoctl's cache under the digest of those files (as a wheel's is under its own), so
+    a second run of the suite reads it instead of running griffe again."""
+    import hashlib
+
+    from nemoctl.apisurface.cache import cached_inventory
+
     source = real_tree(version)
-    for rel in files:
+    digest = hashlib.sha256(version.encode())
+    for rel in sorted(files):
         target = into / version / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / rel, target)
-    return build_inventory(into / version, "litellm", version)
+        digest.update(rel.encode() + b"\0" + target.read_bytes() + b"\0")
+    return cached_inventory(into / version, digest.hexdigest(), "litellm", version)
 
 
 def usage_of(source: bytes, path: str = HOOKS_PATH) -> ApiUsage:
