@@ -386,7 +386,7 @@ def _subclass(j: _Judge, use: ApiUse, old_obj: Obj, new_obj: Obj) -> None:
     if new_obj.kind != "class":
         j.reached.add(use.path)
         j.emit("API_BASE_CHANGED", use, subject=use.path,
-               message=f"{use.path} is no longer a class (now a {new_obj.kind}): "
+               message=f"{use.path} is no longer a class (now: {new_obj.kind}): "
                        f"class {use.owner} cannot subclass it", key=("kind",))
         return
     old_bases = _base_names(j.old, old_obj)

@@ -113,3 +113,75 @@ def test_wheel_sources_that_do_not_parse_are_reported(tmp_path: Path) -> None:
     assert f.rule_id == "API_MODULE_UNREADABLE" and f.severity == "ERR"
     assert "syntax error" in f.message
     assert any("could not be read" in n for n in report.notes)
+
+
+def test_a_literal_no_longer_admitted(tmp_path: Path) -> None:
+    """No release pair tested here narrows a Literal, so the new side is the real
+    1.106.0 module with one Literal narrowed (as the schema rules' tests mutate a real
+    schema); the old side is the real module."""
+    from tests.apisurface.conftest import real_tree
+
+    rel = "litellm/assistants/main.py"
+    old = subset_inventory("1.106.0", (rel,), tmp_path / "old")
+    text = (real_tree("1.106.0") / rel).read_text(encoding="utf-8")
+    narrowed = text.replace('Literal["openai", "azure"]', 'Literal["openai"]')
+    assert narrowed != text
+    (tmp_path / "new" / "litellm" / "assistants").mkdir(parents=True)
+    (tmp_path / "new" / rel).write_text(narrowed, encoding="utf-8")
+    new = build_inventory(tmp_path / "new", "litellm", "9.9.9")
+    code = (b"from litellm.assistants.main import create_thread\n"
+            b"create_thread(custom_llm_provider='azure')\n"
+            b"create_thread(custom_llm_provider=\"openai\")\n")
+    report = judge(usage_of(code), old, new)
+    (f,) = report.findings
+    assert (f.rule_id, f.subject, f.used_at[0].line, f.before) == (
+        "API_LITERAL_NOT_ADMITTED", "litellm.assistants.main.create_thread", 2, "'azure'")
+    assert judge(usage_of(code), old, old).findings == ()
+
+
+def _mutated(tmp_path: Path, rel: str, edits: list[tuple[str, str]]) -> Inventory:
+    from tests.apisurface.conftest import real_tree
+
+    text = (real_tree("1.106.0") / rel).read_text(encoding="utf-8")
+    for before, after in edits:
+        assert before in text, before
+        text = text.replace(before, after, 1)
+    (tmp_path / "new" / rel).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "new" / rel).write_text(text, encoding="utf-8")
+    return build_inventory(tmp_path / "new", "litellm", "9.9.9")
+
+
+def test_hook_removed_and_sync_async_kind_change(tmp_path: Path) -> None:
+    rel = "litellm/integrations/custom_logger.py"
+    old = subset_inventory("1.106.0", (rel,), tmp_path / "old")
+    new = _mutated(tmp_path, rel, [
+        ("async def async_log_success_event(", "async def async_log_success_event_v2("),
+        ("async def async_post_call_success_hook(", "def async_post_call_success_hook(")])
+    code = (b"from litellm.integrations.custom_logger import CustomLogger\n"
+            b"class Spend(CustomLogger):\n"
+            b"    async def async_log_success_event(self, kwargs, response_obj, s, e):\n"
+            b"        pass\n"
+            b"    async def async_post_call_success_hook(self, data, user_api_key_dict, r):\n"
+            b"        return r\n")
+    got = {(f.rule_id, f.used_at[0].line) for f in judge(usage_of(code), old, new).findings}
+    assert got == {("API_HOOK_REMOVED", 3), ("API_OVERRIDE_KIND_CHANGED", 5)}
+    lost = _mutated(tmp_path / "b", rel, [("class CustomLogger:", "CustomLogger = 1\nclass _X:")])
+    got = {(f.rule_id, f.used_at[0].line) for f in judge(usage_of(code), old, lost).findings}
+    assert got == {("API_BASE_CHANGED", 2), ("API_HOOK_REMOVED", 3), ("API_HOOK_REMOVED", 5)}
+
+
+def test_module_globals_read_written_and_defaults(tmp_path: Path) -> None:
+    rel = "litellm/constants.py"
+    old = subset_inventory("1.106.0", (rel,), tmp_path / "old")
+    new = _mutated(tmp_path, rel, [
+        ('int(os.getenv("DEFAULT_MAX_RETRIES", 2))', 'int(os.getenv("DEFAULT_MAX_RETRIES", 3))'),
+        ("DEFAULT_BATCH_SIZE: Final =", "_DEFAULT_BATCH_SIZE: Final =")])
+    code = (b"import litellm.constants as c\n"
+            b"retries = c.DEFAULT_MAX_RETRIES\n"
+            b"size = c.DEFAULT_BATCH_SIZE\n"
+            b"c.DEFAULT_BATCH_SIZE = 64\n")
+    got = {(f.rule_id, f.severity, f.used_at[0].line)
+           for f in judge(usage_of(code), old, new).findings}
+    assert got == {("API_GLOBAL_DEFAULT_CHANGED", "WARN", 2),
+                   ("API_GLOBAL_READ_REMOVED", "ERR", 3),
+                   ("API_GLOBAL_WRITE_REMOVED", "WARN", 4)}
