@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nemoctl.apisurface.model import ApiUsage, ApiUse
 from nemoctl.findings import Finding, SurfaceReport
+from nemoctl.sanitize import escape_controls, markdown_cell
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,6 +23,13 @@ _KIND_TITLES = (
     ("delete", "deletes"), ("patch", "patches"),
     ("dynamic", "dynamic access (possibly uses every name)"),
 )
+
+
+def _t(text: str) -> str:
+    """Text from the project or a wheel, safe for a terminal and for rich markup."""
+    from rich.markup import escape
+
+    return escape(escape_controls(text, keep_newlines=False))
 
 
 def _detail(use: ApiUse) -> str:
@@ -56,10 +64,9 @@ def render_map_human(usage: ApiUsage, console: Console) -> None:
             continue
         console.print(f"[bold]{title}[/] ({len(uses)})")
         for u in uses:
-            console.print(f"  {escape(u.path)}{escape(_detail(u))}  {escape(u.where)}",
-                          highlight=False)
+            console.print(f"  {_t(u.path)}{_t(_detail(u))}  {_t(u.where)}", highlight=False)
     for bad in usage.unparseable:
-        console.print(f"[yellow]unparseable[/] {escape(bad.path)}: {escape(bad.reason)}")
+        console.print(f"[yellow]unparseable[/] {_t(bad.path)}: {_t(bad.reason)}")
 
 
 def map_to_markdown(usage: ApiUsage) -> str:
@@ -67,9 +74,10 @@ def map_to_markdown(usage: ApiUsage) -> str:
              "| use | LiteLLM path | where |", "|---|---|---|"]
     for kind, _title in _KIND_TITLES:
         for u in (u for u in usage.uses if u.kind == kind):
-            lines.append(f"| {kind} | `{u.path}`{_detail(u)} | `{u.where}` |")
+            lines.append(f"| {kind} | {markdown_cell(u.path + _detail(u))} | "
+                         f"{markdown_cell(u.where)} |")
     for bad in usage.unparseable:
-        lines.append(f"\n- unparseable `{bad.path}`: {bad.reason}")
+        lines.append(f"\n- unparseable {markdown_cell(bad.path)}: {markdown_cell(bad.reason)}")
     return "\n".join(lines) + "\n"
 
 
@@ -99,20 +107,20 @@ def render_reports_human(reports: Sequence[SurfaceReport], console: Console, *,
             usage = f" [{f.usage}]" if f.usage and f.usage != "used" else ""
             if usage and f.usage_reason:
                 usage = f" [{f.usage}: {f.usage_reason}]"
-            console.print(f"  [{colour[mark]}]{mark:<4}[/] {escape(f.rule_id)}{escape(usage)}"
-                          f"  {escape(f.message)}", highlight=False)
+            console.print(f"  [{colour[mark]}]{mark:<4}[/] {_t(f.rule_id)}{_t(usage)}"
+                          f"  {_t(f.message)}", highlight=False)
             for place in f.used_at[:5]:
-                console.print(f"        at {escape(str(place))}  {escape(place.snippet)}",
+                console.print(f"        at {_t(str(place))}  {_t(place.snippet)}",
                               highlight=False)
             if len(f.used_at) > 5:
                 console.print(f"        +{len(f.used_at) - 5} more place(s)")
             if f.acknowledged and f.ack_reason:
-                console.print(f"        acknowledged: {escape(f.ack_reason)}")
+                console.print(f"        acknowledged: {_t(f.ack_reason)}")
             elif f.hint and f.severity != "INFO":
-                console.print(f"        fix: {escape(f.hint)}", highlight=False)
+                console.print(f"        fix: {_t(f.hint)}", highlight=False)
             console.print(f"        fingerprint {f.fingerprint}", style="dim")
         for note in report.notes:
-            console.print(f"  note: {escape(note)}", style="dim", highlight=False)
+            console.print(f"  note: {_t(note)}", style="dim", highlight=False)
 
 
 def reports_to_markdown(reports: Sequence[SurfaceReport]) -> str:
@@ -122,10 +130,11 @@ def reports_to_markdown(reports: Sequence[SurfaceReport]) -> str:
         if report.findings:
             lines += ["| severity | rule | finding | where |", "|---|---|---|---|"]
             for f in report.findings:
-                where = ", ".join(f"`{p}`" for p in f.used_at[:3]) or "—"
-                lines.append(f"| {_mark(f)} | `{f.rule_id}` | {f.message} | {where} |")
+                where = ", ".join(str(p) for p in f.used_at[:3]) or "—"
+                lines.append(f"| {_mark(f)} | `{f.rule_id}` | {markdown_cell(f.message)} | "
+                             f"{markdown_cell(where)} |")
             lines.append("")
-        lines += [f"- {note}" for note in report.notes]
+        lines += [f"- {markdown_cell(note)}" for note in report.notes]
     return "\n".join(lines) + "\n"
 
 
@@ -159,8 +168,6 @@ def merge_json(base: str, key: str, value: object) -> str:
 
 
 def _escape_data(text: str) -> str:
-    from nemoctl.sanitize import escape_controls
-
     text = escape_controls(text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
