@@ -21,6 +21,7 @@ RULE_MODULES: tuple[str, ...] = (
     "nemoctl.migrations.rules",
     "nemoctl.db.rules",
     "nemoctl.apisurface.rules",
+    "nemoctl.provenance.rules",
 )
 
 
