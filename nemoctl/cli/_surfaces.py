@@ -58,14 +58,18 @@ def run(config: Config, package: str, old: str | None, new: str | None,
     names = [n for n in chosen if n != "schema"]
     if not names:
         return ()
-    current = _version(old) or pinned_version(config.root, package)
+    from nemoctl.errors import ConfigError
+    from nemoctl.findings import SurfaceReport
+
     target = _version(new) if new is not None else None
     if new is not None and target is None:
-        from nemoctl.findings import SurfaceReport
-
         return tuple(SurfaceReport(surface=n, notes=(
             f"--to {new} is not a release version: the {n} surface is judged between "
             "releases only",)) for n in names)
+    try:
+        current = _version(old) or pinned_version(config.root, package)
+    except ConfigError:
+        current = None  # no pin: each gate says what it cannot judge without one
     ctx = SurfaceContext(root=config.root, config=config, current_version=current,
                          target_version=target, severities=config.rule_severities,
                          acknowledgements=load_acknowledgements(config.acknowledgements_file),
