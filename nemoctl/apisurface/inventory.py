@@ -190,7 +190,8 @@ class Inventory:
             return Resolved("external", why=path)
         current = self.get(parts[0])
         if current is None:
-            return Resolved("missing")
+            unloaded = self._unloaded_under(path)
+            return Resolved("unloaded", why=unloaded) if unloaded else Resolved("missing")
         for part in parts[1:]:
             assert current is not None
             if current.kind in ("function", "attribute"):
@@ -311,10 +312,19 @@ def build_inventory(tree: Path, package: str, version: str) -> Inventory:
     """Load ``package`` from an unpacked wheel with griffe; never imports it."""
     import griffe
 
+    if not (tree / package).is_dir():
+        return Inventory(package, version, DictRecords({}),
+                         {package: f"the wheel has no {package}/ package directory"})
     with tempfile.TemporaryDirectory(prefix="nemoctl-api-") as tmp:
         staged = stage(tree, package, Path(tmp))
-        root = griffe.load(package, search_paths=[tmp], allow_inspection=False,
-                           store_source=False, resolve_aliases=False)
+        try:
+            root = griffe.load(package, search_paths=[tmp], allow_inspection=False,
+                               store_source=False, resolve_aliases=False)
+        except (griffe.GriffeError, ImportError, SyntaxError, ValueError, RecursionError) as exc:
+            # The package itself cannot be read (its __init__ does not parse…): every
+            # use of it is then "cannot be read", never "unchanged".
+            return Inventory(package, version, DictRecords({}),
+                             {package: f"griffe could not load it ({type(exc).__name__})"})
         records: dict[str, list[Any]] = {}
         assert isinstance(root, griffe.Module)
         _walk(root, records)

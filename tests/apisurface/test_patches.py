@@ -185,3 +185,16 @@ def test_module_globals_read_written_and_defaults(tmp_path: Path) -> None:
     assert got == {("API_GLOBAL_DEFAULT_CHANGED", "WARN", 2),
                    ("API_GLOBAL_READ_REMOVED", "ERR", 3),
                    ("API_GLOBAL_WRITE_REMOVED", "WARN", 4)}
+
+
+def test_a_wheel_without_the_package_or_with_a_broken_init_is_unreadable(
+        tmp_path: Path) -> None:
+    empty = build_inventory(tmp_path / "none", "litellm", "9.9.9")
+    assert empty.unloaded == {"litellm": "the wheel has no litellm/ package directory"}
+    (tmp_path / "broken" / "litellm").mkdir(parents=True)
+    (tmp_path / "broken" / "litellm" / "__init__.py").write_bytes(b"def (\n")
+    broken = build_inventory(tmp_path / "broken", "litellm", "9.9.9")
+    assert "litellm" in broken.unloaded
+    old = subset_inventory("1.106.0", ("litellm/scheduler.py",), tmp_path / "old")
+    (f,) = judge(usage_of(b"from litellm.scheduler import Scheduler\n"), old, broken).findings
+    assert f.rule_id == "API_MODULE_UNREADABLE"
