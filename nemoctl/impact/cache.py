@@ -22,7 +22,7 @@ from typing import Any
 from nemoctl.config import cache_dir
 
 #: Bump when a scanner's output for the same input changes meaning.
-FORMAT = "impact-7"
+FORMAT = "impact-8"
 
 
 class ScanCache:

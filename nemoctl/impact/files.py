@@ -25,6 +25,11 @@ LANGUAGES = {
     ".sql": "sql",
     ".md": "text", ".markdown": "text", ".yaml": "text", ".yml": "text",
 }
+#: Any other file that is text is read by the text scanner too: a table named in a
+#: shell script, a config file or a notebook reaches it (docs/impact.md, "Soundness").
+OTHER = "text"
+#: Bytes looked at to tell a binary file (a NUL among them) from text.
+_SNIFF = 8192
 #: Directory names never scanned (virtualenvs, dependencies, caches, VCS).
 SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", ".tox", ".nox", "node_modules",
                        "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
@@ -54,7 +59,7 @@ def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
                 and _selected(rel, [], excluded):
             configs.append(rel)
         language = _language(rel)
-        if language is None or not _selected(rel, include, excluded):
+        if not _selected(rel, include, excluded):
             continue
         full = os.path.join(base, rel)
         try:
@@ -71,7 +76,13 @@ def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
                                                 f"({max_size})"))
                 continue
             with open(full, "rb") as handle:
-                data = handle.read()
+                if language == OTHER:
+                    head = handle.read(_SNIFF)
+                    if b"\0" in head:
+                        continue  # binary: no name can be read from it
+                    data = head + handle.read()
+                else:
+                    data = handle.read()
         except OSError as exc:
             skipped.append(SkippedFile(rel, f"unreadable: {exc.strerror}"))
             continue
@@ -84,10 +95,10 @@ def _norm(pattern: str) -> str:
     return "" if text in (".", "") else text.rstrip("/")
 
 
-def _language(rel: str) -> str | None:
+def _language(rel: str) -> str:
     name = rel.rsplit("/", 1)[-1]
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    return LANGUAGES.get(suffix.lower())
+    return LANGUAGES.get(suffix.lower(), OTHER)
 
 
 def _under(rel: str, prefix: str) -> bool:

@@ -265,9 +265,9 @@ def _statement(node: dict[str, Any], base: int, ctx: _Ctx) -> None:
                 ctx.out.append(_use(model, field_name, "field", where, ctx, "column"))
             continue
         for model in candidates:
-            field_name = names.field_of_column(model, column)
-            if field_name is not None:
-                ctx.out.append(_use(model, field_name, "field", where, ctx, "column"))
+            resolved = names.field_of_column(model, column)
+            if resolved is not None:
+                ctx.out.append(_use(model, resolved, "field", where, ctx, "column"))
     for body, location, language, function in bodies:
         _body(body, base + location, language, function, ctx)
 
