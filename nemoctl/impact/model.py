@@ -57,6 +57,12 @@ class SkippedFile:
 Row = tuple[str, str, str, str, int, int, str, str]
 
 
+#: Rules whose change constrains the table's writers: an INSERT that names none of the
+#: columns involved (it relies on a default, or on no key being there) breaks too.
+WRITER_RULES = frozenset({"FIELD_ADDED_REQUIRED", "FIELD_BECAME_REQUIRED", "DEFAULT_REMOVED",
+                          "UNIQUE_ADDED", "PRIMARY_KEY_CHANGED"})
+
+
 def _added(change: Change) -> bool:
     return change.subject in ("field", "index") and not change.before and bool(change.after)
 
@@ -126,12 +132,12 @@ class UsageMap:
 
     def possible_for(self, change: Change) -> tuple[Use, ...]:
         """The places that make a change "possibly used" (never re-levelled): rows that
-        reach the change's table without naming its columns; for an added field or
-        unique key, every place that reaches the table at all (its writers may break)."""
+        reach the change's table without naming its columns; for a change that constrains
+        writers (:data:`WRITER_RULES`), every place that reaches the table at all."""
         if change.subject in ("model", "enum", "enum_value"):
             return ()
         rows = self._index().get(change.model, ())
-        if _added(change):
+        if change.rule_id in WRITER_RULES:
             return _uses(rows)
         return _uses(r for r in rows if r[2] == "possible")
 

@@ -1,13 +1,15 @@
-"""JWT claim → virtual key mappings, kept in LiteLLM's own table by an upsert.
+"""JWT claim → virtual key mappings, kept in LiteLLM's own table.
 
-The upsert relies on LiteLLM's unique key on (jwt_claim_name, jwt_claim_value): if an
-upgrade removes that constraint, PostgreSQL rejects the ON CONFLICT clause.
+Written as update-then-insert in one transaction, so it relies on no unique key of
+LiteLLM's: 1.106.0 replaces the key on (jwt_claim_name, jwt_claim_value) by one that
+also scopes by jwt_issuer (see schemas/acknowledged.toml).  An
+``on_conflict_do_update(index_elements=["jwt_claim_name", "jwt_claim_value"])`` here
+would be rejected by PostgreSQL after that migration: nemoctl blocks such an upgrade.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 
 metadata = sa.MetaData()
 
@@ -23,9 +25,12 @@ jwt_key_mappings = sa.Table(
 
 def map_claim(conn: sa.Connection, mapping_id: str, claim: str, value: str,
               token_hash: str) -> None:
-    stmt = insert(jwt_key_mappings).values(
-        id=mapping_id, jwt_claim_name=claim, jwt_claim_value=value, token=token_hash,
-        is_active=True)
-    conn.execute(stmt.on_conflict_do_update(
-        index_elements=["jwt_claim_name", "jwt_claim_value"],
-        set_={"token": stmt.excluded.token, "is_active": True}))
+    table = jwt_key_mappings
+    updated = conn.execute(
+        table.update()
+        .where(table.c.jwt_claim_name == claim, table.c.jwt_claim_value == value)
+        .values(token=token_hash, is_active=True))
+    if updated.rowcount == 0:
+        conn.execute(table.insert().values(
+            id=mapping_id, jwt_claim_name=claim, jwt_claim_value=value, token=token_hash,
+            is_active=True))
