@@ -50,6 +50,7 @@ const CANDIDATES = new Set();
 for (const cols of Object.values(names.columns)) for (const c of Object.keys(cols)) CANDIDATES.add(c);
 for (const fields of Object.values(names.fields)) for (const f of fields) CANDIDATES.add(f);
 for (const c of Object.keys(names.constraints || {})) CANDIDATES.add(c);
+for (const t of Object.keys(names.tables)) CANDIDATES.add(t);
 // Prisma client accessors: prisma.liteLLM_SpendLogs → LiteLLM_SpendLogs.
 const ACCESSORS = {};
 for (const model of Object.keys(names.fields)) ACCESSORS[model.charAt(0).toLowerCase() + model.slice(1)] = model;

@@ -82,7 +82,11 @@ def database_uses(result: dict[str, Any], typed: list[RawUse], names: Names) -> 
         for key, kline, kcol in keys:
             if key in fields:
                 found.append(RawUse(model, key, "field", kline, kcol, "literal"))
-    reached = {u.model for u in (*typed, *found)}
+    strings = result.get("strings", ())
+    # A file that names a table in a string (``Database[...]["Tables"]["T"]``, a
+    # constant) reaches it too: its column strings count for that table.
+    reached = {u.model for u in (*typed, *found)} | {
+        m for text, _line, _col in strings if (m := names.model_of_table(text)) is not None}
     columns: dict[str, list[tuple[str, str]]] = {}
     for model in sorted(reached):
         for column, field_name in names.columns.get(model, {}).items():
@@ -91,7 +95,7 @@ def database_uses(result: dict[str, Any], typed: list[RawUse], names: Names) -> 
             if (model, field_name) not in columns.get(field_name, []):
                 columns.setdefault(field_name, []).append((model, field_name))
     precise = {(u.model, u.member, u.line) for u in (*typed, *found)}
-    for text, line, col in result.get("strings", ()):
+    for text, line, col in strings:
         for model, field_name in columns.get(text, ()):
             if (model, field_name, line) not in precise:
                 found.append(RawUse(model, field_name, "field", line, col, "literal"))
