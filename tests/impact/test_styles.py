@@ -62,7 +62,7 @@ def _change(report: DiffReport, model: str, field: str) -> Change:
 @pytest.mark.parametrize("expect", EXPECT, ids=[e.style for e in EXPECT])
 def test_style_is_used_or_possibly_used_and_never_relevelled(
         expect: Expect, scanned: tuple[UsageMap, DiffReport]) -> None:
-    usage, report = scanned
+    _usage, report = scanned
     change = _change(report, expect.model, expect.field)
     # Never re-levelled: the rule's own severity, whatever the policy says.
     assert (change.severity, change.original_severity) == ("ERR", None), change
