@@ -116,7 +116,11 @@ class _Db:
                 self._maybe_sql(node)
             elif isinstance(node, ast.Attribute):
                 self._attribute(node)
-        self._file_rule(reached | {r.model for r in self.found})
+        # A string that is a table's name (``TABLE = "LiteLLM_X"``) reaches it too.
+        named = {m for node in ast.walk(self.tree) if isinstance(node, ast.Constant)
+                 and isinstance(node.value, str)
+                 and (m := self.names.model_of_table(node.value)) is not None}
+        self._file_rule(reached | named | {r.model for r in self.found})
 
     def _inside_string(self, node: ast.AST) -> bool:
         parent = self.parents.get(id(node))
