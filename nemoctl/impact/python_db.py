@@ -13,11 +13,12 @@ the generated pydantic models; this one follows the database names):
   ``Mapped[...]`` / ``mapped_column`` / ``Column`` attributes), ``t.c.col`` on a bound
   table, ``Cls.attr`` on a mapped class;
 * supabase-py ``.table("T")`` / ``.from_("T")`` chains (:mod:`~nemoctl.impact.postgrest`);
-* in a file that reaches a LiteLLM table, every string literal, keyword argument name and
-  attribute name that is one of that table's columns (``index_elements=["a", "b"]``,
-  ``set_={"c": …}``, ``getattr(row, "c")``, ``row["c"]``, ``excluded.c``) and every
-  string naming one of its constraints (``constraint="…_key"``): a use one too many is
-  safe, one too few is not.  ``getattr`` with a name that is not a literal makes those
+* in a file that reaches a LiteLLM table, every string literal and keyword argument name
+  that is one of that table's columns (``index_elements=["a", "b"]``, ``set_={"c": …}``,
+  ``getattr(row, "c")``, ``row["c"]``, ``.values(c=…)``) and every string naming one of
+  its constraints (``constraint="…_key"``): a use one too many is safe, one too few is
+  not.  (Attribute names are not needed: rows only carry the columns their query named,
+  or the query is a ``SELECT *`` that already makes the table possibly used.)  ``getattr`` with a name that is not a literal makes those
   tables possibly used (``dynamic``).
 """
 
@@ -393,11 +394,6 @@ class _Db:
             elif isinstance(node, ast.keyword) and node.arg in columns:
                 for model, fld in columns[node.arg]:
                     self._add(node, model, fld, "field", "keyword")
-            elif isinstance(node, ast.Attribute) and node.attr in columns:
-                end = node.end_lineno or node.lineno
-                at = self._col(end, (node.end_col_offset or 0) - len(node.attr.encode()))
-                for model, fld in columns[node.attr]:
-                    self.found.append(RawUse(model, fld, "field", end, at, "attribute"))
         for call in self.dynamic:
             for model in sorted(reached):
                 self._add(call, model, "", "possible", "dynamic")
