@@ -18,8 +18,9 @@ the generated pydantic models; this one follows the database names):
   ``getattr(row, "c")``, ``row["c"]``, ``.values(c=…)``) and every string naming one of
   its constraints (``constraint="…_key"``): a use one too many is safe, one too few is
   not.  (Attribute names are not needed: rows only carry the columns their query named,
-  or the query is a ``SELECT *`` that already makes the table possibly used.)  ``getattr`` with a name that is not a literal makes those
-  tables possibly used (``dynamic``).
+  or the query is a ``SELECT *`` that already makes the table possibly used.)
+  ``getattr`` with a name that is not a literal makes those tables possibly used
+  (``dynamic``).
 """
 
 from __future__ import annotations
