@@ -36,6 +36,11 @@ def impact_command(
     no_cache: bool = typer.Option(False, "--no-cache", help="Rescan every file (ignore and "
                                   "rebuild the scan cache)."),
     upstream_name: str = typer.Option("litellm", "--upstream", help="Configured upstream."),
+    project: Path | None = typer.Option(
+        None, "--project", metavar="DIR", help="Project directory: the nearest directory "
+        "at or above DIR holding a pyproject.toml (default: from the current directory).",
+        show_default=False,
+    ),
 ) -> None:
     """Where this project's code uses LiteLLM's models, tables, columns and enum values.
 
@@ -49,9 +54,13 @@ def impact_command(
     from nemoctl.config import load_config
     from nemoctl.sources import load_schemas
 
-    # A project is required (a pyproject.toml at or above the current directory): the
-    # scan reads the project's files and nothing outside it.
-    config = load_config()
+    # A project is required (a pyproject.toml at or above the current directory or
+    # --project): the scan reads the project's files and nothing outside it.
+    if project is not None and not project.is_dir():
+        from nemoctl.errors import BadInputError
+
+        raise BadInputError(f"--project {project}: not a directory")
+    config = load_config(project)
     upstream = config.upstream(upstream_name)
     old_spec = old or default_from_spec(config, upstream.package)
     if new is None:
