@@ -317,6 +317,10 @@ function scanFile(checker, sf) {
           if (name) add(propertyOf(checker, ct, name), prop.name, "literal");
         }
       }
+    } else if (ts.isImportSpecifier(node) || ts.isExportSpecifier(node)) {
+      // `import { LiteLLM_X as Y }`: the import itself names the generated type.
+      const id = node.propertyName || node.name;
+      add(targetOfSymbol(checker, checker.getSymbolAtLocation(node.name)), id, "type");
     } else if (ts.isTypeReferenceNode(node)) {
       const id = ts.isQualifiedName(node.typeName) ? node.typeName.right : node.typeName;
       add(targetOfSymbol(checker, checker.getSymbolAtLocation(id)), id, "type");

@@ -27,7 +27,7 @@ from typing import Any
 from nemoctl.config import cache_dir
 
 #: Bump when a scanner's output for the same input changes meaning.
-FORMAT = "impact-10"
+FORMAT = "impact-11"
 
 
 class ScanCache:
