@@ -27,7 +27,7 @@ from typing import Any
 from nemoctl.config import cache_dir
 
 #: Bump when a scanner's output for the same input changes meaning.
-FORMAT = "impact-11"
+FORMAT = "impact-13"
 
 
 class ScanCache:
@@ -37,6 +37,10 @@ class ScanCache:
         self.enabled = enabled
         self.entries: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
+        #: path → ((size, mtime_ns, ctime_ns, inode), sha256): files proven unchanged
+        #: by their stat are not read again
+        self.stats: dict[str, Any] = {}
+        self.new_stats: dict[str, Any] = {}
         self.hits = 0
         if enabled:
             try:
@@ -46,6 +50,8 @@ class ScanCache:
             if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(
                     data.get("entries"), dict):
                 self.entries = data["entries"]
+                stats = data.get("stats")
+                self.stats = stats if isinstance(stats, dict) else {}
 
     def get(self, key: str) -> Any:
         value = self.entries.get(key)
@@ -58,17 +64,27 @@ class ScanCache:
         """The stored entry for ``key`` without counting a hit or keeping it."""
         return self.entries.get(key)
 
+    def stat_of(self, path: str) -> tuple[tuple[int, ...], str] | None:
+        found = self.stats.get(path)
+        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], str):
+            return found
+        return None
+
+    def record_stat(self, path: str, stamp: tuple[int, ...], digest: str) -> None:
+        self.new_stats[path] = (tuple(stamp), digest)
+
     def put(self, key: str, value: Any) -> None:
         self.used[key] = value
 
     def save(self) -> None:
-        if not self.enabled or self.used == self.entries:
+        if not self.enabled or (self.used == self.entries and self.new_stats == self.stats):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(marshal.dumps({"format": FORMAT, "entries": self.used}))
+                out.write(marshal.dumps({"format": FORMAT, "entries": self.used,
+                                         "stats": self.new_stats}))
             os.replace(tmp, self.path)
         except OSError:
             # A cache that cannot be written only costs the next run its speed.

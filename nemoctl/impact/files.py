@@ -11,7 +11,6 @@ import os
 import stat
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
@@ -36,11 +35,27 @@ SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", ".tox", ".nox", "node_mod
                        ".next", "dist", "build", ".nemoctl", "site-packages"})
 
 
-@dataclass(frozen=True, slots=True)
 class SourceFile:
-    path: str  # project-relative, POSIX
-    language: str
-    data: bytes
+    """One file to scan.  Its bytes are read on first use: a warm scan whose stat index
+    proves a file unchanged (size, mtime, ctime, inode) never reads it."""
+
+    __slots__ = ("_data", "full", "language", "path", "stamp")
+
+    def __init__(self, path: str, language: str, data: bytes | None = None, *,
+                 full: str = "", stamp: tuple[int, int, int, int] = (0, 0, 0, 0)) -> None:
+        self.path = path  # project-relative, POSIX
+        self.language = language
+        self.full = full
+        #: (size, mtime_ns, ctime_ns, inode) when discovered
+        self.stamp = stamp
+        self._data = data
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            with open(self.full, "rb") as handle:
+                self._data = handle.read()
+        return self._data
 
 
 def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
@@ -75,18 +90,20 @@ def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
                 skipped.append(SkippedFile(rel, f"{info.st_size} bytes is over max-file-size "
                                                 f"({max_size})"))
                 continue
-            with open(full, "rb") as handle:
-                if language == OTHER:
+            data: bytes | None = None
+            if language == OTHER:
+                with open(full, "rb") as handle:
                     head = handle.read(_SNIFF)
                     if b"\0" in head:
                         continue  # binary: no name can be read from it
                     data = head + handle.read()
-                else:
-                    data = handle.read()
+            elif not os.access(full, os.R_OK):
+                raise PermissionError(13, "Permission denied")
         except OSError as exc:
             skipped.append(SkippedFile(rel, f"unreadable: {exc.strerror}"))
             continue
-        files.append(SourceFile(rel, language, data))
+        files.append(SourceFile(rel, language, data, full=full, stamp=(
+            info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)))
     return files, skipped, configs
 
 

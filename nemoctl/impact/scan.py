@@ -47,9 +47,15 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
     )
     store = ScanCache(root, enabled=cache)
     ts_context = _ts_context(root, generated_typescript(config), configs)
-    results: dict[str, tuple[list[Row], str | None]] = {}
+    results: dict[str, tuple[Sequence[Row], str | None]] = {}
     pending_ts: list[SourceFile] = []
-    digests = {f.path: hashlib.sha256(f.data).hexdigest() for f in files}
+    digests: dict[str, str] = {}
+    for f in list(files):
+        try:
+            digests[f.path] = _digest(f, store)
+        except OSError as exc:  # removed or made unreadable since it was listed
+            files.remove(f)
+            skipped.append(SkippedFile(f.path, f"unreadable: {exc.strerror}"))
     keys = {f.path: f"{f.language}:{names.digest}:"
                     f"{ts_context if f.language == 'typescript' else ''}:{digests[f.path]}"
             for f in files}
@@ -60,9 +66,13 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
         if hit is not None and not closure.current(f.path):
             hit = None  # a file its types come from changed: the uses may have too
         if hit is not None:
-            results[f.path] = ([(m, mb, t, f.path, ln, col, kind, snip)
-                                for m, mb, t, ln, col, kind, snip in hit.get("uses", ())],
-                               hit.get("error"))
+            cached = hit.get("rows", ())
+            if cached and cached[0][3] != f.path:
+                # The same content at another path (a copied file): the path is the
+                # only thing that differs.
+                cached = [(m, mb, t, f.path, ln, col, kind, snip)
+                          for m, mb, t, _p, ln, col, kind, snip in cached]
+            results[f.path] = (cached, hit.get("error"))
         elif f.language == "typescript":
             pending_ts.append(f)
         else:
@@ -102,6 +112,18 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
     )
 
 
+def _digest(f: SourceFile, store: ScanCache) -> str:
+    """The file's sha256: from the stat index when its size, mtime, ctime and inode are
+    those recorded with it (what git's index trusts), else by reading it."""
+    known = store.stat_of(f.path)
+    if known is not None and known[0] == f.stamp and f.stamp[1]:
+        digest: str = known[1]
+    else:
+        digest = hashlib.sha256(f.data).hexdigest()
+    store.record_stat(f.path, f.stamp, digest)
+    return digest
+
+
 def _scan_one(f: SourceFile, names: Names) -> list[RawUse] | str:
     try:
         if f.language == "python":
@@ -122,7 +144,7 @@ def _scan_one(f: SourceFile, names: Names) -> list[RawUse] | str:
 
 
 def _rows(f: SourceFile, result: list[RawUse] | str,
-          names: Names) -> tuple[list[Row], str | None]:
+          names: Names) -> tuple[Sequence[Row], str | None]:
     """A file's raw uses as rows, with the path and the source line as the snippet; and
     the parser's message when the file does not parse.
 
@@ -155,13 +177,13 @@ def _place(row: Row) -> tuple[int, int, str, str, str, str]:
     return (row[4], row[5], row[0], row[1], row[2], row[6])
 
 
-def _cached(result: tuple[list[Row], str | None],
+def _cached(result: tuple[Sequence[Row], str | None],
             deps: dict[str, str] | None = None) -> dict[str, object]:
-    # The path is not stored: the entry is keyed by content, and the same content may
-    # live at another path (a copied file) in a later run.
+    # The entry is keyed by content; its rows keep the path they were found at, as
+    # tuples (marshal stores them as such), so a warm run takes them as they are and
+    # only a copied file (same content, another path) has its rows rebuilt.
     found, error = result
-    entry: dict[str, object] = {"uses": [[m, mb, t, ln, col, kind, snip]
-                                         for m, mb, t, _path, ln, col, kind, snip in found]}
+    entry: dict[str, object] = {"rows": tuple(found)}
     if error is not None:
         entry["error"] = error
     if deps:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,21 @@ def test_a_global_declaration_file_is_a_dependency_of_every_file(
     after = scan_project(config, [real["1.102.4"]])
     assert [(u.use.path, u.use.line) for u in after.of_member("LiteLLM_SpendLogs", "spend")] \
         == [("frontend/use.ts", 1)]
+
+
+def test_a_same_size_edit_with_the_same_mtime_is_still_rescanned(
+        tmp_path: Path, real: dict[str, Schema], cache_env: Path) -> None:
+    """The stat index trusts (size, mtime, ctime, inode): an edit that keeps the size and
+    even restores the mtime still changes the ctime, so the file is read again."""
+    root = _repo(tmp_path / "repo", {"svc/cost.py": SERVICE})
+    config = load_config(root)
+    before = scan_project(config, [real["1.102.4"]])
+    assert [u.use.line for u in before.of_member("LiteLLM_SpendLogs", "spend")] == [5]
+    path = root / "svc" / "cost.py"
+    stat = path.stat()
+    edited = SERVICE.replace("row.spend", "row.xpend")  # same length
+    assert len(edited) == len(SERVICE)
+    path.write_text(edited)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = scan_project(config, [real["1.102.4"]])
+    assert after.of_member("LiteLLM_SpendLogs", "spend") == ()
