@@ -12,6 +12,7 @@ import stat
 import subprocess
 from collections.abc import Iterable
 from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from nemoctl.impact.model import SkippedFile
@@ -97,14 +98,18 @@ def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
                     if b"\0" in head:
                         continue  # binary: no name can be read from it
                     data = head + handle.read()
-            elif not os.access(full, os.R_OK):
-                raise PermissionError(13, "Permission denied")
         except OSError as exc:
             skipped.append(SkippedFile(rel, f"unreadable: {exc.strerror}"))
             continue
         files.append(SourceFile(rel, language, data, full=full, stamp=(
             info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)))
     return files, skipped, configs
+
+
+@lru_cache(maxsize=4096)
+def _skipped_dir(directory: str) -> bool:
+    # Per directory, not per file: a tree of 5,000 files has a few hundred directories.
+    return any(part in SKIP_DIRS for part in directory.split("/"))
 
 
 def _norm(pattern: str) -> str:
@@ -127,7 +132,8 @@ def _under(rel: str, prefix: str) -> bool:
 
 
 def _selected(rel: str, include: list[str], excluded: list[str]) -> bool:
-    if any(part in SKIP_DIRS for part in rel.split("/")[:-1]):
+    directory = rel.rpartition("/")[0]
+    if directory and _skipped_dir(directory):
         return False
     if include and not any(_under(rel, p) for p in include):
         return False

@@ -37,7 +37,7 @@ def _label(member: str, uses: list[Row]) -> str:
 def _summary(usage: UsageMap) -> str:
     models = len({r[0] for r in usage.rows})
     members = len({(r[0], r[1]) for r in usage.rows if r[1]})
-    possible = len(usage.possible_tables())
+    possible = len({r[0] for r in usage.rows if r[2] == "possible"})
     return (f"{usage.files_scanned} file(s) scanned, {len(usage.rows)} use(s) of {models} "
             f"model(s)/enum(s) and {members} field(s)/value(s)"
             + f", {possible} table(s) possibly used"
