@@ -100,6 +100,9 @@ class NemoctlTable(Table):
     migrations: MigrationsTable | None = None
     impact: ImpactTable | None = None
     generate: GenerateTable | None = None
+    #: The project's own environment (LiteLLM's installed files are verified there and
+    #: the contracts run in it); may lie outside the project because it is explicit.
+    environment: FilePath | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -137,6 +140,8 @@ class Config:
     impact: ImpactConfig = field(default_factory=ImpactConfig)
     #: ``[tool.nemoctl.generate]``: package name, supabase schema key, BigInt mapping.
     codegen: CodegenOptions = DEFAULT_OPTIONS
+    #: ``[tool.nemoctl] environment`` resolved against the root (None: detect one).
+    environment: Path | None = None
 
     @property
     def pyproject(self) -> Path:
@@ -242,6 +247,7 @@ def load_config(root: Path | None = None) -> Config:
         contracts=_contracts_settings(table.contracts, root),
         impact=impact_config(table.impact),
         codegen=GenerateTable.resolve(table.generate),
+        environment=(root / table.environment) if table.environment else None,
     )
 
 

@@ -11,8 +11,9 @@ from collections.abc import Collection
 
 from nemoctl.findings.report import SurfaceReport
 from nemoctl.findings.surface import SurfaceContext, SurfaceGate
+from nemoctl.provenance.gate import GATE as _PROVENANCE
 
-GATES: tuple[SurfaceGate, ...] = ()
+GATES: tuple[SurfaceGate, ...] = (_PROVENANCE,)
 
 
 def run_gates(ctx: SurfaceContext, *, only: Collection[str] | None = None,

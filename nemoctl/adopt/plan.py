@@ -37,6 +37,7 @@ from nemoctl.config import (
     load_config,
 )
 from nemoctl.errors import BadInputError, ConfigError, InitConflictError
+from nemoctl.provenance.refuse import refuse_adoption
 
 Action = Literal["create", "update", "unchanged", "kept", "conflict"]
 CI_PROVIDERS = ("github",)
@@ -248,6 +249,7 @@ def plan_init(
     root = root.resolve()
     if not root.is_dir():
         raise BadInputError(f"{root} is not a directory")
+    refuse_adoption(root)  # LiteLLM from anywhere but the index: adopt nothing
     detection = detect_project(root, package)
     pyproject, table_exists = _pyproject(root, detection)
     config = _config(root, detection, table_exists)

@@ -29,6 +29,7 @@ from nemoctl.errors import (
 )
 from nemoctl.migrations.gate import migration_gate
 from nemoctl.pins import pinned_version, requirement_files
+from nemoctl.preflight import check_provenance
 from nemoctl.upgrade import _git
 from nemoctl.upgrade._run import ProgressFn, _Run
 from nemoctl.upgrade.background import BackgroundCall, BackgroundContracts
@@ -141,6 +142,7 @@ def _upgrade(run: _Run, config: Config, upstream: UpstreamConfig, options: Upgra
     with run.step("preflight") as note:
         check_tree(config, allow_dirty=options.allow_dirty, need_git=options.commit)
         run.warnings.extend(require_protection(config, allow_unprotected=options.allow_unprotected))
+        check_provenance(config)
         current = pinned_version(config.root, upstream.package)
         f["from_version"] = current
         target = check_target(current, options.version, allow_downgrade=options.allow_downgrade)

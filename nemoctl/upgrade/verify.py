@@ -14,6 +14,7 @@ from nemoctl.errors import (
 )
 from nemoctl.migrations.gate import migration_gate
 from nemoctl.pins import pinned_version
+from nemoctl.preflight import check_provenance
 from nemoctl.upgrade._run import ProgressFn, _Run
 from nemoctl.upgrade.contracts_gate import run_gate
 from nemoctl.upgrade.report import UpgradeReport
@@ -75,6 +76,7 @@ def _verify(
     f = run.fields
     with run.step("preflight") as note:
         version = normalize_version(version)
+        check_provenance(config, action="verify this bump")
         pinned = pinned_version(config.root, upstream.package)
         if Version(pinned) != Version(version):
             raise BadInputError(
