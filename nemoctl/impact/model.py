@@ -90,6 +90,8 @@ class UsageMap:
     unparseable: tuple[SkippedFile, ...] = ()
     cache_hits: int = 0
     by_language: dict[str, int] = field(default_factory=dict)
+    #: Enum → the models with a column of that type (see :meth:`possible_for`).
+    enum_models: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def uses(self) -> tuple[Usage, ...]:
@@ -134,7 +136,16 @@ class UsageMap:
         """The places that make a change "possibly used" (never re-levelled): rows that
         reach the change's table without naming its columns; for a change that constrains
         writers (:data:`WRITER_RULES`), every place that reaches the table at all."""
-        if change.subject in ("model", "enum", "enum_value"):
+        if change.subject in ("enum", "enum_value"):
+            if self.uses_for(change):
+                return ()
+            # A value nothing names may still be stored or read through a column of
+            # that type (a string literal, a row copied whole): every place that
+            # reaches such a table.
+            index = self._index()
+            return _uses(r for m in self.enum_models.get(change.model, ())
+                         for r in index.get(m, ()))
+        if change.subject == "model":
             return ()
         rows = self._index().get(change.model, ())
         if change.rule_id in WRITER_RULES:

@@ -38,6 +38,8 @@ class Names:
     #: Constraint / index name (``map:`` or Prisma's default) → (model, its Prisma fields):
     #: ``ON CONFLICT ON CONSTRAINT name`` targets it.
     constraints: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: Enum → the models with a column of that type (their writers may store any value).
+    enum_models: dict[str, tuple[str, ...]] = field(default_factory=dict)
     digest: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,9 +78,14 @@ def build_names(schemas: Sequence[Schema]) -> Names:
     classes: dict[str, str] = {}
     enums: dict[str, set[str]] = {}
     constraints: dict[str, tuple[str, tuple[str, ...]]] = {}
+    enum_models: dict[str, set[str]] = {}
+    enum_names = {e.name for schema in schemas for e in schema.enums}
     for schema in schemas:
         for model in schema.models:
             fields.setdefault(model.name, set()).update(f.name for f in model.fields)
+            for f in model.fields:
+                if f.type in enum_names:
+                    enum_models.setdefault(f.type, set()).add(model.name)
             tables.setdefault(model.table, model.name)
             tables.setdefault(model.name, model.name)
             cols = columns.setdefault(model.name, {})
@@ -102,6 +109,7 @@ def build_names(schemas: Sequence[Schema]) -> Names:
         classes={c: m for c, m in classes.items() if c not in enums},
         enums={e: frozenset(v) for e, v in enums.items()},
         constraints=constraints,
+        enum_models={e: tuple(sorted(m)) for e, m in sorted(enum_models.items())},
     )
     digest = hashlib.sha256(json.dumps(names.to_dict(), sort_keys=True).encode()).hexdigest()
     object.__setattr__(names, "digest", digest[:16])

@@ -109,6 +109,7 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
         unparseable=tuple(unparseable),
         cache_hits=store.hits,
         by_language=by_language,
+        enum_models=names.enum_models,
     )
 
 

@@ -210,3 +210,31 @@ def test_a_same_size_edit_with_the_same_mtime_is_still_rescanned(
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     after = scan_project(config, [real["1.102.4"]])
     assert after.of_member("LiteLLM_SpendLogs", "spend") == ()
+
+
+def test_a_removed_enum_value_stays_err_where_its_table_is_written(
+        tmp_path: Path, real: dict[str, Schema], cache_env: Path) -> None:
+    """SQL that stores a JobStatus value as a string literal names no enum type: the
+    value's removal is possibly used (the table is reached), never re-levelled."""
+    from nemoctl.diff import diff_schemas
+    from nemoctl.impact import annotate
+    from nemoctl.schema import parse_many
+    from tests.impact.conftest import schema_path
+
+    root = _repo(tmp_path / "repo", {"svc/cron.py": (
+        'def claim(conn):\n'
+        '    conn.execute(\'UPDATE "LiteLLM_CronJob" SET "status" = \\\'ACTIVE\\\' '
+        'WHERE cronjob_id = %s\', ("c",))\n')})
+    text = schema_path("1.102.4").read_text(encoding="utf-8")
+    (new,) = parse_many([(text.replace("enum JobStatus {\n  ACTIVE\n", "enum JobStatus {\n"),
+                          "no-active")])
+    from dataclasses import replace
+
+    config = load_config(root)
+    config = replace(config, impact=replace(config.impact, unused="INFO"))
+    old = real["1.102.4"]
+    report = annotate(diff_schemas(old, new), scan_project(config, [old, new]), config)
+    [removed] = [c for c in report.changes if c.rule_id == "ENUM_VALUE_REMOVED"]
+    assert removed.usage == "possibly used", removed
+    assert (removed.severity, removed.original_severity) == ("ERR", None)
+    assert ("svc/cron.py", 2) in [(u.path, u.line) for u in removed.possibly_used_at]
