@@ -41,6 +41,11 @@ def impact_command(
         "api, … (default: all).", show_default=False),
     list_all: bool = typer.Option(False, "--all", help="With --to: also list the API "
                                   "changes nothing uses (otherwise only counted)."),
+    project: Path | None = typer.Option(
+        None, "--project", metavar="DIR", help="Project directory: the nearest directory "
+        "at or above DIR holding a pyproject.toml (default: from the current directory).",
+        show_default=False,
+    ),
 ) -> None:
     """Where this project's code uses LiteLLM's models, tables, columns and enum values.
 
@@ -54,9 +59,13 @@ def impact_command(
     from nemoctl.config import load_config
     from nemoctl.sources import load_schemas
 
-    # A project is required (a pyproject.toml at or above the current directory): the
-    # scan reads the project's files and nothing outside it.
-    config = load_config()
+    # A project is required (a pyproject.toml at or above the current directory or
+    # --project): the scan reads the project's files and nothing outside it.
+    if project is not None and not project.is_dir():
+        from nemoctl.errors import BadInputError
+
+        raise BadInputError(f"--project {project}: not a directory")
+    config = load_config(project)
     upstream = config.upstream(upstream_name)
     from nemoctl.cli._surfaces import chosen_surfaces, surface_reports
 
