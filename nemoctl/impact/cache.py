@@ -11,8 +11,10 @@ dropped when it saves, so the file never outgrows the project.
 
 The file is written with :mod:`marshal` (plain dicts, lists, strings and ints only):
 decoding tens of thousands of uses is several times faster than JSON, which is most of
-a warm run.  It lives in the user's own cache directory; a file that does not decode,
-or decodes to anything but the expected shape, is ignored (the scan rebuilds it).
+a warm run.  It lives in the user's own cache directory and starts with the sha256 of
+the rest: :mod:`marshal` is not meant for damaged input, so nothing is decoded before
+the digest matches.  A file whose digest does not match, that does not decode, or that
+decodes to anything but the expected shape is ignored (the scan rebuilds it).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 from nemoctl.config import cache_dir
 
 #: Bump when a scanner's output for the same input changes meaning.
-FORMAT = "impact-13"
+FORMAT = "impact-14"
 
 
 class ScanCache:
@@ -43,10 +45,7 @@ class ScanCache:
         self.new_stats: dict[str, Any] = {}
         self.hits = 0
         if enabled:
-            try:
-                data = marshal.loads(self.path.read_bytes())
-            except (OSError, ValueError, EOFError, TypeError):
-                data = None
+            data = _load(self.path)
             if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(
                     data.get("entries"), dict):
                 self.entries = data["entries"]
@@ -82,10 +81,26 @@ class ScanCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
         try:
+            payload = marshal.dumps({"format": FORMAT, "entries": self.used,
+                                     "stats": self.new_stats})
             with os.fdopen(fd, "wb") as out:
-                out.write(marshal.dumps({"format": FORMAT, "entries": self.used,
-                                         "stats": self.new_stats}))
+                out.write(hashlib.sha256(payload).digest() + payload)
             os.replace(tmp, self.path)
         except OSError:
             # A cache that cannot be written only costs the next run its speed.
             Path(tmp).unlink(missing_ok=True)
+
+
+def _load(path: Path) -> Any:
+    """The decoded cache, or None when it is absent, damaged or does not verify."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    digest, payload = raw[:32], raw[32:]
+    if len(digest) != 32 or hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        return marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
