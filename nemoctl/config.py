@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from nemoctl._limits import loads_toml
 from nemoctl.codegen.options import DEFAULT_OPTIONS, CodegenOptions, GenerateTable
 from nemoctl.errors import ConfigError
 from nemoctl.impact.config import ImpactConfig, ImpactTable, impact_config
@@ -202,7 +203,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; unreadable or malformed files are a ConfigError (exit 2)."""
     text = read_text(path)
     try:
-        return tomllib.loads(text)
+        return loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
 

@@ -35,6 +35,7 @@ from typing import Any, Literal
 import tomlkit
 
 from nemoctl._atomic import describe_kind, write_target
+from nemoctl._limits import loads_toml
 from nemoctl.adopt.detect import Detection, detect_project
 from nemoctl.adopt.seed import ACKNOWLEDGED, render_sacred, seed_sacred
 from nemoctl.adopt.workflows import WorkflowContext, github_files
@@ -162,7 +163,7 @@ def append_nemoctl_table(original: str, table: str, *, source: str = "pyproject.
         "\n" if original.endswith("\n") else "\n\n")
     updated = original + sep + table
     try:
-        parsed = tomllib.loads(updated)
+        parsed = loads_toml(updated)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             f"cannot append [tool.nemoctl] to {source}: {exc}",

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from nemoctl._limits import InputRefused, parse_python
 from nemoctl.impact.names import Names
 from nemoctl.impact.raw import RawUse, ScanError
 
@@ -43,11 +44,9 @@ class _Type:
 
 def scan_python(data: bytes, names: Names) -> list[RawUse]:
     try:
-        tree = ast.parse(data, type_comments=False)
-    except SyntaxError as exc:
-        raise ScanError(f"line {exc.lineno}: {exc.msg}") from None
-    except ValueError as exc:
-        raise ScanError(str(exc)) from None
+        tree = parse_python(data)  # bounded: a hostile file is skipped, never a crash
+    except InputRefused as exc:
+        raise ScanError(exc.reason) from None
     scanner = _Scanner(names, data)
     scanner.visit(tree)
     return scanner.found
@@ -116,7 +115,7 @@ class _Scanner(ast.NodeVisitor):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             try:
                 node = ast.parse(node.value, mode="eval").body
-            except SyntaxError:
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
                 return None
         cls = self._class_of(node)
         if cls is not None:

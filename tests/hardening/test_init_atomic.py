@@ -69,39 +69,6 @@ def test_the_files_init_writes(cli, cache: Path, tmp_path: Path) -> None:  # typ
     assert set(WRITES) <= written, written
 
 
-@pytest.fixture(scope="module")
-def warm_cache(tmp_path_factory: pytest.TempPathFactory, cache_template: Path,
-               index) -> Path:  # type: ignore[no-untyped-def]
-    """A cache holding the pinned version's rendered files, so each case only plans."""
-    import shutil
-
-    from nemoctl.adopt import run_init
-    from nemoctl.upstream import index as index_module
-
-    root = tmp_path_factory.mktemp("init-warm") / "cache"
-    shutil.copytree(cache_template, root, symlinks=True)
-    with pytest.MonkeyPatch.context() as m:
-        m.setenv("NEMOCTL_CACHE_DIR", str(root))
-        for key, value in index.pip_env().items():
-            m.setenv(key, value)
-        index_module.clear_memo()
-        run_init(write_project(tmp_path_factory.mktemp("init-warm-project") / "svc"),
-                 ci="github")
-    index_module.clear_memo()
-    return root
-
-
-@pytest.fixture
-def warm(warm_cache: Path, monkeypatch: pytest.MonkeyPatch, index) -> Path:  # type: ignore[no-untyped-def]
-    from nemoctl.upstream import index as index_module
-
-    monkeypatch.setenv("NEMOCTL_CACHE_DIR", str(warm_cache))
-    for key, value in index.pip_env().items():
-        monkeypatch.setenv(key, value)
-    index_module.clear_memo()
-    return warm_cache
-
-
 def _parents(rel: str) -> list[str]:
     parts = rel.split("/")[:-1]
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
