@@ -70,7 +70,7 @@ class ContractsTable(Table):
     #: The gateway's LiteLLM proxy config the built-in suite runs under (contracts.md).
     proxy_config: ProjectPath | None = key(None, alias="proxy-config")
     #: What ``os.environ/NAME`` resolves to in that config: test values only.
-    test_env: dict[str, str] = key(default_factory=dict, alias="test-env")
+    test_env: dict[str, str] = key(default_factory=dict, alias="test-env", secret=True)
 
 
 @dataclass(frozen=True)

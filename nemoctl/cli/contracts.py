@@ -41,7 +41,7 @@ def _settings(proxy_config: Path | None) -> tuple[ContractsSettings, Path | None
 
     from nemoctl.config import find_project_root, load_config
     from nemoctl.contracts.settings import ContractsSettings
-    from nemoctl.errors import BadInputError, ConfigError
+    from nemoctl.errors import ConfigError
 
     models: Path | None = None
     try:
@@ -55,9 +55,34 @@ def _settings(proxy_config: Path | None) -> tuple[ContractsSettings, Path | None
             models = config.generated_dir / "python"
     if proxy_config is not None:
         settings = replace(settings, proxy_config=proxy_config.resolve())
-    if settings.proxy_config is not None and not settings.proxy_config.is_file():
-        raise BadInputError(f"proxy config {settings.proxy_config} does not exist")
+    if settings.proxy_config is not None:
+        _check_proxy_config(settings.proxy_config, settings.test_env)
     return settings, models
+
+
+def _check_proxy_config(path: Path, test_env: dict[str, str]) -> None:
+    """Refuse a proxy config that cannot be used before any environment is built.
+
+    Its kind first (a directory or FIFO is named as such; reading a FIFO would block),
+    then the same load and rewrite the runner does, so a file that is not YAML, or a
+    model_list entry without litellm_params, costs nothing but this message.
+    """
+    import os
+    import stat
+
+    from nemoctl._atomic import describe_kind
+    from nemoctl.contracts.proxy_config import effective_config
+    from nemoctl.errors import BadInputError
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise BadInputError(f"proxy config {path} does not exist") from None
+    except OSError as exc:
+        raise BadInputError(f"cannot read proxy config {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise BadInputError(f"proxy config {path} is {describe_kind(mode)}, not a file")
+    effective_config(path, test_env)
 
 
 def run_command(

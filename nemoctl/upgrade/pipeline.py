@@ -93,6 +93,7 @@ def run_upgrade(
                options.dry_run, progress)
     lock = None
     try:
+        _check_options(options)  # before any work: no lock, no recovery, no git
         config = load_config(root)
         upstream = config.upstream(options.upstream)
         run.package = upstream.package
@@ -119,6 +120,13 @@ def run_upgrade(
     finally:
         if lock is not None:
             lock.release()
+
+
+def _check_options(options: UpgradeOptions) -> None:
+    if options.branch is not None:
+        if not options.commit:
+            raise BadInputError("--branch needs --commit")
+        _git.check_branch_name(options.branch)
 
 
 def _note_recovery(run: _Run, recovered: RecoveryResult) -> None:
