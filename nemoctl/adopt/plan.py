@@ -268,13 +268,13 @@ def _check_paths(root: Path, boundary: Path, files: tuple[PlannedFile, ...]) -> 
             if os.path.lexists(parent) and not parent.is_dir():
                 kind = describe_kind(parent.lstat().st_mode)
                 problems.append(f"{_show(root, parent)} is {kind}, but init writes "
-                                f"{planned.path} inside it")
+                                "files inside it")
                 break
         else:
             try:
                 write_target(full, boundary)
-            except BadInputError as exc:
-                problems.append(exc.message)
+            except BadInputError as exc:  # shown relative to the project: shorter
+                problems.append(exc.message.replace(f"{root}{os.sep}", ""))
     if problems:
         raise BadInputError(
             "init cannot write every file it plans: " + "; ".join(dict.fromkeys(problems))
