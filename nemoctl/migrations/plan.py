@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from nemoctl.db.migrations import MigrationSet
-from nemoctl.diff.acks import Acknowledgements
 from nemoctl.diff.report import Severity
+from nemoctl.findings.acks import Acknowledgements, judge_acknowledgements
+from nemoctl.findings.severity import severity_rank
 from nemoctl.migrations import drift
 from nemoctl.migrations.config import Policy
 from nemoctl.migrations.report import Finding, LiveState, MigrationReport, PlannedMigration
@@ -114,13 +115,19 @@ def plan(
                 _track(action, stmt, new_tables, created_by)
                 cross = _follow_renames(cross, action, stmt)
 
-    findings = _apply_acks(_dedupe(raw), acks or Acknowledgements(), today or date.today())
+    found = _dedupe(raw)
+    judgement = judge_acknowledgements(
+        found, acks or Acknowledgements(), today=today or date.today(),
+        surfaces=("migrations",), describe=((f.fingerprint, f.message) for f in found))
+    findings = [f if f.sacred or (reason := judgement.reason_for(f)) is None
+                else replace(f, acknowledged=True, ack_reason=reason) for f in found]
     return MigrationReport(
         old_label=old.origin if old is not None else (live.database if live else ""),
         new_label=new.origin,
         pending=tuple(pending),
         findings=order_findings(findings),
         live=live,
+        acknowledgements=judgement.statuses,
     )
 
 
@@ -203,22 +210,9 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return list(seen.values())
 
 
-def _apply_acks(findings: list[Finding], acks: Acknowledgements, today: date) -> list[Finding]:
-    result = []
-    for f in findings:
-        ack = acks.get(f.fingerprint)
-        if ack is not None and not f.sacred and not ack.expired(today) and (
-                ack.rule is None or ack.rule == f.rule_id):
-            f = replace(f, acknowledged=True, ack_reason=ack.reason)
-        result.append(f)
-    return result
-
-
-_RANK = {"ERR": 0, "WARN": 1, "INFO": 2}
-
-
 def _order(f: Finding) -> tuple[int, int, str, int, str, str]:
-    return (0 if f.sacred else 1, _RANK[f.severity], f.migration, f.line, f.rule_id, f.table)
+    return (0 if f.sacred else 1, -severity_rank(f.severity), f.migration, f.line, f.rule_id,
+            f.table)
 
 
 def order_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
