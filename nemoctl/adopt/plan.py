@@ -220,7 +220,7 @@ def _validate_kept(config: Config, files: list[PlannedFile]) -> None:
     init promises a protected project; keeping a file every later command rejects
     would report success on a repository that cannot be upgraded.
     """
-    from nemoctl.diff.acks import load_acknowledgements
+    from nemoctl.findings import load_acknowledgements
     from nemoctl.diff.sacred import load_sacred
 
     kept = {f.path for f in files if f.action == "kept"}
