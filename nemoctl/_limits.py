@@ -95,3 +95,21 @@ def loads_toml(text: str) -> dict[str, Any]:
     except (RecursionError, MemoryError):
         raise tomllib.TOMLDecodeError("arrays or inline tables nested too deeply to parse"
                                       ) from None
+
+
+def require_regular_file(path: Path, what: str) -> None:
+    """Exit 2 unless ``path`` is a regular file, naming what it is instead.
+
+    Checked before opening: reading a FIFO blocks forever, and "does not exist" for a
+    directory sends the user looking in the wrong place.
+    """
+    from nemoctl._atomic import describe_kind
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise BadInputError(f"{what} {path} does not exist") from None
+    except OSError as exc:
+        raise BadInputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise BadInputError(f"{what} {path} is {describe_kind(mode)}, not a file")

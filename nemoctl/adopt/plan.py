@@ -220,8 +220,8 @@ def _validate_kept(config: Config, files: list[PlannedFile]) -> None:
     init promises a protected project; keeping a file every later command rejects
     would report success on a repository that cannot be upgraded.
     """
-    from nemoctl.findings import load_acknowledgements
     from nemoctl.diff.sacred import load_sacred
+    from nemoctl.findings import load_acknowledgements
 
     kept = {f.path for f in files if f.action == "kept"}
     if _rel_dir(config, config.sacred_fields_file) in kept:

@@ -67,21 +67,10 @@ def _check_proxy_config(path: Path, test_env: dict[str, str]) -> None:
     then the same load and rewrite the runner does, so a file that is not YAML, or a
     model_list entry without litellm_params, costs nothing but this message.
     """
-    import os
-    import stat
-
-    from nemoctl._atomic import describe_kind
+    from nemoctl._limits import require_regular_file
     from nemoctl.contracts.proxy_config import effective_config
-    from nemoctl.errors import BadInputError
 
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise BadInputError(f"proxy config {path} does not exist") from None
-    except OSError as exc:
-        raise BadInputError(f"cannot read proxy config {path}: {exc.strerror}") from None
-    if not stat.S_ISREG(mode):
-        raise BadInputError(f"proxy config {path} is {describe_kind(mode)}, not a file")
+    require_regular_file(path, "proxy config")
     effective_config(path, test_env)
 
 

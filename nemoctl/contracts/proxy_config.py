@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nemoctl._limits import require_regular_file
 from nemoctl.contracts.suite import gateway
 from nemoctl.errors import BadInputError
 
@@ -129,6 +130,7 @@ def effective_config(
             SuiteSetting("general_settings.master_key", "added", "the suite's master key"),
         ]
         return EffectiveConfig(base, (*settings, *RUNNER_SETTINGS))
+    require_regular_file(source, "proxy config")  # a FIFO would block the read forever
     raw = load_yaml(source)
     builder = _Builder(dict(test_env or {}))
     config = builder.build(raw)

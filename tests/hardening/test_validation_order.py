@@ -87,3 +87,31 @@ def test_a_preflight_refusal_prints_no_half_summary(cli, cache: Path, project: P
     assert result.code == 2, result.text
     assert "git repository" in result.text
     assert "?" not in result.out and "→" not in result.out, result.out
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dir"])
+def test_the_runner_itself_never_opens_a_fifo_or_directory_config(tmp_path: Path,
+                                                                  kind: str) -> None:
+    """The upgrade's contract gate builds the config without the CLI's check: same refusal."""
+    import threading
+
+    from nemoctl.contracts.proxy_config import effective_config
+    from nemoctl.errors import BadInputError
+
+    path = tmp_path / "litellm.yaml"
+    os.mkfifo(path) if kind == "fifo" else path.mkdir()
+    outcome: list[BaseException | None] = []
+
+    def build() -> None:
+        try:
+            effective_config(path, {})
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=build, daemon=True)
+    worker.start()
+    worker.join(20)
+    assert outcome, "effective_config blocked on the proxy config"
+    assert isinstance(outcome[0], BadInputError)
+    assert ("is a FIFO" if kind == "fifo" else "is a directory") in str(outcome[0])
