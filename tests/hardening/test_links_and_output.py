@@ -111,3 +111,18 @@ def test_impact_escapes_control_characters_in_paths(cli, adopted: Path, fmt: str
     assert result.code == 0, result.text
     assert "\x1b" not in result.text and "\x07" not in result.text
     assert "\\x1b" in result.text
+
+
+def test_generate_refuses_a_generated_dir_linked_outside(cli, adopted: Path,  # type: ignore[no-untyped-def]
+                                                         tmp_path: Path) -> None:
+    import shutil
+
+    outside = tmp_path / "shared-generated"
+    shutil.move(adopted / "generated", outside)
+    (adopted / "generated").symlink_to(outside)
+    (outside / "typescript" / "index.d.ts").write_text("// edited\n")  # generate must rewrite
+    before = {p: p.read_bytes() for p in outside.rglob("*") if p.is_file()}
+    result = cli(["generate"], cwd=adopted)
+    assert result.code == 2, result.text
+    assert "outside the project" in result.text
+    assert {p: p.read_bytes() for p in outside.rglob("*") if p.is_file()} == before
