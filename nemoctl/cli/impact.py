@@ -146,6 +146,10 @@ def suggest_command(
 
     config = load_config()
     upstream = config.upstream(upstream_name)
+    if write:  # the link rule, before the scan: a refused target costs nothing
+        from nemoctl._atomic import write_target
+
+        write_target(config.sacred_fields_file, config.root)
     (loaded,) = load_schemas([schema_spec or default_from_spec(config, upstream.package)],
                              upstream)
     sacred_file: Path = config.sacred_fields_file
@@ -159,6 +163,6 @@ def suggest_command(
         console(stderr=True).print("no new sacred-field proposals: every field the code "
                                    "uses is already sacred (or none is used)", markup=False)
     if write and proposals:
-        append_to(sacred_file, proposals, owner)
+        append_to(sacred_file, proposals, owner, root=config.root)
         console(stderr=True).print(f"appended {len(proposals)} entr(y/ies) to "
                                    f"{sacred_file}", markup=False)

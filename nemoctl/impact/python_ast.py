@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from nemoctl._limits import InputRefused, parse_python
 from nemoctl.impact.names import Names
 from nemoctl.impact.raw import RawUse, ScanError
 
@@ -40,11 +41,9 @@ class _Type:
 
 def scan_python(data: bytes, names: Names) -> list[RawUse]:
     try:
-        tree = ast.parse(data, type_comments=False)
-    except SyntaxError as exc:
-        raise ScanError(f"line {exc.lineno}: {exc.msg}") from None
-    except ValueError as exc:
-        raise ScanError(str(exc)) from None
+        tree = parse_python(data)  # bounded: a hostile file is skipped, never a crash
+    except InputRefused as exc:
+        raise ScanError(exc.reason) from None
     scanner = _Scanner(names, data)
     scanner.visit(tree)
     from nemoctl.impact.python_db import scan_db
@@ -121,7 +120,7 @@ class _Scanner(ast.NodeVisitor):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             try:
                 node = ast.parse(node.value, mode="eval").body
-            except SyntaxError:
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
                 return None
         cls = self._class_of(node)
         if cls is not None:

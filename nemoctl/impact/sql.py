@@ -55,6 +55,8 @@ def scan_sql(data: bytes, names: Names) -> list[RawUse]:
     from pglast.parser import ParseError, parse_sql_json
 
     text = data.decode("utf-8", "replace")
+    if "\x00" in text:  # libpg_query stops at a NUL: the rest would go unseen
+        raise ScanError("contains a NUL byte: not SQL text")
     try:
         tree = json.loads(parse_sql_json(text))
     except ParseError as exc:

@@ -10,6 +10,7 @@ import json
 from typing import TYPE_CHECKING
 
 from nemoctl.impact.model import Row, UsageMap
+from nemoctl.sanitize import escape_controls, markdown_cell
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -46,7 +47,7 @@ def _summary(usage: UsageMap) -> str:
 
 
 def render_human(usage: UsageMap, console: Console, *, limit: int = 3) -> None:
-    from rich.markup import escape
+    from nemoctl.sanitize import rich_escape as escape  # controls too, not only markup
 
     console.print(f"[bold]usage map[/]: {escape(_summary(usage))}")
     for model, members in sorted(_grouped(usage).items()):
@@ -61,7 +62,7 @@ def render_human(usage: UsageMap, console: Console, *, limit: int = 3) -> None:
 
 
 def _problems(usage: UsageMap, console: Console) -> None:
-    from rich.markup import escape
+    from nemoctl.sanitize import rich_escape as escape  # controls too, not only markup
 
     for s in usage.skipped:
         console.print(f"[yellow]skipped[/] {escape(s.path)}: {escape(s.reason)}")
@@ -77,11 +78,12 @@ def to_markdown(usage: UsageMap) -> str:
             first = uses[0]
             shown = f"`{member}`" if member and member != POSSIBLE else (
                 _label(member, uses) if member else "—")
-            lines.append(f"| `{model}` | {shown} | {len(uses)} | `{first[3]}:{first[4]}` |")
+            lines.append(f"| `{model}` | {shown} | {len(uses)} | "
+                         f"`{markdown_cell(first[3])}:{first[4]}` |")
     for s in usage.skipped:
-        lines.append(f"\n- skipped `{s.path}`: {s.reason}")
+        lines.append(f"\n- skipped `{markdown_cell(s.path)}`: {markdown_cell(s.reason)}")
     for s in usage.unparseable:
-        lines.append(f"\n- unparseable `{s.path}`: {s.reason}")
+        lines.append(f"\n- unparseable `{markdown_cell(s.path)}`: {markdown_cell(s.reason)}")
     return "\n".join(lines) + "\n"
 
 
@@ -92,6 +94,7 @@ def to_json(usage: UsageMap) -> str:
 
 
 def _esc(text: str, prop: bool = False) -> str:
+    text = escape_controls(text, keep_newlines=True)
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
