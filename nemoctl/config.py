@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from nemoctl._limits import loads_toml
 from nemoctl.codegen.options import DEFAULT_OPTIONS, CodegenOptions, GenerateTable
 from nemoctl.errors import ConfigError
 from nemoctl.impact.config import ImpactConfig, ImpactTable, impact_config
@@ -70,7 +71,7 @@ class ContractsTable(Table):
     #: The gateway's LiteLLM proxy config the built-in suite runs under (contracts.md).
     proxy_config: ProjectPath | None = key(None, alias="proxy-config")
     #: What ``os.environ/NAME`` resolves to in that config: test values only.
-    test_env: dict[str, str] = key(default_factory=dict, alias="test-env")
+    test_env: dict[str, str] = key(default_factory=dict, alias="test-env", secret=True)
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; unreadable or malformed files are a ConfigError (exit 2)."""
     text = read_text(path)
     try:
-        return tomllib.loads(text)
+        return loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
 

@@ -21,6 +21,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from nemoctl._limits import loads_toml
 from nemoctl.config import read_pyproject, read_text
 from nemoctl.errors import ConfigError
 
@@ -78,7 +79,7 @@ def find_pins_in_text(texts: Mapping[str, str], package: str) -> list[Pin]:
     """
     want = canonicalize_name(package)
     try:
-        data = tomllib.loads(texts.get("pyproject.toml", ""))
+        data = loads_toml(texts.get("pyproject.toml", ""))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"pyproject.toml is not valid TOML: {exc}") from None
     pins: list[Pin] = []

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from nemoctl.apisurface.gate import API_GATE
 from nemoctl.configsurface.gate import GATE as _CONFIG
 from nemoctl.findings.report import SurfaceReport
 from nemoctl.findings.surface import SurfaceContext, SurfaceGate
 from nemoctl.provenance.gate import GATE as _PROVENANCE
 
-GATES: tuple[SurfaceGate, ...] = (_CONFIG, _PROVENANCE)
+GATES: tuple[SurfaceGate, ...] = (API_GATE, _CONFIG, _PROVENANCE)
 
 
 def run_gates(ctx: SurfaceContext, *, only: Collection[str] | None = None,

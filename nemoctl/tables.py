@@ -90,9 +90,15 @@ class Check:
 
 
 def key(default: Any = dataclasses.MISSING, *, alias: str | None = None,
-        default_factory: Callable[[], Any] | None = None) -> Any:
-    """A table field whose TOML key is ``alias`` (e.g. ``schemas-dir``) when given."""
-    metadata = {"alias": alias} if alias else {}
+        default_factory: Callable[[], Any] | None = None, secret: bool = False) -> Any:
+    """A table field whose TOML key is ``alias`` (e.g. ``schemas-dir``) when given.
+
+    ``secret``: its values may be credentials, so an error names the key and what it
+    expects but never quotes the value it got (docs/security.md).
+    """
+    metadata: dict[str, Any] = {"alias": alias} if alias else {}
+    if secret:
+        metadata["secret"] = True
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -132,8 +138,9 @@ def _compile_table(cls: type[Table]) -> _Rule:
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         required = (f.default is dataclasses.MISSING
                     and f.default_factory is dataclasses.MISSING)
-        fields.append((f.metadata.get("alias", f.name), f.name, _compile(hints[f.name]).run,
-                       required))
+        run = _compile(hints[f.name]).run
+        fields.append((f.metadata.get("alias", f.name), f.name,
+                       _unquoted(run) if f.metadata.get("secret") else run, required))
     known = {alias for alias, *_ in fields}
     extra_ok = cls.EXTRA_KEYS
 
@@ -153,6 +160,18 @@ def _compile_table(cls: type[Table]) -> _Rule:
         return cls(**kwargs)
 
     return _Rule(check, ("a table",), (dict,))
+
+
+def _unquoted(run: Callable[[Any, _Where], Any]) -> Callable[[Any, _Where], Any]:
+    """``run`` whose errors keep the key and the expectation and drop the value."""
+    def check(value: Any, where: _Where) -> Any:
+        try:
+            return run(value, where)
+        except Invalid as exc:
+            head = exc.message.partition(", got ")[0]
+            raise Invalid(f"{head} (the value is not shown: it may be a secret)") from None
+
+    return check
 
 
 # ---------------------------------------------------------------------------

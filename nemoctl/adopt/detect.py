@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from nemoctl._limits import loads_toml
 from nemoctl.errors import ConfigError
 from nemoctl.pins import Pin, find_pins_in_text, requirement_files
 
@@ -124,7 +125,7 @@ def detect_project(root: Path, package: str = "litellm") -> Detection:
     texts = _texts(root)
     has_pyproject = "pyproject.toml" in texts
     try:
-        data = tomllib.loads(texts.get("pyproject.toml", ""))
+        data = loads_toml(texts.get("pyproject.toml", ""))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{root / 'pyproject.toml'} is not valid TOML: {exc}") from None
     pins = find_pins_in_text(texts, package)

@@ -12,13 +12,21 @@ with ``ci="github"``, dependabot and the two workflows.  Each file is one of:
   acknowledgements): never rewritten, not even with ``force``;
 - ``conflict`` -- exists with other bytes: ``init`` writes nothing and exits 2, unless
   ``force`` (then it becomes ``update``).
+
+All or nothing (docs/init.md): the plan is made under the repository lock; every path
+it would write is checked for its kind (a file where a directory is needed, a
+directory, FIFO or outside link where a file is written: exit 2) and every existing
+file it keeps or extends is parsed and validated, before the first write.  The writes
+then go through the upgrade's journaled :class:`~nemoctl.upgrade.transaction.Transaction`,
+so a failure or an interrupt restores the tree byte for byte.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import subprocess
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +34,8 @@ from typing import Any, Literal
 
 import tomlkit
 
+from nemoctl._atomic import describe_kind, write_target
+from nemoctl._limits import loads_toml
 from nemoctl.adopt.detect import Detection, detect_project
 from nemoctl.adopt.seed import ACKNOWLEDGED, render_sacred, seed_sacred
 from nemoctl.adopt.workflows import WorkflowContext, github_files
@@ -35,6 +45,7 @@ from nemoctl.config import (
     UpstreamConfig,
     default_upstreams,
     load_config,
+    read_text,
 )
 from nemoctl.errors import BadInputError, ConfigError, InitConflictError
 from nemoctl.provenance.refuse import refuse_adoption
@@ -123,11 +134,13 @@ MINIMAL_PYPROJECT_HEAD = (
 def _pyproject(root: Path, detection: Detection) -> tuple[PlannedFile, bool]:
     """The pyproject.toml action, and whether ``[tool.nemoctl]`` already existed."""
     path = root / "pyproject.toml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         data = (MINIMAL_PYPROJECT_HEAD + _table_text(detection)).encode()
         return PlannedFile("pyproject.toml", "create", "holds only [tool.nemoctl]",
                            data), False
-    original = path.read_text(encoding="utf-8")
+    if not path.is_file():  # a directory, FIFO, dangling link: refused by _check_paths
+        return PlannedFile("pyproject.toml", "update", "added [tool.nemoctl]", b""), False
+    original = read_text(path)
     try:
         doc = tomlkit.parse(original)
     except tomlkit.exceptions.ParseError as exc:
@@ -151,7 +164,7 @@ def append_nemoctl_table(original: str, table: str, *, source: str = "pyproject.
         "\n" if original.endswith("\n") else "\n\n")
     updated = original + sep + table
     try:
-        parsed = tomllib.loads(updated)
+        parsed = loads_toml(updated)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             f"cannot append [tool.nemoctl] to {source}: {exc}",
@@ -182,6 +195,8 @@ def _compare(root: Path, rel: str, data: bytes, note: str = "") -> PlannedFile:
     path = root / rel
     if not path.exists():
         return PlannedFile(rel, "create", note, data)
+    if not path.is_file():  # refused by _check_paths, with its kind
+        return PlannedFile(rel, "conflict", "not a regular file", data)
     try:
         current = path.read_bytes()
     except OSError as exc:
@@ -192,23 +207,86 @@ def _compare(root: Path, rel: str, data: bytes, note: str = "") -> PlannedFile:
 
 
 def _user_file(root: Path, rel: str, data: bytes, note: str) -> PlannedFile:
-    if (root / rel).is_file():
+    path = root / rel
+    if path.is_file():
         return PlannedFile(rel, "kept", "exists: yours, never overwritten")
+    if os.path.lexists(path):  # a directory, FIFO, dangling link: refused by _check_paths
+        return PlannedFile(rel, "conflict", "not a regular file", data)
     return PlannedFile(rel, "create", note, data)
+
+
+def _validate_kept(config: Config, files: list[PlannedFile]) -> None:
+    """A sacred-fields or acknowledgements file init keeps must be valid (else exit 2).
+
+    init promises a protected project; keeping a file every later command rejects
+    would report success on a repository that cannot be upgraded.
+    """
+    from nemoctl.diff.sacred import load_sacred
+    from nemoctl.findings import load_acknowledgements
+
+    kept = {f.path for f in files if f.action == "kept"}
+    if _rel_dir(config, config.sacred_fields_file) in kept:
+        load_sacred(config.sacred_fields_file)
+    if _rel_dir(config, config.acknowledgements_file) in kept:
+        load_acknowledgements(config.acknowledgements_file)
 
 
 def _gitignore(root: Path) -> PlannedFile:
     path = root / ".gitignore"
-    if not path.is_file():
+    if not os.path.lexists(path):
         return PlannedFile(".gitignore", "create", f"ignores {GITIGNORE_ENTRY}",
                            f"# nemoctl's upgrade journal and lock\n{GITIGNORE_ENTRY}\n".encode())
-    text = path.read_text(encoding="utf-8", errors="replace")
-    entries = {line.strip() for line in text.splitlines()}
-    if entries & {".nemoctl", ".nemoctl/", "/.nemoctl", "/.nemoctl/"}:
+    if not path.is_file():  # refused by _check_paths
+        return PlannedFile(".gitignore", "update", f"added {GITIGNORE_ENTRY}", b"")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BadInputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    # Bytes, not text: a .gitignore in another encoding keeps every byte it had.
+    entries = {line.strip() for line in raw.splitlines()}
+    if entries & {b".nemoctl", b".nemoctl/", b"/.nemoctl", b"/.nemoctl/"}:
         return PlannedFile(".gitignore", "unchanged", f"already ignores {GITIGNORE_ENTRY}")
-    sep = "" if text.endswith("\n") or not text else "\n"
-    data = f"{text}{sep}\n# nemoctl's upgrade journal and lock\n{GITIGNORE_ENTRY}\n"
-    return PlannedFile(".gitignore", "update", f"added {GITIGNORE_ENTRY}", data.encode())
+    sep = b"" if raw.endswith(b"\n") or not raw else b"\n"
+    data = raw + sep + f"\n# nemoctl's upgrade journal and lock\n{GITIGNORE_ENTRY}\n".encode()
+    return PlannedFile(".gitignore", "update", f"added {GITIGNORE_ENTRY}", data)
+
+
+def _check_paths(root: Path, boundary: Path, files: tuple[PlannedFile, ...]) -> None:
+    """Every path init would write must be writable as a regular file: else exit 2.
+
+    Checked for the whole plan before the first write, and reported together: a file
+    where a directory is needed (``schemas`` a file, ``.github/workflows`` a file), a
+    directory, FIFO or device where a file is written, a link leaving the project.
+    """
+    problems: list[str] = []
+    for planned in files:
+        if planned.action not in ("create", "update", "conflict"):
+            continue
+        full = Path(os.path.normpath(root / planned.path))
+        for parent in reversed(full.parents):
+            if parent == boundary or boundary not in parent.parents:
+                continue
+            if os.path.lexists(parent) and not parent.is_dir():
+                kind = describe_kind(parent.lstat().st_mode)
+                problems.append(f"{_show(root, parent)} is {kind}, but init writes "
+                                "files inside it")
+                break
+        else:
+            try:
+                write_target(full, boundary)
+            except BadInputError as exc:  # shown relative to the project: shorter
+                problems.append(exc.message.replace(f"{root}{os.sep}", ""))
+    if problems:
+        raise BadInputError(
+            "init cannot write every file it plans: " + "; ".join(dict.fromkeys(problems))
+            + "; nothing was written",
+            hint="move those paths out of the way (or replace the link with a regular file), "
+            "then run nemoctl init again",
+        )
+
+
+def _show(root: Path, path: Path) -> str:
+    return os.path.relpath(path, root)
 
 
 def _git_root(root: Path) -> Path | None:
@@ -289,6 +367,8 @@ def plan_init(
     files.append(_gitignore(root))
     if ci is not None:
         files += _ci_files(root, config, detection, ci)
+    _validate_kept(config, files)
+    _check_paths(root, _boundary(root, files), tuple(files))
 
     warnings = []
     seeded = len(seed.entries) if sacred.action == "create" else 0
@@ -321,33 +401,68 @@ def _next_commands(root: Path, files: list[PlannedFile], upstream: str) -> tuple
     return tuple(commands)
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Atomic write; the new file gets the mode the umask gives (as ``open`` would)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = (path.stat().st_mode & 0o7777) if path.exists() else (0o666 & ~umask)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _boundary(root: Path, files: list[PlannedFile] | tuple[PlannedFile, ...]) -> Path:
+    """The directory init may write in: the project, or the repository for ``.github``."""
+    if any(f.path.startswith("../") for f in files):
+        return _git_root(root) or root
+    return root
+
+
+def _check_state_dir(root: Path) -> None:
+    state = root / ".nemoctl"
+    if os.path.lexists(state) and not state.is_dir():
+        raise BadInputError(
+            f"{state} is {describe_kind(state.lstat().st_mode)}; nemoctl keeps its lock "
+            "and journal in that directory; nothing was written",
+            hint="move it out of the way, then run nemoctl init again",
+        )
 
 
 def run_init(
     root: Path, *, ci: str | None = None, force: bool = False, dry_run: bool = False,
     package: str = "litellm",
 ) -> InitResult:
-    """``nemoctl init``: plan, refuse on conflicts (unless ``force``), write atomically."""
-    from dataclasses import replace
+    """``nemoctl init``: lock, plan, refuse on conflicts (unless ``force``), then write
+    every file in one journaled transaction -- all of them or none."""
+    if ci is not None and ci not in CI_PROVIDERS:
+        raise BadInputError(f"--ci must be one of {', '.join(CI_PROVIDERS)}, not {ci!r}")
+    root = root.resolve()
+    if not root.is_dir():
+        raise BadInputError(f"{root} is not a directory")
+    if dry_run:
+        planned, _ = plan_init(root, ci=ci, package=package)
+        return _decide(planned, force=force, dry_run=True)
 
     from nemoctl.upgrade.lock import repo_lock
+    from nemoctl.upgrade.transaction import pending_journal
 
-    planned, _ = plan_init(root, ci=ci, package=package)
+    _check_state_dir(root)
+    made_state = not (root / ".nemoctl").exists()
+    # The lock before the plan: a second init (or an upgrade) waits for this one's
+    # result instead of planning against the tree this one is about to change.
+    lock = repo_lock(root, "init")
+    wrote = False
+    try:
+        if pending_journal(root) is not None:
+            raise BadInputError(
+                "an interrupted upgrade left a journal in .nemoctl/txn; nothing was written",
+                hint="run `nemoctl upgrade --recover` first",
+            )
+        planned, _ = plan_init(root, ci=ci, package=package)
+        result = _decide(planned, force=force, dry_run=False)
+        if not result.nothing_to_do:
+            _apply(root, result.files)
+            wrote = True
+        return result
+    finally:
+        if made_state and not wrote:  # leave the tree exactly as it was
+            shutil.rmtree(root / ".nemoctl", ignore_errors=True)
+        lock.release()
+
+
+def _decide(planned: InitResult, *, force: bool, dry_run: bool) -> InitResult:
+    from dataclasses import replace
+
     conflicts = [f for f in planned.files if f.action == "conflict"]
     if conflicts and not force:
         raise InitConflictError(
@@ -360,18 +475,40 @@ def run_init(
         replace(f, action="update", note="overwritten (--force)") if f.action == "conflict"
         else f for f in planned.files
     )
-    result = replace(planned, files=files, dry_run=dry_run)
-    if dry_run or result.nothing_to_do:
-        return result
-    root = root.resolve()
-    lock = repo_lock(root)  # never write while an upgrade rewrites the same files
+    return replace(planned, files=files, dry_run=dry_run)
+
+
+def _apply(root: Path, files: tuple[PlannedFile, ...]) -> None:
+    """Write the planned files in one journaled transaction; on any failure, undo all.
+
+    The journal (``.nemoctl/txn``) also means a SIGKILL mid-way is restored by the
+    next ``nemoctl upgrade --recover``.  Directories init creates are removed again
+    on failure, so the tree is byte-identical to before.
+    """
+    from nemoctl.upgrade.transaction import Transaction
+
+    boundary = _boundary(root, files)
+    writes = [f for f in files if f.action in ("create", "update") and f.data is not None]
+    targets = [write_target(Path(os.path.normpath(root / f.path)), boundary) for f in writes]
+    new_dirs = sorted({p for t in targets for p in t.parents
+                       if boundary in p.parents and not os.path.lexists(p)},
+                      key=lambda p: len(p.parts), reverse=True)
+    made_state = boundary != root and not (boundary / ".nemoctl").exists()
+    # The lock file goes last, like `nemoctl generate`: an interrupted init leaves a
+    # lock.json that does not match, so the next run re-plans instead of trusting it.
+    order = sorted(zip(writes, targets, strict=True),
+                   key=lambda pair: pair[0].path.endswith("lock.json"))
+    txn = Transaction(boundary, files=targets, dirs=[], label="init")
     try:
-        # The lock file goes last, like `nemoctl generate`: an interrupted init leaves a
-        # lock.json that does not match, so the next run re-plans instead of trusting it.
-        ordered = sorted(files, key=lambda f: f.path.endswith("lock.json"))
-        for planned_file in ordered:
-            if planned_file.action in ("create", "update") and planned_file.data is not None:
-                _write(root / planned_file.path, planned_file.data)
+        with txn:
+            for planned, target in order:
+                assert planned.data is not None
+                txn.write_bytes(target, planned.data)
+    except BaseException:
+        for directory in new_dirs:
+            with contextlib.suppress(OSError):
+                directory.rmdir()  # only when empty: nothing of the user's goes
+        raise
     finally:
-        lock.release()
-    return result
+        if made_state:
+            shutil.rmtree(boundary / ".nemoctl", ignore_errors=True)

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
+from nemoctl._limits import loads_toml
+from nemoctl._versions import same_version
 from nemoctl.ci.changes import UpstreamChange
 from nemoctl.upgrade.lockfile import LOCKFILES
 
@@ -43,7 +44,7 @@ def lockfile_mismatches(root: Path, changes: tuple[UpstreamChange, ...]) -> list
     if name is None:
         return []
     try:
-        data = tomllib.loads((root / name).read_text(encoding="utf-8"))
+        data = loads_toml((root / name).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return [LockfileMismatch(name, f"(unreadable: {exc})", "", ())]
     locked: dict[str, list[str]] = {}
@@ -65,7 +66,4 @@ def lockfile_mismatches(root: Path, changes: tuple[UpstreamChange, ...]) -> list
 
 
 def _same(a: str, b: str) -> bool:
-    try:
-        return Version(a) == Version(b)
-    except InvalidVersion:
-        return a == b
+    return same_version(a, b)

@@ -42,7 +42,7 @@ def _settings(proxy_config: Path | None) -> tuple[ContractsSettings, Path | None
 
     from nemoctl.config import find_project_root, load_config
     from nemoctl.contracts.settings import ContractsSettings
-    from nemoctl.errors import BadInputError, ConfigError
+    from nemoctl.errors import ConfigError
 
     models: Path | None = None
     try:
@@ -56,8 +56,8 @@ def _settings(proxy_config: Path | None) -> tuple[ContractsSettings, Path | None
             models = config.generated_dir / "python"
     if proxy_config is not None:
         settings = replace(settings, proxy_config=proxy_config.resolve())
-    if settings.proxy_config is not None and not settings.proxy_config.is_file():
-        raise BadInputError(f"proxy config {settings.proxy_config} does not exist")
+    if settings.proxy_config is not None:
+        _check_proxy_config(settings.proxy_config, settings.test_env)
     return settings, models
 
 
@@ -78,6 +78,20 @@ def _consumer_interpreter() -> ConsumerInterpreter | None:
     except NemoctlError:
         pinned = None
     return consumer_interpreter(config, pinned=pinned)
+
+
+def _check_proxy_config(path: Path, test_env: dict[str, str]) -> None:
+    """Refuse a proxy config that cannot be used before any environment is built.
+
+    Its kind first (a directory or FIFO is named as such; reading a FIFO would block),
+    then the same load and rewrite the runner does, so a file that is not YAML, or a
+    model_list entry without litellm_params, costs nothing but this message.
+    """
+    from nemoctl._limits import require_regular_file
+    from nemoctl.contracts.proxy_config import effective_config
+
+    require_regular_file(path, "proxy config")
+    effective_config(path, test_env)
 
 
 def run_command(

@@ -90,7 +90,9 @@ def upgrade(
     show_progress = not (quiet or as_json)
     progress = ProgressPrinter(console(stderr=True)) if show_progress else None
     try:
-        report = run_upgrade(options, root=project, progress=progress)
+        # Past the commit point an interrupt is dropped: the report is the tree's state.
+        report = run_upgrade(options, root=project, progress=progress,
+                             ignore_signals_after_commit=True)
     except (KeyboardInterrupt, Terminated):
         console(stderr=True).print(
             "interrupted: every file was restored byte-identical", style="yellow"

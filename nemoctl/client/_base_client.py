@@ -157,7 +157,6 @@ class BaseClient:
         self.max_retries = max_retries
         self.retry_ambiguous = retry_ambiguous
         self._default_headers = dict(default_headers or {})
-        self._secrets: tuple[str, ...] = (self._api_key.reveal(),) if self._api_key else ()
         self._urls: dict[str, httpx.URL] = {}
         self._header_cache: dict[bool, httpx.Headers] = {}
         install_log_masking()
@@ -165,6 +164,12 @@ class BaseClient:
     @property
     def api_key(self) -> Secret:
         return self._api_key
+
+    @property
+    def _secrets(self) -> tuple[str, ...]:
+        # Computed, never stored: ``vars(client)`` (a debug dump, a serializer walking
+        # ``__dict__``) must not find the key's text.
+        return (self._api_key.reveal(),) if self._api_key else ()
 
     def __repr__(self) -> str:
         return (
@@ -179,14 +184,15 @@ class BaseClient:
         if cached is None:
             cached = httpx.Headers({"user-agent": _USER_AGENT, "accept": "application/json"})
             cached.update(self._default_headers)
-            if authenticated and self._api_key:
-                cached["authorization"] = "Bearer " + self._api_key.reveal()
             self._header_cache[authenticated] = cached
         return cached
 
     def _headers(self, options: RequestOptions, call_id: str) -> httpx.Headers:
         # httpx.Headers masks Authorization in its repr, so a traceback's locals stay clean.
         headers = self._base_headers(options.authenticated).copy()
+        if options.authenticated and self._api_key:
+            # Added per request, not cached on the client (see ``_secrets``).
+            headers["authorization"] = "Bearer " + self._api_key.reveal()
         if options.json_body is not None:
             headers["content-type"] = "application/json"
         headers[CALL_ID_HEADER] = call_id

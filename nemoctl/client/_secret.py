@@ -13,6 +13,7 @@ httpx's own log lines.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from typing import Any, NoReturn
 
@@ -30,16 +31,21 @@ class Secret:
 
     ``repr``/``str``/``format`` print a fixed mask (not even a prefix: gateway keys
     share the ``sk-`` prefix, and a suffix narrows brute force), and pickling is refused
-    so a key cannot leak through a process pool or a cache.
+    so a key cannot leak through a process pool or a cache.  The value is kept XOR-ed
+    with a random pad, so no attribute -- not even a slot a debug serializer walks --
+    holds the key's text; only :meth:`reveal` puts it together.
     """
 
-    __slots__ = ("_value",)
+    __slots__ = ("_masked", "_pad")
 
     def __init__(self, value: str) -> None:
-        self._value = value
+        data = value.encode("utf-8", "surrogatepass")
+        self._pad = os.urandom(len(data))
+        self._masked = bytes(a ^ b for a, b in zip(data, self._pad, strict=True))
 
     def reveal(self) -> str:
-        return self._value
+        data = bytes(a ^ b for a, b in zip(self._masked, self._pad, strict=True))
+        return data.decode("utf-8", "surrogatepass")
 
     def __repr__(self) -> str:
         return "Secret('**********')"
@@ -51,13 +57,13 @@ class Secret:
         return "**********"
 
     def __bool__(self) -> bool:
-        return bool(self._value)
+        return bool(self._masked)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
+        return isinstance(other, Secret) and other.reveal() == self.reveal()
 
     def __hash__(self) -> int:
-        return hash(self._value)
+        return hash(self.reveal())
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("a Secret cannot be pickled")

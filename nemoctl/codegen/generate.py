@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from nemoctl._atomic import write_atomic
+from nemoctl._atomic import write_atomic, write_target
 from nemoctl.codegen.lock import LOCK_PATH, Lock, current_generators, read_lock, sha256_bytes
 from nemoctl.codegen.render import (
     SCHEMA_PATH,
@@ -291,12 +291,15 @@ def write_outputs(
 ) -> None:
     """Apply ``changes`` (from :func:`compare_outputs`): atomic per file, the lock last."""
     changed = {c.path for c in changes}
+    for rel in outputs:  # the link rule for every target first: refused before any write
+        if _display(config, output_path(config, rel)) in changed:
+            write_target(output_path(config, rel), config.root)
     # The lock goes last: an interrupted run leaves a lock that does not match, so the
     # next run re-renders instead of trusting half-written outputs.
     for rel in sorted(outputs, key=lambda r: r == LOCK_PATH):
         path = output_path(config, rel)
         if _display(config, path) in changed:
-            _write_atomic(path, outputs[rel])
+            _write_atomic(path, outputs[rel], config.root)
     for change in changes:
         if change.kind == "deleted":
             path = config.root / change.path
@@ -325,6 +328,7 @@ def _prune_empty(directory: Path, stop: Path) -> None:
         directory = directory.parent
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    # Not tempfile.mkstemp: its 0600 mode would survive the rename (issue 12).
-    write_atomic(path, data)
+def _write_atomic(path: Path, data: bytes, root: Path) -> None:
+    # Not tempfile.mkstemp: its 0600 mode would survive the rename (issue 12).  The
+    # link rule (docs/security.md): never through a link that leaves the project.
+    write_atomic(path, data, root=root)

@@ -19,10 +19,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
-
 from nemoctl import _proc
 from nemoctl._filelock import FileLock
+from nemoctl._versions import parse_version, shown
 from nemoctl.config import cache_dir
 from nemoctl.errors import BadInputError, ResolutionError
 
@@ -125,10 +124,8 @@ def _uv() -> str:
 
 
 def _location(version: str, root: Path | None) -> tuple[Path, list[str]]:
-    try:
-        Version(version)
-    except InvalidVersion:
-        raise BadInputError(f"not a version: {version!r}") from None
+    if parse_version(version) is None:  # bounded: a 10,000-digit version is refused too
+        raise BadInputError(f"not a version: {shown(version)}")
     extra = index_args()
     envs = (root or cache_dir()) / "envs"
     return envs / f"litellm-{version}-{env_key(version, extra)}", extra

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
+from nemoctl._versions import MAX_VERSION_LENGTH, parse_version, shown
 from nemoctl.contracts.envs import ensure_env
 from nemoctl.contracts.models import DEFAULT_PACKAGE
 from nemoctl.contracts.result import ContractRun
@@ -108,10 +109,11 @@ def parse_versions(versions: Sequence[str]) -> tuple[str, ...]:
     """Distinct versions, oldest first; anything that is not a version is bad input."""
     seen: dict[Version, str] = {}
     for text in versions:
-        try:
-            seen.setdefault(Version(text), text)
-        except InvalidVersion:
-            raise BadInputError(f"not a version: {text!r}") from None
+        parsed = parse_version(text)
+        if parsed is None:
+            raise BadInputError(f"not a version: {shown(text)} (expected a PEP 440 version "
+                                f"of at most {MAX_VERSION_LENGTH} characters, like 1.106.0)")
+        seen.setdefault(parsed, text)
     if not seen:
         raise BadInputError("give at least one version")
     return tuple(seen[v] for v in sorted(seen))

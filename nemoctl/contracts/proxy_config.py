@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nemoctl._limits import require_regular_file
 from nemoctl.contracts.suite import gateway
 from nemoctl.errors import BadInputError
 
@@ -135,6 +136,7 @@ def effective_config(
             SuiteSetting("general_settings.master_key", "added", "the suite's master key"),
         ]
         return EffectiveConfig(base, (*settings, *RUNNER_SETTINGS))
+    require_regular_file(source, "proxy config")  # a FIFO would block the read forever
     raw = load_yaml(source)
     builder = _Builder(dict(test_env or {}))
     config = builder.build(raw)
@@ -235,6 +237,8 @@ class _Builder:
         if not isinstance(entry, dict) or not isinstance(entry.get("litellm_params"), dict):
             raise BadInputError(f"model_list[{index}] needs a model_name and litellm_params")
         group = str(entry.get("model_name") or f"#{index}")
+        if any(value and value in group for value in self.test_env.values()):
+            group = f"#{index}"  # resolved from test-env: a value that is never reported
         params = dict(entry["litellm_params"])
         dropped = sorted(key for key in params if key in _CONNECTION_PARAMS)
         for key in dropped:

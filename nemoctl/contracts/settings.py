@@ -19,6 +19,7 @@ from typing import Any
 
 from nemoctl.config import ContractsTable
 from nemoctl.errors import ConfigError
+from nemoctl.redact import register_secret
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ def from_table(table: ContractsTable | None, root: Path) -> ContractsSettings:
     """The validated table as settings (paths made absolute under ``root``)."""
     if table is None:
         return ContractsSettings()
+    # Test values may be real credentials: every later output masks them
+    # (nemoctl.redact), whatever path they take into a message or a report.
+    register_secret(*table.test_env.values())
     command = table.command
     argv = tuple(shlex.split(command)) if isinstance(command, str) else command
     return ContractsSettings(

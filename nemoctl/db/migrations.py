@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from nemoctl._limits import MAX_SQL_BYTES, decode_utf8, read_bounded_text
 from nemoctl.db._url import DatabaseError, DatabaseUrl, connect, describe_error
 from nemoctl.errors import BadInputError, BlockedError, NemoctlError
 
@@ -74,7 +75,8 @@ def migrations_from_dir(path: Path) -> MigrationSet:
     """A directory holding ``<name>/migration.sql`` folders (Prisma's layout)."""
     if not path.is_dir():
         raise BadInputError(f"{path}: not a directory of migrations")
-    found = {p.parent.name: p.read_text(encoding="utf-8") for p in path.glob("*/migration.sql")}
+    found = {p.parent.name: read_bounded_text(p, max_bytes=MAX_SQL_BYTES, what="migration")
+             for p in sorted(path.glob("*/migration.sql"))}
     return _ordered(found, str(path), None)
 
 
@@ -110,7 +112,7 @@ def wheel_migrations(wheel: Path, version: str | None = None) -> MigrationSet:
                 if info.file_size > MAX_MEMBER_BYTES:
                     raise BadInputError(f"{info.filename} in {wheel.name} is "
                                         f"{info.file_size} bytes; refusing to read it")
-                found[name] = zf.read(info).decode("utf-8")
+                found[name] = decode_utf8(zf.read(info), f"{info.filename} in {wheel.name}")
     except (OSError, zipfile.BadZipFile) as exc:
         raise BadInputError(f"{wheel}: not a readable wheel ({exc})") from None
     return _ordered(found, wheel.name, version)

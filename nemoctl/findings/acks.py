@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from nemoctl._limits import loads_toml
 from nemoctl.errors import ConfigError
 from nemoctl.findings.finding import Finding, Judged
 from nemoctl.findings.spec import current_id, get_rule
@@ -92,7 +93,7 @@ def load_acknowledgements(path: Path) -> Acknowledgements:
         raise ConfigError(f"{path} is not UTF-8 text (byte {exc.start}: {exc.reason})") \
             from None
     try:
-        data = tomllib.loads(text)
+        data = loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
     return parse_acknowledgements(data, source=str(path))

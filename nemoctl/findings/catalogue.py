@@ -20,6 +20,7 @@ RULE_MODULES: tuple[str, ...] = (
     "nemoctl.diff.rules",
     "nemoctl.migrations.rules",
     "nemoctl.db.rules",
+    "nemoctl.apisurface.rules",
     "nemoctl.configsurface.rules",
     "nemoctl.provenance.rules",
 )

@@ -31,12 +31,28 @@ class Suggestion:
 
     def to_toml(self, owner: str = "unassigned") -> str:
         reason = f"used in {self.uses} place(s), first at {self.first_use}"
-        return (f'[[field]]\nmodel = "{self.model}"\nfield = "{self.field}"\n'
-                f'type = "{self.type}"\nowner = {_quote(owner)}\nreason = {_quote(reason)}\n')
+        return (f"[[field]]\nmodel = {_quote(self.model)}\nfield = {_quote(self.field)}\n"
+                f"type = {_quote(self.type)}\nowner = {_quote(owner)}\n"
+                f"reason = {_quote(reason)}\n")
+
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n",
+                 "\f": "\\f", "\r": "\\r"}
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A TOML basic string holding exactly ``text``: quotes, backslashes and every
+    control character escaped (a newline in ``--owner`` or in a file name must not
+    end the string and start a table of its own)."""
+    out = []
+    for ch in text:
+        if ch in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def suggest(usage: UsageMap, schema: Schema, sacred: SacredFields) -> tuple[Suggestion, ...]:
@@ -63,11 +79,31 @@ def to_toml(suggestions: tuple[Suggestion, ...], owner: str = "unassigned") -> s
     return head + "\n" + "\n".join(s.to_toml(owner) for s in suggestions)
 
 
-def append_to(path: Path, suggestions: tuple[Suggestion, ...], owner: str = "unassigned") -> None:
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+def append_to(path: Path, suggestions: tuple[Suggestion, ...], owner: str = "unassigned",
+              *, root: Path | None = None) -> None:
+    """Append the proposals to ``path`` (atomically, under the link rule within ``root``).
+
+    The result is parsed back as sacred fields before it is written: a file that would
+    not load afterwards is never written (exit 2).
+    """
+    from nemoctl._atomic import write_atomic, write_target
+    from nemoctl._limits import loads_toml
+    from nemoctl.config import read_text
+    from nemoctl.diff.sacred import parse_sacred
+    from nemoctl.errors import ConfigError
+
+    root = root or path.parent
+    target = write_target(path, root)  # refuses a link leaving the project, a directory
+    text = read_text(target) if target.is_file() else ""
     addition = to_toml(suggestions, owner)
     if not addition:
         return
     sep = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text + sep + addition, encoding="utf-8")
+    updated = text + sep + addition
+    try:
+        parse_sacred(loads_toml(updated), source=str(path))
+    except (ConfigError, ValueError) as exc:
+        raise ConfigError(f"appending to {path} would not give valid sacred fields ({exc}); "
+                          "nothing was written") from None
+    mode = target.stat().st_mode & 0o7777 if target.is_file() else None
+    write_atomic(target, updated.encode("utf-8"), mode=mode, root=root)

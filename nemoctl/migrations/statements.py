@@ -116,6 +116,15 @@ def parse_migration(name: str, text: str) -> ParsedMigration:
     from pglast import parser
 
     lines = _LineIndex(text)
+    if "\x00" in text:
+        # libpg_query reads up to a NUL: statements after one would be invisible here
+        # (and Postgres rejects the file), so the migration is unparsable, not empty.
+        offset = text.index("\x00")
+        return ParsedMigration(name, (Statement(
+            name, lines.line(offset), "top", "unparsable",
+            _snippet(text[max(offset - 40, 0):offset]),
+            error="contains a NUL byte: not SQL text",
+        ),), _comments(text))
     try:
         raw = parser.parse_sql(text)
     except parser.ParseError as exc:

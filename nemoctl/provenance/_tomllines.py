@@ -15,13 +15,15 @@ import tomllib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from nemoctl._limits import loads_toml
+
 
 def _header(stripped: str) -> tuple[tuple[str, ...], bool] | None:
     """The table path of a ``[a.b]`` / ``[[a.b]]`` header line, and whether it is an array."""
     if not stripped.startswith("["):
         return None
     try:
-        parsed: Any = tomllib.loads(stripped)
+        parsed: Any = loads_toml(stripped)
     except tomllib.TOMLDecodeError:
         return None
     path: list[str] = []
@@ -42,14 +44,14 @@ def _key_line(stripped: str) -> dict[str, Any] | None:
     if not stripped or stripped.startswith(("#", "[")):
         return None
     try:
-        return tomllib.loads(stripped)
+        return loads_toml(stripped)
     except tomllib.TOMLDecodeError:
         pass
     key, sep, _ = stripped.partition("=")
     if not sep:
         return None
     try:
-        return tomllib.loads(key + "= 0")
+        return loads_toml(key + "= 0")
     except tomllib.TOMLDecodeError:
         return None
 
@@ -105,7 +107,7 @@ def find_array_string(text: str, array_path: Sequence[str], value: str) -> int:
             return 0
         element = stripped.rstrip().rstrip(",")
         try:
-            parsed = tomllib.loads(f"x = [{element}]")
+            parsed = loads_toml(f"x = [{element}]")
         except tomllib.TOMLDecodeError:
             continue
         if value in parsed["x"]:

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from nemoctl._limits import loads_toml
+
 
 @dataclass(frozen=True, slots=True)
 class ProjectEnvironment:
@@ -75,7 +77,7 @@ def poetry_env_name(name: str, project_dir: Path) -> str:
 
 def _poetry_env(root: Path, environ: Mapping[str, str]) -> Path | None:
     try:
-        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+        data = loads_toml((root / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}

@@ -32,6 +32,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
+from nemoctl._limits import loads_toml
 from nemoctl.provenance import _reqfile, _tomllines
 from nemoctl.provenance.model import DEFAULT_WATCHED, Observation
 
@@ -234,7 +235,7 @@ def _lock_packages(text: str, watched: Collection[str]) -> list[tuple[int, int, 
         if name is not None and canonicalize_name(name) not in watched:
             continue
         try:
-            parsed = tomllib.loads("\n".join(block))
+            parsed = loads_toml("\n".join(block))
         except tomllib.TOMLDecodeError:
             return _whole_lock(text, starts, watched)
         packages = parsed.get("package")
@@ -248,7 +249,7 @@ def _lock_packages(text: str, watched: Collection[str]) -> list[tuple[int, int, 
 def _whole_lock(text: str, starts: list[int], watched: Collection[str]
                 ) -> list[tuple[int, int, dict[str, Any]]]:
     try:
-        data = tomllib.loads(text)
+        data = loads_toml(text)
     except tomllib.TOMLDecodeError:
         return []  # the lockfile's own tool (and nemoctl's lock checks) report it
     packages = data.get("package")
@@ -337,7 +338,7 @@ def _name_of_reference(target: str, base: Path) -> str | None:
         directory = (base / unquote(urlsplit(target).path)).resolve()
         for project_file in (directory / "pyproject.toml",):
             try:
-                data = tomllib.loads(project_file.read_text(encoding="utf-8"))
+                data = loads_toml(project_file.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                 continue
             project = data.get("project")
@@ -450,7 +451,7 @@ def scan_sources(root: Path, watched: Iterable[str] = DEFAULT_WATCHED, *,
     if pyproject.is_file():
         try:
             text = pyproject.read_text(encoding="utf-8")
-            data = tomllib.loads(text)
+            data = loads_toml(text)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             pass  # load_config / pins report a broken pyproject.toml as bad input
         else:

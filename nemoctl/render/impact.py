@@ -10,36 +10,51 @@ import json
 from typing import TYPE_CHECKING
 
 from nemoctl.impact.model import Row, UsageMap
+from nemoctl.sanitize import escape_controls, markdown_cell
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
+#: The member key of the rows that make a whole table possibly used (sorts last).
+POSSIBLE = "~possible"
+
+
 def _grouped(usage: UsageMap) -> dict[str, dict[str, list[Row]]]:
     out: dict[str, dict[str, list[Row]]] = {}
     for row in usage.rows:
-        out.setdefault(row[0], {}).setdefault(row[1], []).append(row)
+        member = POSSIBLE if row[2] == "possible" else row[1]
+        out.setdefault(row[0], {}).setdefault(member, []).append(row)
     return out
+
+
+def _label(member: str, uses: list[Row]) -> str:
+    if member == POSSIBLE:
+        kinds = ", ".join(sorted({r[6] for r in uses}))
+        return f"every column possibly used ({kinds})"
+    return member or "(the model / table itself)"
 
 
 def _summary(usage: UsageMap) -> str:
     models = len({r[0] for r in usage.rows})
     members = len({(r[0], r[1]) for r in usage.rows if r[1]})
+    possible = len({r[0] for r in usage.rows if r[2] == "possible"})
     return (f"{usage.files_scanned} file(s) scanned, {len(usage.rows)} use(s) of {models} "
             f"model(s)/enum(s) and {members} field(s)/value(s)"
+            + f", {possible} table(s) possibly used"
             + (f", {len(usage.skipped)} skipped" if usage.skipped else "")
             + (f", {len(usage.unparseable)} unparseable" if usage.unparseable else ""))
 
 
 def render_human(usage: UsageMap, console: Console, *, limit: int = 3) -> None:
-    from rich.markup import escape
+    from nemoctl.sanitize import rich_escape as escape  # controls too, not only markup
 
     console.print(f"[bold]usage map[/]: {escape(_summary(usage))}")
     for model, members in sorted(_grouped(usage).items()):
         total = sum(len(v) for v in members.values())
         console.print(f"[bold]{escape(model)}[/] ({total} use(s))")
         for member, uses in sorted(members.items()):
-            label = member or "(the model / table itself)"
+            label = _label(member, uses)
             where = ", ".join(f"{r[3]}:{r[4]}" for r in uses[:limit])
             more = f" +{len(uses) - limit} more" if len(uses) > limit else ""
             console.print(f"  {escape(label)}: {escape(where)}{more}", highlight=False)
@@ -47,7 +62,7 @@ def render_human(usage: UsageMap, console: Console, *, limit: int = 3) -> None:
 
 
 def _problems(usage: UsageMap, console: Console) -> None:
-    from rich.markup import escape
+    from nemoctl.sanitize import rich_escape as escape  # controls too, not only markup
 
     for s in usage.skipped:
         console.print(f"[yellow]skipped[/] {escape(s.path)}: {escape(s.reason)}")
@@ -61,12 +76,14 @@ def to_markdown(usage: UsageMap) -> str:
     for model, members in sorted(_grouped(usage).items()):
         for member, uses in sorted(members.items()):
             first = uses[0]
-            lines.append(f"| `{model}` | {f'`{member}`' if member else '—'} | {len(uses)} | "
-                         f"`{first[3]}:{first[4]}` |")
+            shown = f"`{member}`" if member and member != POSSIBLE else (
+                _label(member, uses) if member else "—")
+            lines.append(f"| `{model}` | {shown} | {len(uses)} | "
+                         f"`{markdown_cell(first[3])}:{first[4]}` |")
     for s in usage.skipped:
-        lines.append(f"\n- skipped `{s.path}`: {s.reason}")
+        lines.append(f"\n- skipped `{markdown_cell(s.path)}`: {markdown_cell(s.reason)}")
     for s in usage.unparseable:
-        lines.append(f"\n- unparseable `{s.path}`: {s.reason}")
+        lines.append(f"\n- unparseable `{markdown_cell(s.path)}`: {markdown_cell(s.reason)}")
     return "\n".join(lines) + "\n"
 
 
@@ -77,6 +94,7 @@ def to_json(usage: UsageMap) -> str:
 
 
 def _esc(text: str, prop: bool = False) -> str:
+    text = escape_controls(text, keep_newlines=True)
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 

@@ -35,6 +35,10 @@ def to_json(report: UpgradeReport) -> str:
 
 def render_human(report: UpgradeReport, console: Console) -> None:
     """The closing summary: versions, schema, sacred status, files, contracts, timings."""
+    if report.error is not None and report.from_version is None:
+        # Refused before the pin was even read: a summary would only say "? → X" above
+        # the error; the error (printed by the CLI) is the whole story.
+        return
     arrow = f"{report.from_version or '?'} → {report.to_version or report.requested}"
     verb = "would upgrade" if report.dry_run and report.mode == "upgrade" else report.mode
     console.print()

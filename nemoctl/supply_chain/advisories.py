@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
+from nemoctl._versions import parse_version
 from nemoctl.errors import ConfigError
 
 
@@ -62,9 +63,8 @@ def matching_advisories(
 ) -> list[Advisory]:
     """The records that list ``package==version`` as affected."""
     project = canonicalize_name(package)
-    try:
-        wanted = Version(version)
-    except InvalidVersion:
+    wanted = parse_version(version)
+    if wanted is None:
         return []
     found = []
     for record in records:
@@ -96,11 +96,8 @@ def matching_advisories(
 
 def _affects(affected: dict[str, Any], wanted: Version) -> bool:
     for listed in affected.get("versions") or []:
-        try:
-            if Version(str(listed)) == wanted:
-                return True
-        except InvalidVersion:
-            continue
+        if parse_version(str(listed)) == wanted:
+            return True
     for rng in affected.get("ranges") or []:
         if rng.get("type") not in ("ECOSYSTEM", "SEMVER"):
             continue
@@ -115,11 +112,9 @@ def _in_range(events: list[dict[str, str]], wanted: Version) -> bool:
     for event in events:
         for kind in ("introduced", "fixed", "last_affected"):
             if kind in event:
-                raw = str(event[kind])
-                try:
-                    keyed.append((Version("0") if raw == "0" else Version(raw), kind))
-                except InvalidVersion:
-                    continue
+                point = parse_version(str(event[kind]))
+                if point is not None:
+                    keyed.append((point, kind))
     order = {"introduced": 0, "fixed": 1, "last_affected": 2}
     affected = False
     for point, kind in sorted(keyed, key=lambda item: (item[0], order[item[1]])):

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
+from nemoctl._limits import loads_toml
+from nemoctl._versions import same_version
 from nemoctl.config import Config
 from nemoctl.errors import NemoctlError
 from nemoctl.pins import find_pins
@@ -145,7 +146,7 @@ def _memoised_lock_check(path: Path, name: str, package: str, version: str, sha:
 def _lock_problems(raw: bytes, name: str, package: str, version: str, sha: str,
                    rel: str) -> list[str]:
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = loads_toml(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return [f"{name} is unreadable: {exc}"]
     entries = [p for p in data.get("package", []) if isinstance(p, dict)
@@ -181,10 +182,7 @@ def _entry_hashes(entry: dict[str, Any]) -> set[str]:
 
 
 def _same_version(a: str, b: str) -> bool:
-    try:
-        return Version(a) == Version(b)
-    except InvalidVersion:
-        return a == b
+    return same_version(a, b)
 
 
 def _rel(config: Config, path: Path) -> str:

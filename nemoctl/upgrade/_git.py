@@ -64,3 +64,27 @@ def commit(root: Path, paths: Iterable[str], message: str, *, branch: str | None
     except git.GitCommandError as exc:
         raise BadInputError(f"git commit failed: {' '.join(str(exc.stderr).split())}") from None
     return str(repo.head.commit.hexsha)
+
+
+def check_branch_name(name: str) -> None:
+    """Refuse a ``--branch`` git would refuse (``git check-ref-format --branch``): exit 2.
+
+    Checked before the upgrade does any work, not when it reaches the commit.
+    """
+    import subprocess
+
+    from nemoctl.sanitize import escape_controls
+
+    shown = escape_controls(name if len(name) <= 60 else name[:40] + "...")
+    bad = (not name or len(name) > 250 or name.startswith("-") or "@{" in name
+           or any(ord(c) < 32 or ord(c) == 127 for c in name))
+    if not bad:
+        proc = subprocess.run(["git", "check-ref-format", "--branch", name],
+                              capture_output=True, text=True, check=False)
+        bad = proc.returncode != 0
+    if bad:
+        raise BadInputError(
+            f"--branch {shown!r} is not a valid git branch name",
+            hint="no '..', spaces, '~^:?*[\\', control characters, a leading '-' or a "
+            "trailing '.lock' (see `git check-ref-format`)",
+        )

@@ -60,8 +60,10 @@ from nemoctl.upgrade.transaction import (
     STATE_DIR,
     RecoveryResult,
     Transaction,
+    hold_signals,
     pending_journal,
     recover,
+    release_signals,
     sigterm_as_exception,
 )
 from nemoctl.upgrade.verify import verify
@@ -87,13 +89,20 @@ class UpgradeOptions:
 
 
 def run_upgrade(
-    options: UpgradeOptions, *, root: Path | None = None, progress: ProgressFn | None = None
+    options: UpgradeOptions, *, root: Path | None = None, progress: ProgressFn | None = None,
+    ignore_signals_after_commit: bool = False,
 ) -> UpgradeReport:
-    """``nemoctl upgrade``: returns the report; raises only KeyboardInterrupt/Terminated."""
+    """``nemoctl upgrade``: returns the report; raises only KeyboardInterrupt/Terminated.
+
+    Once the transaction commits, Ctrl-C and SIGTERM are deferred and dropped (the
+    report describes the tree); ``ignore_signals_after_commit`` keeps ignoring them
+    after the return (the CLI: only the summary and the exit remain).
+    """
     run = _Run("upgrade", options.upstream, options.upstream, options.version,
                options.dry_run, progress)
     lock = None
     try:
+        _check_options(options)  # before any work: no lock, no recovery, no git
         config = load_config(root)
         upstream = config.upstream(options.upstream)
         run.package = upstream.package
@@ -120,6 +129,14 @@ def run_upgrade(
     finally:
         if lock is not None:
             lock.release()
+        release_signals(ignore=ignore_signals_after_commit)
+
+
+def _check_options(options: UpgradeOptions) -> None:
+    if options.branch is not None:
+        if not options.commit:
+            raise BadInputError("--branch needs --commit")
+        _git.check_branch_name(options.branch)
 
 
 def _note_recovery(run: _Run, recovered: RecoveryResult) -> None:
@@ -359,6 +376,7 @@ def _transactional_steps(
                 note["detail"] = f"{len(txn.changed_paths())} file(s) changed, not committed"
             f.pop("schema_summary")
             f.pop("sacred_summary")
+        hold_signals()  # the commit point: no interrupt may contradict the tree from here
 
 
 def recover_repo(root: Path | None = None) -> RecoveryResult:

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from packaging.specifiers import SpecifierSet
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from nemoctl import _proc
+from nemoctl._versions import parse_version
 from nemoctl.errors import ToolchainError
 
 #: ``latest`` gives up after this many candidates refused by the supply-chain policy.
@@ -125,10 +126,9 @@ def python_for(requires_python: str | None) -> str:
         lows: list[Version] = []
         for spec in SpecifierSet(requires_python):
             if spec.operator in (">=", "==", "~=", ">"):
-                try:
-                    lows.append(Version(spec.version.rstrip(".*")))
-                except InvalidVersion:
-                    continue
+                low_bound = parse_version(spec.version.rstrip(".*"))  # bounded: 128 chars
+                if low_bound is not None:
+                    lows.append(low_bound)
         if lows:
             low = max(lows)
             minor = low.release[1] if len(low.release) > 1 else 0

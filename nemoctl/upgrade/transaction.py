@@ -421,4 +421,50 @@ def sigterm_as_exception() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if signal.SIGTERM in _held:  # past the commit point: stay deferred until release
+            _held[signal.SIGTERM] = previous
+        else:
+            signal.signal(signal.SIGTERM, previous)
+
+
+#: Handlers replaced by :func:`hold_signals` (signal -> previous handler).
+_held: dict[int, Any] = {}
+#: Signals that arrived while held (reported by :func:`release_signals`).
+_arrived: list[int] = []
+
+
+def _defer(signum: int, frame: FrameType | None) -> None:
+    _arrived.append(signum)
+
+
+def hold_signals() -> None:
+    """The commit point: from here, Ctrl-C and SIGTERM no longer interrupt the run.
+
+    Called just before a transaction commits.  After it, the tree holds the new state
+    and the report says so; an interrupt that raised now (while the journal is removed,
+    while the summary prints, while the interpreter exits) would end the run with exit
+    130 and "every file was restored" over an applied upgrade.  Python runs signal
+    handlers in the main thread only, so replacing the handlers (not masking one
+    thread) defers them whichever thread the kernel picks.
+    """
+    if _held:
+        return
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            _held[signum] = signal.signal(signum, _defer)
+    except ValueError:  # not the main thread: nothing to defer
+        _held.clear()
+
+
+def release_signals(*, ignore: bool = False) -> tuple[int, ...]:
+    """End :func:`hold_signals`; returns the signals that arrived meanwhile (dropped).
+
+    ``ignore``: keep ignoring them for the rest of the process (the CLI, which only
+    prints the report and exits); else the previous handlers come back.
+    """
+    arrived = tuple(_arrived)
+    _arrived.clear()
+    for signum, previous in list(_held.items()):
+        signal.signal(signum, signal.SIG_IGN if ignore else previous)
+    _held.clear()
+    return arrived

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from nemoctl._versions import MAX_VERSION_LENGTH, parse_version
 from nemoctl.errors import FetchError
 from nemoctl.upstream._pipconfig import PipSettings, pip_settings, redact_url
 
@@ -119,9 +120,9 @@ class IndexListing:
     sources: tuple[SourceStatus, ...]
 
     def release(self, version: str) -> Release | None:
-        wanted = Version(version)
+        wanted = parse_version(version)
         for release in self.releases:
-            if Version(release.version) == wanted:
+            if wanted is not None and parse_version(release.version) == wanted:
                 return release
         return None
 
@@ -357,9 +358,11 @@ def _version_from_filename(filename: str, project: str) -> Version | None:
     match = _WHEEL.match(filename) or _SDIST.match(filename)
     if not match or canonicalize_name(match["name"]) != project:
         return None
+    if len(match["ver"]) > MAX_VERSION_LENGTH:
+        return None  # a hostile index: 10,000 digits would pass int's digit limit
     try:
         return Version(match["ver"])
-    except InvalidVersion:
+    except (InvalidVersion, ValueError):
         return None
 
 

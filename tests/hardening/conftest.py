@@ -227,3 +227,43 @@ def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its bytes (to prove nothing was written)."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory, cache_template: Path,
+               index) -> Path:  # type: ignore[no-untyped-def]
+    """A cache holding the pinned version's rendered files, so each case only plans."""
+    from nemoctl.adopt import run_init
+    from nemoctl.upstream import index as index_module
+
+    root = tmp_path_factory.mktemp("init-warm") / "cache"
+    shutil.copytree(cache_template, root, symlinks=True)
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("NEMOCTL_CACHE_DIR", str(root))
+        for key, value in index.pip_env().items():
+            m.setenv(key, value)
+        index_module.clear_memo()
+        run_init(write_project(tmp_path_factory.mktemp("init-warm-project") / "svc"),
+                 ci="github")
+    index_module.clear_memo()
+    return root
+
+
+@pytest.fixture
+def warm(warm_cache: Path, monkeypatch: pytest.MonkeyPatch, index) -> Path:  # type: ignore[no-untyped-def]
+    from nemoctl.upstream import index as index_module
+
+    monkeypatch.setenv("NEMOCTL_CACHE_DIR", str(warm_cache))
+    for key, value in index.pip_env().items():
+        monkeypatch.setenv(key, value)
+    index_module.clear_memo()
+    return warm_cache
+
+
+@pytest.fixture
+def adopted(cli, warm: Path, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """A project after a successful ``nemoctl init`` (schemas, generated models)."""
+    root = write_project(tmp_path / "svc")
+    result = cli(["init"], cwd=root)
+    assert result.code == 0, result.text
+    return root
