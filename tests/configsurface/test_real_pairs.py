@@ -126,3 +126,15 @@ def test_a_passed_on_deployment_param_is_cannot_tell_not_silence(
     assert not [f for f in report.findings if "num_retries" in f.subject]
     assert any(n.startswith("cannot tell: model_list[].litellm_params.num_retries")
                and "passed on to the call" in n for n in report.notes)
+
+
+def test_the_reference_consumer_is_clean_on_its_pin_and_the_next_release(
+        real_inventory: dict[str, ConfigInventory]) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "gateway"
+    consumer = read_consumer(load_config(example))
+    assert consumer.files == ("litellm/config.yaml",)
+    assert {"LITELLM_MASTER_KEY", "DATABASE_URL", "OPENAI_API_KEY"} <= {
+        e.name for e in consumer.deploy}
+    assert judge(consumer, real_inventory["1.102.4"]).findings == ()
+    upgrade = judge(consumer, real_inventory["1.102.4"], real_inventory["1.106.0"])
+    assert upgrade.findings == () and upgrade.unused_changes > 0
