@@ -330,7 +330,7 @@ def _check_requirements(state: _State) -> str:
     if not any(p.suffix == ".txt" for p in requirement_files(state.config.root)):
         raise _Skip("no requirements*.txt")
     from nemoctl.upgrade.requirements import check_requirements
-    from nemoctl.upgrade.steps import project_python
+    from nemoctl.upgrade.resolve import project_python
 
     problems, checked = check_requirements(
         state.config.root, python=project_python(state.config), offline=state.offline

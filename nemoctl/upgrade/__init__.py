@@ -12,7 +12,7 @@ from nemoctl._lazy import exports
 
 if TYPE_CHECKING:
     from nemoctl.upgrade.pipeline import UpgradeOptions, recover_repo, run_upgrade, verify
-    from nemoctl.upgrade.report import STEPS, StepResult, UpgradeError, UpgradeReport
+    from nemoctl.upgrade.report import StepResult, UpgradeError, UpgradeReport
     from nemoctl.upgrade.transaction import RecoveryResult, Transaction, recover
 
 _WHERE = {
@@ -20,7 +20,6 @@ _WHERE = {
     "recover_repo": "pipeline",
     "run_upgrade": "pipeline",
     "verify": "pipeline",
-    "STEPS": "report",
     "StepResult": "report",
     "UpgradeError": "report",
     "UpgradeReport": "report",
@@ -30,7 +29,6 @@ _WHERE = {
 }
 
 __all__ = [
-    "STEPS",
     "RecoveryResult",
     "StepResult",
     "Transaction",

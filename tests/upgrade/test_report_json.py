@@ -3,15 +3,16 @@
 ``tests/fixtures/upgrade_json/<case>.json`` was written by the code *before* the
 rewrite (``_Run.fields`` dict; commit 9b0a6e3) from the same consumer and the same
 local index; each case here runs today's code and compares the whole document, with
-only what varies between runs (durations, the commit sha, tmp paths) normalised.
-Regenerate (only for an intended change, listed in docs/upgrade.md) with
-``NEMOCTL_WRITE_JSON_FIXTURES=1``.
+only what varies between runs (durations, the commit sha, tmp paths) normalised, after
+applying the intended differences (:func:`intended`, also listed in docs/upgrade.md).
+(The fixtures were written by this module's first version, commit 54d2061, run on
+the old code.)
 """
 
 from __future__ import annotations
 
+import copy
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,35 @@ def normalise(value: Any, root: Path) -> Any:
     return value
 
 
+def intended(before: dict[str, Any]) -> dict[str, Any]:
+    """The before-document with the rewrite's intended differences applied:
+
+    1. a ``surfaces`` key (each registered surface gate's report by name; ``{}`` here:
+       the gates are not run in this test) and, once the judging steps got that far,
+       a ``surfaces`` step after ``migrations``;
+    2. verify mode runs the upgrade's resolve and contracts steps, so their details
+       are the upgrade's (``litellm[proxy]==1.1.0 resolves (...)``, ``passed via ...``);
+    3. the dry run's planned bump is timed like every step (``started_s`` is set).
+    """
+    after = copy.deepcopy(before)
+    after["surfaces"] = {}
+    steps = after["steps"]
+    names = [s["name"] for s in steps]
+    if "migrations" in names and steps[names.index("migrations")]["status"] != "failed":
+        steps.insert(names.index("migrations") + 1, {
+            "background": False, "detail": "no surface gates registered", "duration_s": 0,
+            "name": "surfaces", "started_s": 0, "status": "skipped", "waited_s": None})
+    for step in steps:
+        if step["name"] == "resolve" and step["detail"] == "resolves":
+            coupled = ", ".join(f"{k}=={v}" for k, v in after["coupled"].items())
+            step["detail"] = f"litellm[proxy]=={after['to_version']} resolves ({coupled})"
+        if step["name"] == "contracts" and step["detail"] == "passed":
+            step["detail"] = f"passed via {after['contracts']['runner']}"
+        if step["name"] == "bump" and step["started_s"] is None:
+            step["started_s"] = 0
+    return after
+
+
 def check(case: str, report: UpgradeReport, root: Path) -> dict[str, Any]:
     data = normalise(json.loads(json.dumps(report.to_dict(), default=str)), root)
     # Background timelines are wall-clock offsets; keep which events happened.
@@ -52,10 +82,7 @@ def check(case: str, report: UpgradeReport, root: Path) -> dict[str, Any]:
     if isinstance(contracts.get("background"), dict):
         contracts["background"] = sorted(contracts["background"])
     path = FIXTURES / f"{case}.json"
-    if os.environ.get("NEMOCTL_WRITE_JSON_FIXTURES"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    expected = json.loads(path.read_text())
+    expected = intended(json.loads(path.read_text()))
     assert data == expected
     return data
 
