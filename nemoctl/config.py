@@ -20,6 +20,7 @@ Adding a sub-table owned by another module (e.g. ``[tool.nemoctl.impact]``):
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -281,15 +282,12 @@ def _configure_redaction(table: RedactTable | None) -> None:
 def _check_rule_ids(rules: Mapping[str, str]) -> None:
     if not rules:
         return
-    # Imported here: the rule registry pulls in the diff engine's modules, which
-    # commands that never diff (db, contracts) need not load.
-    from nemoctl.diff.rules import RULES
+    # Imported here: the whole registry loads every surface's rule module, which
+    # commands that name no rule need not load.
+    from nemoctl.findings.catalogue import check_rule_overrides
 
-    for rule_id in rules:
-        if rule_id not in RULES:
-            raise ConfigError(
-                f"unknown rule {rule_id!r} in [tool.nemoctl.rules] (known: {', '.join(RULES)})"
-            )
+    for note in check_rule_overrides(rules, "[tool.nemoctl.rules]"):
+        sys.stderr.write(f"warning: {note}\n")
 
 
 # ---------------------------------------------------------------------------

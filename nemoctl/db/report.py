@@ -7,13 +7,13 @@ severities, sacred findings first, ``blocking``), so ``db verify`` shares
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from nemoctl.errors import ExitCode
-
-Severity = Literal["ERR", "WARN", "INFO"]
-SEVERITY_RANK: dict[str, int] = {"ERR": 0, "WARN": 1, "INFO": 2}
+from nemoctl.findings.finding import Judged
+from nemoctl.findings.report import FindingsReport
+from nemoctl.findings.severity import SEVERITY_ORDER, Severity, severity_rank
 
 SacredState = Literal["ok", "missing", "mismatch", "not-in-schema"]
 
@@ -33,6 +33,15 @@ class DbFinding:
     expected: str | None = None
     actual: str | None = None
     sacred: bool = False
+    #: db verify has no acknowledgements: a live database is what it is.
+    acknowledged: ClassVar[bool] = False
+
+    @property
+    def fingerprint(self) -> str:
+        from nemoctl.findings.finding import fingerprint
+
+        return fingerprint(self.rule_id, self.table, self.column or "", self.expected or "",
+                           self.actual or "")
 
     @property
     def location(self) -> str:
@@ -45,7 +54,7 @@ class DbFinding:
     def sort_key(self) -> tuple[int, int, str, str, str]:
         return (
             0 if self.sacred else 1,
-            SEVERITY_RANK[self.severity],
+            -severity_rank(self.severity),
             self.table,
             self.column or "",
             self.rule_id,
@@ -87,7 +96,7 @@ class SacredStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class DbReport:
+class DbReport(FindingsReport):
     """What ``nemoctl db verify`` found.  Contains no password and no timestamps."""
 
     #: The database verified, password-free (a redacted URL, or the migrations' origin).
@@ -104,28 +113,17 @@ class DbReport:
     migrations_applied: int | None = None
     migrations_source: str | None = None
 
+    def judged(self) -> Sequence[Judged]:
+        return self.findings
+
     @property
     def blocking(self) -> bool:
-        """A sacred field is missing or incompatible."""
+        """Only a sacred field that is missing or incompatible blocks (exit 4); other ERR
+        findings exit 1 — the database is not the upgrade's to gate."""
         return any(f.sacred and f.severity == "ERR" for f in self.findings)
 
-    @property
-    def max_severity(self) -> Severity | None:
-        if not self.findings:
-            return None
-        return min((f.severity for f in self.findings), key=SEVERITY_RANK.__getitem__)
-
     def counts(self) -> dict[str, int]:
-        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITY_RANK}
-
-    def exit_code(self, fail_on: str = "ERR") -> ExitCode:
-        """``diff``'s scheme: 4 when a sacred field breaks, 1 at/above ``fail_on``, else 0."""
-        if self.blocking:
-            return ExitCode.BLOCKED
-        threshold = SEVERITY_RANK[fail_on]
-        if any(SEVERITY_RANK[f.severity] <= threshold for f in self.findings):
-            return ExitCode.FINDINGS
-        return ExitCode.OK
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITY_ORDER}
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -14,7 +14,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from nemoctl.db.introspect import LiveColumn, LiveSchema
-from nemoctl.db.report import DbFinding, DbReport, SacredState, SacredStatus, Severity
+from nemoctl.db.report import DbFinding, DbReport, SacredState, SacredStatus
+from nemoctl.findings.severity import Severity
 from nemoctl.schema.model import Field, Model, Schema
 
 #: Prisma scalar → (udt_name, readable type) without ``@db.*``.

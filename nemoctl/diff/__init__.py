@@ -11,15 +11,8 @@ from typing import TYPE_CHECKING
 from nemoctl._lazy import exports
 
 if TYPE_CHECKING:
-    from nemoctl.diff.acks import (
-        Acknowledgement,
-        Acknowledgements,
-        load_acknowledgements,
-        parse_acknowledgements,
-    )
     from nemoctl.diff.engine import diff_schemas, resolve_severities
     from nemoctl.diff.report import (
-        AckStatus,
         Change,
         DiffReport,
         SacredStatus,
@@ -36,15 +29,22 @@ if TYPE_CHECKING:
         load_sacred,
         parse_sacred,
     )
+    from nemoctl.findings.acks import (
+        Acknowledgement,
+        Acknowledgements,
+        AckStatus,
+        load_acknowledgements,
+        parse_acknowledgements,
+    )
 
 _WHERE = {
-    "Acknowledgement": "acks",
-    "Acknowledgements": "acks",
-    "load_acknowledgements": "acks",
-    "parse_acknowledgements": "acks",
+    "Acknowledgement": "_acks",
+    "Acknowledgements": "_acks",
+    "load_acknowledgements": "_acks",
+    "parse_acknowledgements": "_acks",
+    "AckStatus": "_acks",
     "diff_schemas": "engine",
     "resolve_severities": "engine",
-    "AckStatus": "report",
     "Change": "report",
     "DiffReport": "report",
     "SacredStatus": "report",

@@ -10,32 +10,37 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from nemoctl.config import SEVERITIES
-from nemoctl.diff.acks import Acknowledgements
-from nemoctl.diff.report import (
-    _RANK,
-    AckStatus,
-    Change,
-    DiffReport,
-    Severity,
-    fingerprint,
-)
+from nemoctl.diff.report import Change, DiffReport, fingerprint
 from nemoctl.diff.rules import RULES, Finding, Rule
 from nemoctl.diff.sacred import SacredFields, compare_sacred
 from nemoctl.errors import ConfigError
+from nemoctl.findings.acks import Acknowledgements, judge_acknowledgements
+from nemoctl.findings.severity import SEVERITIES, Severity, severity_rank
+from nemoctl.findings.spec import current_id, get_rule
 from nemoctl.schema.model import Schema
 
 
 def resolve_severities(overrides: Mapping[str, str] | None) -> dict[str, Severity]:
-    """Default severities with per-rule overrides (``[tool.nemoctl.rules]``) applied."""
+    """Default severities with per-rule overrides (``[tool.nemoctl.rules]``) applied.
+
+    Overrides of other surfaces' rules are theirs to apply; an ID no surface knows
+    is an error, and a retired ID applies to the rule that replaced it.
+    """
     result: dict[str, Severity] = {rule_id: r.severity for rule_id, r in RULES.items()}
-    for rule_id, severity in (overrides or {}).items():
+    for given, severity in (overrides or {}).items():
+        rule_id = current_id(given)
         if rule_id not in RULES:
-            raise ConfigError(f"unknown rule {rule_id!r} in rule severities "
-                              f"(known: {', '.join(RULES)})")
+            if get_rule(rule_id) is None:
+                from nemoctl.findings.catalogue import load_all
+
+                load_all()
+            if get_rule(rule_id) is None:
+                raise ConfigError(f"unknown rule {given!r} in rule severities "
+                                  "(`nemoctl rules` lists them)")
+            continue
         if severity not in SEVERITIES:
-            raise ConfigError(f"rule {rule_id}: severity must be one of "
-                              f"{', '.join(SEVERITIES)}, not {severity!r}")
+            raise ConfigError(f"rule {given}: severity must be one of ERR, WARN, INFO, "
+                              f"not {severity!r}")
         result[rule_id] = severity  # type: ignore[assignment]
     return result
 
@@ -64,33 +69,16 @@ def diff_schemas(
             changes.append((position, order, change))
             order += 1
 
-    ack_statuses: list[AckStatus] = []
-    used: dict[str, Change] = {}
-    for ack in acks.items:
-        expires = ack.expires.isoformat() if ack.expires else None
-        matching = [c for _, _, c in changes if c.fingerprint == ack.fingerprint
-                    and (ack.rule is None or ack.rule == c.rule_id)]
-        if ack.expired(today):
-            state, message = "expired", (f"acknowledgement {ack.fingerprint} expired on "
-                                          f"{expires}; it no longer applies")
-        elif not matching:
-            state, message = "unused", (f"acknowledgement {ack.fingerprint} matches no change "
-                                         "in this diff")
-        elif matching[0].sacred:
-            state, message = "sacred", (f"acknowledgement {ack.fingerprint} names a sacred "
-                                         "change; sacred changes always block")
-        else:
-            state, message = "used", f"acknowledged: {matching[0].message}"
-            used[ack.fingerprint] = matching[0]
-        ack_statuses.append(AckStatus(ack.fingerprint, state, ack.reason,  # type: ignore[arg-type]
-                                      expires, message))
+    found = [c for _, _, c in changes]
+    judgement = judge_acknowledgements(found, acks, today=today, surfaces=("schema",),
+                                       describe=((c.fingerprint, c.message) for c in found))
 
     final: list[tuple[int, int, int, Change]] = []
     for position, emitted, change in changes:
-        accepted = acks.get(change.fingerprint) if change.fingerprint in used else None
-        if accepted is not None:
-            change = _acknowledged(change, accepted.reason)
-        final.append((-_RANK[change.severity], position, emitted, change))
+        reason = judgement.reason_for(change)
+        if reason is not None:
+            change = _acknowledged(change, reason)
+        final.append((-severity_rank(change.severity), position, emitted, change))
     final.sort(key=lambda item: item[:3])
 
     return DiffReport(
@@ -100,7 +88,7 @@ def diff_schemas(
         new_sha256=new.sha256,
         changes=tuple(c for *_, c in final),
         sacred=compare_sacred(old, new, sacred),
-        acknowledgements=tuple(ack_statuses),
+        acknowledgements=judgement.statuses,
         severities={c.rule_id: c.severity for *_, c in final},
     )
 

@@ -7,16 +7,15 @@ The JSON keys are documented in ``docs/diff.md`` and only ever grow.
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from nemoctl.errors import ExitCode
-
-Severity = Literal["ERR", "WARN", "INFO"]
-#: Highest first; a severity "reaches" a threshold when its rank is at least the threshold's.
-SEVERITY_ORDER: tuple[Severity, ...] = ("ERR", "WARN", "INFO")
-_RANK = {"INFO": 0, "WARN": 1, "ERR": 2}
+from nemoctl.findings.acks import AckStatus
+from nemoctl.findings.finding import Judged
+from nemoctl.findings.finding import fingerprint as _kernel_fingerprint
+from nemoctl.findings.report import FindingsReport
+from nemoctl.findings.severity import SEVERITY_ORDER, Severity, at_least
 
 Subject = Literal["model", "field", "enum", "enum_value", "index"]
 SacredState = Literal["ok", "changed", "removed", "unknown", "type-mismatch"]
@@ -25,18 +24,13 @@ SacredState = Literal["ok", "changed", "removed", "unknown", "type-mismatch"]
 BLOCKING_SACRED_STATES = frozenset({"changed", "removed", "unknown", "type-mismatch"})
 
 
-def at_least(severity: str, threshold: str) -> bool:
-    return _RANK[severity] >= _RANK[threshold]
+__all__ = ["SEVERITY_ORDER", "AckStatus", "Change", "DiffReport", "SacredStatus", "Severity",
+           "Use", "at_least", "fingerprint"]
 
 
 def fingerprint(rule_id: str, model: str, field_name: str, before: str, after: str) -> str:
-    """A stable id for one change: same change, same fingerprint, in any run or order.
-
-    Built only from what the change *is* (rule, where, before → after), never from a
-    message wording, so rewording a message never invalidates an acknowledgement.
-    """
-    raw = "\x1f".join((rule_id, model, field_name, before, after)).encode("utf-8")
-    return hashlib.sha256(raw).hexdigest()[:16]
+    """A schema change's fingerprint: rule, where, before → after (never the message)."""
+    return _kernel_fingerprint(rule_id, model, field_name, before, after)
 
 
 UseKind = Literal["type", "attribute", "destructure", "index", "literal", "keyword",
@@ -156,31 +150,8 @@ class SacredStatus:
         }
 
 
-AckState = Literal["used", "unused", "expired", "sacred"]
-
-
 @dataclass(frozen=True, slots=True)
-class AckStatus:
-    """What became of one acknowledgement in this diff."""
-
-    fingerprint: str
-    state: AckState
-    reason: str
-    expires: str | None
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "fingerprint": self.fingerprint,
-            "state": self.state,
-            "reason": self.reason,
-            "expires": self.expires,
-            "message": self.message,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class DiffReport:
+class DiffReport(FindingsReport):
     old_label: str
     new_label: str
     old_sha256: str
@@ -197,39 +168,17 @@ class DiffReport:
     def sacred_broken(self) -> tuple[SacredStatus, ...]:
         return tuple(s for s in self.sacred if s.blocking)
 
-    @property
-    def blocking(self) -> bool:
-        """A sacred field broke (or a sacred entry is wrong), or an ERR is unacknowledged."""
-        return bool(self.sacred_broken) or any(c.blocking for c in self.changes)
+    def judged(self) -> Sequence[Judged]:
+        return self.changes
+
+    def _blocked_otherwise(self) -> bool:
+        """A sacred field broke (or a sacred entry is wrong): blocks whatever the changes."""
+        return bool(self.sacred_broken)
 
     @property
     def open_changes(self) -> tuple[Change, ...]:
         """Changes that still count: not acknowledged (sacred ones always count)."""
         return tuple(c for c in self.changes if c.sacred or not c.acknowledged)
-
-    @property
-    def max_severity(self) -> Severity | None:
-        """The highest severity among open changes (None: nothing open)."""
-        present = {c.severity for c in self.open_changes}
-        for severity in SEVERITY_ORDER:
-            if severity in present:
-                return severity
-        return None
-
-    def counts(self) -> dict[str, int]:
-        result: dict[str, int] = {s: 0 for s in SEVERITY_ORDER}
-        for c in self.open_changes:
-            result[c.severity] += 1
-        result["acknowledged"] = sum(1 for c in self.changes if c.acknowledged and not c.sacred)
-        return result
-
-    def exit_code(self, fail_on: str = "ERR") -> ExitCode:
-        """BLOCKED (4) when blocking; FINDINGS (1) when an open change reaches ``fail_on``."""
-        if self.blocking:
-            return ExitCode.BLOCKED
-        if self.max_severity is not None and at_least(self.max_severity, fail_on):
-            return ExitCode.FINDINGS
-        return ExitCode.OK
 
     def to_dict(self, *, fail_on: str | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -1,10 +1,10 @@
 """The named diff rules, in the manner of ``buf breaking`` / ``oasdiff``.
 
-Each rule is one small unit: an ID, a default severity, a one-line rationale and a
-``detect(old, new)`` that yields :class:`Finding` s.  A rule looks at one kind of
-change only; the engine (:mod:`nemoctl.diff.engine`) runs them all, applies
-re-levelled severities, sacred fields and acknowledgements.  ``docs/diff.md`` lists
-them; a test keeps that list and this registry in step.
+Each rule is one small unit: a spec in the findings registry (ID, default severity,
+summary, rationale, fix; surface ``schema``) and a ``detect(old, new)`` that yields
+:class:`Finding` s.  A rule looks at one kind of change only; the engine
+(:mod:`nemoctl.diff.engine`) runs them all, applies re-levelled severities, sacred
+fields and acknowledgements.  ``docs/rules.md`` (generated) lists them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from nemoctl.diff.report import Severity, Subject
+from nemoctl.diff.report import Subject
+from nemoctl.findings.severity import Severity
+from nemoctl.findings.spec import RuleSpec, register
 from nemoctl.schema.model import Enum, Field, Index, Model, Schema
 
 
@@ -30,24 +32,42 @@ Detect = Callable[[Schema, Schema], Iterable[Finding]]
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    id: str
-    severity: Severity
+    """A schema rule: its spec in the findings registry, and its detector."""
+
+    spec: RuleSpec
     subject: Subject
-    rationale: str
     detect: Detect
 
+    @property
+    def id(self) -> str:
+        return self.spec.id
 
+    @property
+    def severity(self) -> Severity:
+        return self.spec.severity
+
+    @property
+    def rationale(self) -> str:
+        return self.spec.rationale
+
+    @property
+    def fix(self) -> str:
+        return self.spec.fix
+
+
+#: The schema surface's rules, in the order the engine runs them.
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: Severity, subject: Subject, rationale: str) -> Callable[
-    [Detect], Detect
-]:
-    def register(detect: Detect) -> Detect:
-        RULES[rule_id] = Rule(rule_id, severity, subject, rationale, detect)
+def rule(rule_id: str, severity: Severity, subject: Subject, rationale: str, *,
+         summary: str, fix: str) -> Callable[[Detect], Detect]:
+    def add(detect: Detect) -> Detect:
+        spec = register(RuleSpec(rule_id, "schema", severity, summary, rationale, fix,
+                                 group=subject))
+        RULES[rule_id] = Rule(spec, subject, detect)
         return detect
 
-    return register
+    return add
 
 
 # --- shared walkers -----------------------------------------------------------------
@@ -91,7 +111,10 @@ def _cols(index: Index) -> str:
 
 
 @rule("MODEL_REMOVED", "ERR", "model",
-      "The table is gone: every read or write of it fails.")
+      "The table is gone: every read or write of it fails.",
+      summary='A model (table) is gone from the schema.',
+      fix=("Move every reader and writer off the table before upgrading (export its data if you "
+           "need it), then acknowledge; or stay on the pin."))
 def _model_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m in old.models:
         if new.model(m.name) is None:
@@ -99,7 +122,9 @@ def _model_removed(old: Schema, new: Schema) -> Iterator[Finding]:
             yield Finding(m.name, "", m.table, "", f"model {m.name}{table} removed")
 
 
-@rule("MODEL_ADDED", "INFO", "model", "New tables break nothing that exists.")
+@rule("MODEL_ADDED", "INFO", "model", "New tables break nothing that exists.",
+      summary='A new model (table) appears.',
+      fix='Nothing to do; regenerate the types to use it.')
 def _model_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for m in new.models:
         if old.model(m.name) is None:
@@ -109,7 +134,10 @@ def _model_added(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("TABLE_RENAMED", "ERR", "model",
-      "@@map changed: raw SQL and any reader of the old table name break.")
+      "@@map changed: raw SQL and any reader of the old table name break.",
+      summary="A model's database table name (@@map) changed.",
+      fix=("Move raw SQL, views and other services to the new table name in the same change, then"
+           " acknowledge."))
 def _table_renamed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         if m_old.table != m_new.table:
@@ -121,7 +149,10 @@ def _table_renamed(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("FIELD_REMOVED", "ERR", "field",
-      "A column the product may read or write is gone.")
+      "A column the product may read or write is gone.",
+      summary='A field (column) is gone from a model.',
+      fix=("Stop reading and writing the column (the usage map lists where), copy its data if "
+           "needed, then acknowledge; mark it sacred if billing depends on it."))
 def _field_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         for f in _removed_fields(m_old, m_new):
@@ -131,7 +162,9 @@ def _field_removed(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("FIELD_ADDED_REQUIRED", "ERR", "field",
-      "A required field without a default makes every existing insert fail.")
+      "A required field without a default makes every existing insert fail.",
+      summary='A required field without a default was added.',
+      fix='Make every writer of the table set the new field before the upgrade, then acknowledge.')
 def _field_added_required(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         for f in _added_fields(m_old, m_new):
@@ -142,7 +175,9 @@ def _field_added_required(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("FIELD_ADDED", "INFO", "field",
-      "An optional or defaulted field breaks no existing reader or writer.")
+      "An optional or defaulted field breaks no existing reader or writer.",
+      summary='An optional or defaulted field was added.',
+      fix='Nothing to do; regenerate the types to use it.')
 def _field_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         for f in _added_fields(m_old, m_new):
@@ -158,7 +193,10 @@ def _insert_needs_value(f: Field) -> bool:
 
 
 @rule("FIELD_TYPE_CHANGED", "ERR", "field",
-      "Values of the old type no longer fit: readers and writers break.")
+      "Values of the old type no longer fit: readers and writers break.",
+      summary="A field's type changed.",
+      fix=("Update readers and writers to the new type (the regenerated models show it), then "
+           "acknowledge."))
 def _field_type_changed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if a.type != b.type:
@@ -167,7 +205,9 @@ def _field_type_changed(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("FIELD_BECAME_REQUIRED", "ERR", "field",
-      "Optional → required: existing NULLs and inserts that omit it fail.")
+      "Optional → required: existing NULLs and inserts that omit it fail.",
+      summary='An optional field became required.',
+      fix='Backfill NULLs and make every insert set the field, then acknowledge.')
 def _field_became_required(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if not a.is_list and not b.is_list and not a.is_required and b.is_required:
@@ -177,7 +217,10 @@ def _field_became_required(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("FIELD_BECAME_OPTIONAL", "ERR", "field",
-      "Required → optional: readers that expect a value now get NULL.")
+      "Required → optional: readers that expect a value now get NULL.",
+      summary='A required field became optional.',
+      fix=("Handle NULL in every reader (the regenerated types make it Optional), then "
+           "acknowledge."))
 def _field_became_optional(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if not a.is_list and not b.is_list and a.is_required and not b.is_required:
@@ -187,7 +230,9 @@ def _field_became_optional(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("FIELD_LIST_CHANGED", "ERR", "field",
-      "List ↔ scalar changes the column's shape for every reader and writer.")
+      "List ↔ scalar changes the column's shape for every reader and writer.",
+      summary='A field changed between list and scalar.',
+      fix='Update readers and writers to the new shape, then acknowledge.')
 def _field_list_changed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if a.is_list != b.is_list:
@@ -197,7 +242,9 @@ def _field_list_changed(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("COLUMN_RENAMED", "ERR", "field",
-      "@map changed: the database column has a new name; raw SQL and readers break.")
+      "@map changed: the database column has a new name; raw SQL and readers break.",
+      summary="A field's database column name (@map) changed.",
+      fix='Move raw SQL and readers to the new column name in the same change, then acknowledge.')
 def _column_renamed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if not a.is_relation and a.column != b.column:
@@ -220,7 +267,10 @@ def default_text(f: Field) -> str:
 
 
 @rule("DEFAULT_CHANGED", "WARN", "field",
-      "Rows written without this field now get a different value.")
+      "Rows written without this field now get a different value.",
+      summary="A field's default value changed.",
+      fix=("Check that rows written without the field still get a value you expect; set it "
+           "explicitly if not."))
 def _default_changed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if a.default is not None and b.default is not None:
@@ -231,7 +281,9 @@ def _default_changed(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("DEFAULT_REMOVED", "WARN", "field",
-      "Inserts that relied on the default must now supply a value.")
+      "Inserts that relied on the default must now supply a value.",
+      summary='A field lost its default value.',
+      fix='Make every insert that relied on the default supply a value.')
 def _default_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if a.default is not None and b.default is None:
@@ -240,7 +292,9 @@ def _default_removed(old: Schema, new: Schema) -> Iterator[Finding]:
                           f"{m.name}.{b.name}: default {before} removed")
 
 
-@rule("DEFAULT_ADDED", "INFO", "field", "A new default breaks no existing writer.")
+@rule("DEFAULT_ADDED", "INFO", "field", "A new default breaks no existing writer.",
+      summary='A field gained a default value.',
+      fix='Nothing to do.')
 def _default_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if a.default is None and b.default is not None:
@@ -249,7 +303,9 @@ def _default_added(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("POSSIBLE_RENAME", "INFO", "field",
-      "One field removed and one of the same type added in a model: maybe a rename.")
+      "One field removed and one of the same type added in a model: maybe a rename.",
+      summary='A field was removed and one of the same type added: maybe a rename.',
+      fix='Read the release notes; if it is a rename, move readers to the new name.')
 def _possible_rename(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         removed = [f for f in _removed_fields(m_old, m_new) if not f.is_relation]
@@ -279,7 +335,9 @@ def _relation_text(f: Field) -> str:
 
 
 @rule("RELATION_REMOVED", "WARN", "field",
-      "Client code that follows or includes this relation breaks (columns are unchanged).")
+      "Client code that follows or includes this relation breaks (columns are unchanged).",
+      summary='A relation field is gone (columns unchanged).',
+      fix='Stop following or including the relation in client code, then acknowledge.')
 def _relation_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         for f in _removed_fields(m_old, m_new):
@@ -288,7 +346,9 @@ def _relation_removed(old: Schema, new: Schema) -> Iterator[Finding]:
                               f"{m_new.name}.{f.name}: relation to {f.type} removed")
 
 
-@rule("RELATION_ADDED", "INFO", "field", "A new relation breaks nothing that exists.")
+@rule("RELATION_ADDED", "INFO", "field", "A new relation breaks nothing that exists.",
+      summary='A relation field appears.',
+      fix='Nothing to do.')
 def _relation_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         for f in _added_fields(m_old, m_new):
@@ -298,7 +358,9 @@ def _relation_added(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("RELATION_CHANGED", "WARN", "field",
-      "Keys or referential action changed: joins and deletes behave differently.")
+      "Keys or referential action changed: joins and deletes behave differently.",
+      summary="A relation's keys or referential action changed.",
+      fix='Check joins and deletes that depend on the old keys or ON DELETE behaviour.')
 def _relation_changed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m, a, b in _common_fields(old, new):
         if a.is_relation and b.is_relation and a.type == b.type:
@@ -313,7 +375,9 @@ def _relation_changed(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("PRIMARY_KEY_CHANGED", "ERR", "index",
-      "The row identity changed: lookups, upserts and foreign keys break.")
+      "The row identity changed: lookups, upserts and foreign keys break.",
+      summary="A model's primary key changed.",
+      fix='Update lookups, upserts and foreign keys to the new key, then acknowledge.')
 def _primary_key_changed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         a, b = ", ".join(m_old.primary_key), ", ".join(m_new.primary_key)
@@ -327,7 +391,10 @@ def _indexes(m: Model, kinds: tuple[str, ...]) -> dict[tuple[str, ...], Index]:
 
 
 @rule("UNIQUE_REMOVED", "ERR", "index",
-      "findUnique/upsert on these fields break, and duplicates become possible.")
+      "findUnique/upsert on these fields break, and duplicates become possible.",
+      summary='A unique constraint was removed.',
+      fix=("Replace upserts and ON CONFLICT clauses that target it, and handle duplicates, then "
+           "acknowledge."))
 def _unique_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         after = _indexes(m_new, ("unique",))
@@ -338,7 +405,9 @@ def _unique_removed(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("UNIQUE_ADDED", "WARN", "index",
-      "Existing duplicates make the migration fail; duplicate inserts now fail.")
+      "Existing duplicates make the migration fail; duplicate inserts now fail.",
+      summary='A unique constraint was added.',
+      fix='Remove existing duplicates before migrating; handle unique violations in writers.')
 def _unique_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         before = _indexes(m_old, ("unique",))
@@ -348,7 +417,9 @@ def _unique_added(old: Schema, new: Schema) -> Iterator[Finding]:
                               f"model {m_new.name}: unique ({_cols(index)}) added")
 
 
-@rule("INDEX_REMOVED", "INFO", "index", "Only performance changes; no reader or writer breaks.")
+@rule("INDEX_REMOVED", "INFO", "index", "Only performance changes; no reader or writer breaks.",
+      summary='An index was removed.',
+      fix='Check the queries it served for performance; nothing breaks.')
 def _index_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         after = _indexes(m_new, ("normal", "fulltext"))
@@ -358,7 +429,9 @@ def _index_removed(old: Schema, new: Schema) -> Iterator[Finding]:
                               f"model {m_new.name}: index ({_cols(index)}) removed")
 
 
-@rule("INDEX_ADDED", "INFO", "index", "Only performance changes; no reader or writer breaks.")
+@rule("INDEX_ADDED", "INFO", "index", "Only performance changes; no reader or writer breaks.",
+      summary='An index was added.',
+      fix='Nothing to do (large tables: expect the migration to take a while).')
 def _index_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for m_old, m_new in _common_models(old, new):
         before = _indexes(m_old, ("normal", "fulltext"))
@@ -369,7 +442,9 @@ def _index_added(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("INDEX_CHANGED", "INFO", "index",
-      "Same columns, new constraint name or method: migrations rebuild it; nothing breaks.")
+      "Same columns, new constraint name or method: migrations rebuild it; nothing breaks.",
+      summary='An index changed name or method on the same columns.',
+      fix='Nothing to do.')
 def _index_changed(old: Schema, new: Schema) -> Iterator[Finding]:
     kinds = ("unique", "normal", "fulltext")
     for m_old, m_new in _common_models(old, new):
@@ -389,14 +464,18 @@ def _index_changed(old: Schema, new: Schema) -> Iterator[Finding]:
 # --- enums ---------------------------------------------------------------------------
 
 
-@rule("ENUM_REMOVED", "ERR", "enum", "Columns and code using the enum type break.")
+@rule("ENUM_REMOVED", "ERR", "enum", "Columns and code using the enum type break.",
+      summary='An enum type is gone.',
+      fix='Move columns and code off the enum type, then acknowledge.')
 def _enum_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for e in old.enums:
         if new.enum(e.name) is None:
             yield Finding(e.name, "", e.name, "", f"enum {e.name} removed")
 
 
-@rule("ENUM_ADDED", "INFO", "enum", "A new enum type breaks nothing that exists.")
+@rule("ENUM_ADDED", "INFO", "enum", "A new enum type breaks nothing that exists.",
+      summary='An enum type appears.',
+      fix='Nothing to do.')
 def _enum_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for e in new.enums:
         if old.enum(e.name) is None:
@@ -406,7 +485,9 @@ def _enum_added(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("ENUM_VALUE_REMOVED", "ERR", "enum_value",
-      "Stored rows with this value no longer read; writers using it fail.")
+      "Stored rows with this value no longer read; writers using it fail.",
+      summary='An enum value is gone.',
+      fix='Migrate stored rows off the value and stop writing it, then acknowledge.')
 def _enum_value_removed(old: Schema, new: Schema) -> Iterator[Finding]:
     for a, b in _common_enums(old, new):
         names = {v.name for v in b.values}
@@ -416,7 +497,9 @@ def _enum_value_removed(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("ENUM_VALUE_ADDED", "WARN", "enum_value",
-      "Readers with an exhaustive match meet a value they do not know.")
+      "Readers with an exhaustive match meet a value they do not know.",
+      summary='An enum gained a value.',
+      fix='Make exhaustive matches over the enum handle the new value.')
 def _enum_value_added(old: Schema, new: Schema) -> Iterator[Finding]:
     for a, b in _common_enums(old, new):
         names = {v.name for v in a.values}
@@ -426,7 +509,9 @@ def _enum_value_added(old: Schema, new: Schema) -> Iterator[Finding]:
 
 
 @rule("ENUM_DB_NAME_CHANGED", "ERR", "enum_value",
-      "@map/@@map on an enum changed: the stored values or type name differ.")
+      "@map/@@map on an enum changed: the stored values or type name differ.",
+      summary="An enum's database name (@map/@@map) changed.",
+      fix='Update raw SQL that names the type or its stored values, then acknowledge.')
 def _enum_db_name_changed(old: Schema, new: Schema) -> Iterator[Finding]:
     for a, b in _common_enums(old, new):
         if (a.db_name or a.name) != (b.db_name or b.name):

@@ -90,7 +90,7 @@ def sacred_columns(schema: Schema, keys: Collection[SacredKey]) -> frozenset[DbN
 
 def run_gate(config: Config, request: GateRequest) -> MigrationReport:
     from nemoctl.db import load_sacred_keys, parse_url
-    from nemoctl.diff.acks import load_acknowledgements
+    from nemoctl.findings.acks import load_acknowledgements
     from nemoctl.migrations.live import read_live
 
     policy = config.migrations or Policy()

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from nemoctl.db.migrations import MigrationSet
-from nemoctl.diff.acks import Acknowledgements
 from nemoctl.diff.report import Severity
+from nemoctl.findings.acks import Acknowledgements
+from nemoctl.findings.severity import severity_rank
 from nemoctl.migrations import drift
 from nemoctl.migrations.config import Policy
 from nemoctl.migrations.report import Finding, LiveState, MigrationReport, PlannedMigration
@@ -207,18 +208,15 @@ def _apply_acks(findings: list[Finding], acks: Acknowledgements, today: date) ->
     result = []
     for f in findings:
         ack = acks.get(f.fingerprint)
-        if ack is not None and not f.sacred and not ack.expired(today) and (
-                ack.rule is None or ack.rule == f.rule_id):
+        if ack is not None and not f.sacred and not ack.expired(today) and ack.names(f.rule_id):
             f = replace(f, acknowledged=True, ack_reason=ack.reason)
         result.append(f)
     return result
 
 
-_RANK = {"ERR": 0, "WARN": 1, "INFO": 2}
-
-
 def _order(f: Finding) -> tuple[int, int, str, int, str, str]:
-    return (0 if f.sacred else 1, _RANK[f.severity], f.migration, f.line, f.rule_id, f.table)
+    return (0 if f.sacred else 1, -severity_rank(f.severity), f.migration, f.line, f.rule_id,
+            f.table)
 
 
 def order_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:

@@ -8,11 +8,13 @@ or a sacred finding blocks (exit 4); findings at or above ``--fail-on`` exit 1.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nemoctl.diff.report import SEVERITY_ORDER, Severity, at_least
-from nemoctl.errors import ExitCode
+from nemoctl.findings.finding import Judged
+from nemoctl.findings.report import FindingsReport
+from nemoctl.findings.severity import Severity
 from nemoctl.migrations.statements import Statement
 
 
@@ -176,7 +178,7 @@ class Rehearsal:
 
 
 @dataclass(frozen=True, slots=True)
-class MigrationReport:
+class MigrationReport(FindingsReport):
     old_label: str
     new_label: str
     pending: tuple[PlannedMigration, ...]
@@ -188,35 +190,15 @@ class MigrationReport:
     def statements(self) -> tuple[Statement, ...]:
         return tuple(s for m in self.pending for s in m.statements)
 
+    def judged(self) -> Sequence[Judged]:
+        return self.findings
+
     @property
     def open_findings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.sacred or not f.acknowledged)
 
-    @property
-    def blocking(self) -> bool:
-        return any(f.blocking for f in self.findings)
-
-    @property
-    def max_severity(self) -> Severity | None:
-        present = {f.severity for f in self.open_findings}
-        return next((s for s in SEVERITY_ORDER if s in present), None)
-
-    def counts(self) -> dict[str, int]:
-        result: dict[str, int] = {s: 0 for s in SEVERITY_ORDER}
-        for f in self.open_findings:
-            result[f.severity] += 1
-        result["acknowledged"] = sum(1 for f in self.findings if f.acknowledged and not f.sacred)
-        return result
-
     def rules_fired(self, rule_id: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.rule_id == rule_id)
-
-    def exit_code(self, fail_on: str = "ERR") -> ExitCode:
-        if self.blocking:
-            return ExitCode.BLOCKED
-        if self.max_severity is not None and at_least(self.max_severity, fail_on):
-            return ExitCode.FINDINGS
-        return ExitCode.OK
 
     def summary(self) -> str:
         c = self.counts()

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from nemoctl.diff.report import Severity, fingerprint
+from nemoctl.findings.finding import fingerprint
+from nemoctl.findings.severity import SEVERITIES, Severity
+from nemoctl.findings.spec import RuleSpec, current_id, register
 from nemoctl.migrations.locks import blocks_writes
 from nemoctl.migrations.report import Finding
 from nemoctl.migrations.statements import Action, Statement
@@ -50,29 +52,62 @@ Check = Callable[[Statement, Action, Context], Iterator[Hit]]
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    id: str
-    severity: Severity
-    rationale: str
-    fix: str
+    """A migration rule: its spec in the findings registry, and its check if it has one."""
+
+    spec: RuleSpec
     #: Statement rules have a check; drift/live/rehearsal rules are emitted elsewhere.
     check: Check | None = None
-    #: ``statement``, ``drift``, ``live``, ``rehearsal``, ``cross-check``.
-    group: str = "statement"
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def severity(self) -> Severity:
+        return self.spec.severity
+
+    @property
+    def rationale(self) -> str:
+        return self.spec.rationale
+
+    @property
+    def fix(self) -> str:
+        return self.spec.fix
+
+    @property
+    def group(self) -> str:
+        """``statement``, ``drift``, ``live``, ``rehearsal``, ``cross-check``."""
+        return self.spec.group
 
 
+#: The migration surface's rules, in the order the gate runs them.
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: Severity, rationale: str, fix: str) -> Callable[[Check], Check]:
-    def register(check: Check) -> Check:
-        RULES[rule_id] = Rule(rule_id, severity, rationale, fix, check)
+def _summary(rationale: str) -> str:
+    """The rationale's first sentence: what the rule is about, in one line."""
+    first = rationale.split(". ")[0].split(": ")[0].rstrip(".")
+    return first + "."
+
+
+def _spec(rule_id: str, severity: Severity, group: str, rationale: str, fix: str,
+          formerly: tuple[str, ...]) -> RuleSpec:
+    return register(RuleSpec(rule_id, "migrations", severity, _summary(rationale), rationale,
+                             fix, group=group, formerly=formerly))
+
+
+def rule(rule_id: str, severity: Severity, rationale: str, fix: str, *,
+         formerly: tuple[str, ...] = ()) -> Callable[[Check], Check]:
+    def add(check: Check) -> Check:
+        RULES[rule_id] = Rule(_spec(rule_id, severity, "statement", rationale, fix, formerly),
+                              check)
         return check
 
-    return register
+    return add
 
 
 def declare(rule_id: str, severity: Severity, group: str, rationale: str, fix: str) -> None:
-    RULES[rule_id] = Rule(rule_id, severity, rationale, fix, None, group)
+    RULES[rule_id] = Rule(_spec(rule_id, severity, group, rationale, fix, ()))
 
 
 #: Actions that rename or remove something a reader of the shared database may use.
@@ -83,19 +118,20 @@ BREAKING_OPS = frozenset({"rename_table", "rename_column", "drop_table", "drop_c
 # --- renames and removals ------------------------------------------------------------
 
 
-@rule("TABLE_RENAMED", "ERR",
+@rule("SQL_TABLE_RENAMED", "ERR",
       "Every query of the old table name fails: raw SQL, views, other services on the "
       "shared database.",
       "Move every reader to the new name (or a view under the old name) in the same "
-      "release, then acknowledge.")
+      "release, then acknowledge.", formerly=("TABLE_RENAMED",))
 def _table_renamed(stmt: Statement, a: Action, ctx: Context) -> Iterator[Hit]:
     if a.op == "rename_table":
         yield Hit(f"table {a.table} renamed to {a.new_name}", a.table)
 
 
-@rule("COLUMN_RENAMED", "ERR",
+@rule("SQL_COLUMN_RENAMED", "ERR",
       "Every query naming the old column fails.",
-      "Move every reader to the new column name in the same release, then acknowledge.")
+      "Move every reader to the new column name in the same release, then acknowledge.",
+      formerly=("COLUMN_RENAMED",))
 def _column_renamed(stmt: Statement, a: Action, ctx: Context) -> Iterator[Hit]:
     if a.op == "rename_column":
         yield Hit(f"column {a.table}.{a.column} renamed to {a.new_name}", a.table, a.column)
@@ -344,17 +380,27 @@ def statement_rules() -> list[Rule]:
     return [r for r in RULES.values() if r.check is not None]
 
 
+def _own_id(given: str) -> str | None:
+    """The migration rule ``given`` names: its ID, a retired ID, or a former one."""
+    rule_id = current_id(given)
+    if rule_id in RULES:
+        return rule_id
+    # A former ID (TABLE_RENAMED, which the schema diff still uses) means ours here.
+    return next((r.id for r in RULES.values() if given in r.spec.formerly), None)
+
+
 def resolve_severities(overrides: dict[str, str]) -> dict[str, Severity]:
     """The registry's severities with ``[tool.nemoctl.migrations] rules`` applied."""
     from nemoctl.errors import ConfigError
 
     result: dict[str, Severity] = {rid: r.severity for rid, r in RULES.items()}
-    for rule_id, severity in overrides.items():
-        if rule_id not in RULES:
-            raise ConfigError(f"[tool.nemoctl.migrations] rules: unknown rule {rule_id!r} "
-                              "(see docs/migrations.md)")
-        if severity not in ("ERR", "WARN", "INFO"):
-            raise ConfigError(f"[tool.nemoctl.migrations] rules: {rule_id} = {severity!r} "
+    for given, severity in overrides.items():
+        rule_id = _own_id(given)
+        if rule_id is None:
+            raise ConfigError(f"[tool.nemoctl.migrations] rules: unknown rule {given!r} "
+                              "(`nemoctl rules --surface migrations` lists them)")
+        if severity not in SEVERITIES:
+            raise ConfigError(f"[tool.nemoctl.migrations] rules: {given} = {severity!r} "
                               "must be ERR, WARN or INFO")
         result[rule_id] = severity  # type: ignore[assignment]
     return result
@@ -375,7 +421,7 @@ def make_finding(rule_id: str, severities: dict[str, Severity], migration: str, 
         severity=severity,
         default_severity=r.severity,
         message=message,
-        fingerprint=fingerprint(rule_id, migration, table, column, detail),
+        fingerprint=fingerprint(r.spec.fingerprint_id, migration, table, column, detail),
         migration=migration,
         line=line,
         table=table,

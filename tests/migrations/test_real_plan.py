@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from nemoctl.db import MigrationSet
-from nemoctl.diff.acks import Acknowledgement, Acknowledgements
+from nemoctl.findings.acks import Acknowledgement, Acknowledgements
 from nemoctl.migrations import CrossCheck, MigrationReport, Policy, plan
 
 
@@ -34,10 +34,10 @@ def test_findings_by_name(report: MigrationReport) -> None:
     rename = "20261001100000_rename_lens"
     assert _hits(report) == {
         # The three table renames and the column rename happen inside a DO block.
-        ("INFO", "TABLE_RENAMED", rename, 3),
-        ("INFO", "TABLE_RENAMED", rename, 4),
-        ("INFO", "TABLE_RENAMED", rename, 5),
-        ("INFO", "COLUMN_RENAMED", rename, 11),
+        ("INFO", "SQL_TABLE_RENAMED", rename, 3),
+        ("INFO", "SQL_TABLE_RENAMED", rename, 4),
+        ("INFO", "SQL_TABLE_RENAMED", rename, 5),
+        ("INFO", "SQL_COLUMN_RENAMED", rename, 11),
         # ADD COLUMN on LiteLLM_SpendLogs, the largest and hottest table.
         ("WARN", "LOCK_ON_LARGE_TABLE", "20260831120000_add_litellm_call_id_spend_logs", 2),
         ("WARN", "LOCK_ON_LARGE_TABLE", "20260921190000_agent_identity", 7),
@@ -57,7 +57,8 @@ def test_findings_by_name(report: MigrationReport) -> None:
 
 
 def test_renames_inside_the_do_block_are_analysed(report: MigrationReport) -> None:
-    renames = [f for f in report.findings if f.rule_id in ("TABLE_RENAMED", "COLUMN_RENAMED")]
+    renames = [f for f in report.findings
+               if f.rule_id in ("SQL_TABLE_RENAMED", "SQL_COLUMN_RENAMED")]
     assert [f.message for f in renames] == [
         "table LiteLLM_Engine renamed to LiteLLM_Lens",
         "table LiteLLM_EngineRun renamed to LiteLLM_LensRun",
@@ -99,7 +100,7 @@ def test_the_same_table_existing_before_makes_a_rename_err(old_set: MigrationSet
         "20260930000000_agent_engine", "20261001000000_lens_run_history"}
     old = MigrationSet("partial", tuple(m for m in new_set.migrations if m.name in applied))
     report = plan(old, new_set)
-    renamed = [f for f in report.findings if f.rule_id == "TABLE_RENAMED"]
+    renamed = [f for f in report.findings if f.rule_id == "SQL_TABLE_RENAMED"]
     assert [f.severity for f in renamed] == ["ERR", "ERR", "ERR"]
     assert report.blocking
 
