@@ -23,11 +23,12 @@ from nemoctl.upgrade.steps import (
     resolution,
     schema,
     supply_chain,
+    surfaces,
     typecheck,
 )
 from nemoctl.upgrade.steps.base import Context, Outcome, Sections, Step
 
-_JUDGE = (resolution.STEP, supply_chain.STEP, schema.STEP, migrations.STEP)
+_JUDGE = (resolution.STEP, supply_chain.STEP, schema.STEP, migrations.STEP, surfaces.STEP)
 
 UPGRADE: tuple[Step, ...] = (
     preflight.UPGRADE, *_JUDGE, bump.STEP, lockfile.STEP, regenerate.STEP, typecheck.STEP,

@@ -60,16 +60,20 @@ class SurfacesResult(Outcome):
 
 
 def _run(ctx: Context) -> SurfacesResult:
+    from nemoctl.findings import load_acknowledgements
     from nemoctl.findings.surface import SurfaceContext
-    from nemoctl.surfaces import GATES
+    from nemoctl.surfaces import run_gates
 
+    config = ctx.config
     version = need(ctx.done.resolve, "resolve").version
     current = need(ctx.done.preflight, "preflight").current if ctx.mode == "upgrade" \
         else ctx.base_version
-    surface_ctx = SurfaceContext(root=ctx.config.root, config=ctx.config,
-                                 current_version=current, target_version=version,
-                                 severities=ctx.config.rule_severities)
-    return SurfacesResult(tuple(gate.judge(surface_ctx) for gate in GATES))
+    surface_ctx = SurfaceContext(
+        root=config.root, config=config, current_version=current, target_version=version,
+        severities=config.rule_severities,
+        acknowledgements=load_acknowledgements(config.acknowledgements_file),
+    )
+    return SurfacesResult(run_gates(surface_ctx))
 
 
 STEP = Step("surfaces", _run)
