@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nemoctl.config import Config, UpstreamConfig, read_text
+from nemoctl.config import Config, UpstreamConfig
 from nemoctl.errors import ExitCode, NemoctlError
+from nemoctl.paths import read_text
 from nemoctl.pins import pinned_version
 
 if TYPE_CHECKING:

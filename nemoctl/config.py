@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,10 @@ from nemoctl.codegen.options import DEFAULT_OPTIONS, CodegenOptions, GenerateTab
 from nemoctl.errors import ConfigError
 from nemoctl.impact.config import ImpactConfig, ImpactTable, impact_config
 from nemoctl.migrations.config import MigrationsTable
+
+# Re-exported for callers written before nemoctl.paths existed; new code imports paths.
+from nemoctl.paths import cache_dir as cache_dir
+from nemoctl.paths import find_project_root, read_pyproject
 from nemoctl.tables import (
     Duration,
     FilePath,
@@ -172,46 +175,6 @@ def default_upstreams() -> dict[str, UpstreamConfig]:
     }
 
 
-def find_project_root(start: Path | None = None) -> Path:
-    """The nearest directory at or above ``start`` holding a ``pyproject.toml``."""
-    here = (start or Path.cwd()).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / "pyproject.toml").is_file():
-            return candidate
-    raise ConfigError(
-        f"no pyproject.toml found in {here} or any parent directory",
-        hint="in a project that pins LiteLLM in requirements*.txt, run `nemoctl init`: "
-        "it creates a minimal pyproject.toml holding [tool.nemoctl]",
-    )
-
-
-def read_text(path: Path) -> str:
-    """A project file as UTF-8 text; unreadable or non-UTF-8 is a ConfigError (exit 2)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path} is not UTF-8 text (byte {exc.start}: {exc.reason})"
-        ) from None
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; unreadable or malformed files are a ConfigError (exit 2)."""
-    text = read_text(path)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-
-
-def read_pyproject(path: Path) -> dict[str, Any]:
-    return read_toml(path)
-
-
 def parse_table(raw: Any) -> NemoctlTable:
     """Validate a raw ``[tool.nemoctl]`` value against the declared schema."""
     if not isinstance(raw, dict):
@@ -299,12 +262,3 @@ def _kind(value: Any) -> str:
         str: "string", int: "integer", float: "float", bool: "boolean",
         list: "array", dict: "table",
     }.get(type(value), type(value).__name__)
-
-
-def cache_dir() -> Path:
-    """nemoctl's cache root: ``$NEMOCTL_CACHE_DIR``, else ``$XDG_CACHE_HOME/nemoctl``."""
-    explicit = os.environ.get("NEMOCTL_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "nemoctl"

@@ -186,7 +186,7 @@ def _file_path(value: str) -> str:
 
 
 def _duration(value: str) -> str:
-    from nemoctl.supply_chain.policy import parse_age
+    from nemoctl.durations import parse_age
 
     try:
         parse_age(value)

@@ -336,7 +336,7 @@ def run_init(
     """``nemoctl init``: plan, refuse on conflicts (unless ``force``), write atomically."""
     from dataclasses import replace
 
-    from nemoctl.upgrade.lock import repo_lock
+    from nemoctl.repolock import repo_lock
 
     planned, _ = plan_init(root, ci=ci, package=package)
     conflicts = [f for f in planned.files if f.action == "conflict"]

@@ -39,9 +39,10 @@ def _settings(proxy_config: Path | None) -> tuple[ContractsSettings, Path | None
     project), the CLI flag first."""
     from dataclasses import replace
 
-    from nemoctl.config import find_project_root, load_config
+    from nemoctl.config import load_config
     from nemoctl.contracts.settings import ContractsSettings
     from nemoctl.errors import BadInputError, ConfigError
+    from nemoctl.paths import find_project_root
 
     models: Path | None = None
     try:

@@ -174,7 +174,7 @@ def cached_render_outputs(
 
     from nemoctl._version import __version__
     from nemoctl.codegen.lock import read_lock_bytes
-    from nemoctl.config import cache_dir
+    from nemoctl.paths import cache_dir
 
     key = hashlib.sha256()
     for part in (schema_text, upstream_version, wheel_sha256 or "", upstream, package,

@@ -23,8 +23,8 @@ from packaging.version import InvalidVersion, Version
 
 from nemoctl import _proc
 from nemoctl._filelock import FileLock
-from nemoctl.config import cache_dir
 from nemoctl.errors import BadInputError, ResolutionError
+from nemoctl.paths import cache_dir
 
 #: What the suite needs beside LiteLLM.  ``prisma`` is there because LiteLLM's proxy
 #: imports it on its auth error path (shipped only in its ``extra-proxy`` extra), and a

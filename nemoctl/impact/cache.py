@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from nemoctl.config import cache_dir
+from nemoctl.paths import cache_dir
 
 #: Bump when a scanner's output for the same input changes meaning.
 FORMAT = "impact-7"

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from nemoctl import _node
-from nemoctl.config import cache_dir
 from nemoctl.errors import BadInputError, SchemaParseError
+from nemoctl.paths import cache_dir
 from nemoctl.sanitize import escape_controls
 from nemoctl.schema._dmmf import datamodel_problem
 from nemoctl.schema.model import Default, Enum, EnumValue, Field, Index, Model, Relation, Schema
@@ -111,7 +111,7 @@ def cache_entry_path(digest: str) -> Path:
 
 def cached_datamodel(digest: str) -> dict[str, Any] | None:
     """The cached datamodel for ``digest``, verified; ``None`` if absent or discarded."""
-    from nemoctl.upstream.cache import discard
+    from nemoctl.paths import discard
 
     path = cache_entry_path(digest)
     try:

@@ -116,7 +116,7 @@ def _memoised_lock_check(path: Path, name: str, package: str, version: str, sha:
     """
     import hashlib
 
-    from nemoctl.config import cache_dir
+    from nemoctl.paths import cache_dir
 
     try:
         raw = path.read_bytes()

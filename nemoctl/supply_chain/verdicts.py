@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from nemoctl.config import Config, cache_dir
+from nemoctl.config import Config
+from nemoctl.paths import cache_dir
 from nemoctl.supply_chain.advisories import Advisory, load_advisories, matching_advisories
 from nemoctl.supply_chain.policy import Finding
 from nemoctl.supply_chain.report import SupplyChainReport

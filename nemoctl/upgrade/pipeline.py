@@ -23,16 +23,15 @@ from pathlib import Path
 from nemoctl.config import Config, load_config
 from nemoctl.errors import BadInputError, ExitCode, NemoctlError
 from nemoctl.pins import requirement_files
+from nemoctl.repolock import STATE_DIR, repo_lock
 from nemoctl.upgrade._run import ProgressFn, Run
 from nemoctl.upgrade.background import BackgroundCall, BackgroundContracts
-from nemoctl.upgrade.lock import repo_lock
 from nemoctl.upgrade.lockfile import LOCKFILES
 from nemoctl.upgrade.report import UpgradeReport
 from nemoctl.upgrade.steps import DRY_RUN, UPGRADE, VERIFY, Context, Step
 from nemoctl.upgrade.steps.base import need
 from nemoctl.upgrade.steps.regenerate import render_generated
 from nemoctl.upgrade.transaction import (
-    STATE_DIR,
     RecoveryResult,
     Transaction,
     pending_journal,

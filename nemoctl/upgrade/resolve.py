@@ -22,8 +22,9 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from nemoctl import _proc
-from nemoctl.config import Config, read_pyproject
+from nemoctl.config import Config
 from nemoctl.errors import ToolchainError
+from nemoctl.paths import read_pyproject
 
 #: ``latest`` gives up after this many candidates refused by the supply-chain policy.
 MAX_CANDIDATES = 12

@@ -88,7 +88,7 @@ def settings_fingerprint() -> str:
     (the candidate list is recorded with it); any change there reads pip afresh.
     Only hashes are stored, never URLs or credentials.
     """
-    from nemoctl.config import cache_dir
+    from nemoctl.paths import cache_dir
 
     env_key = hashlib.sha256(json.dumps(
         [_env_key(), sys.prefix, sys.executable], sort_keys=True

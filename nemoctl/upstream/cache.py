@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from nemoctl.config import cache_dir
+from nemoctl.paths import cache_dir, discard, inside
 
 _CHUNK = 1 << 20
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -43,25 +43,6 @@ def is_safe_filename(value: object) -> TypeGuard[str]:
         and not any(ch in value for ch in "/\\\0")
         and not value.startswith(".")
     )
-
-
-def inside(root: Path, path: Path) -> bool:
-    """Whether ``path`` resolves (symlinks followed) to somewhere under ``root``."""
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):
-        return False
-
-
-def discard(path: Path, why: str) -> None:
-    """Remove a bad cache entry (only ever inside the cache root) and say so."""
-    log.warning("nemoctl: discarded cache entry %s (%s); it will be rebuilt", path, why)
-    if inside(cache_dir(), path) and not path.is_symlink():
-        with contextlib.suppress(OSError):
-            path.unlink()
-    elif path.is_symlink() and inside(cache_dir(), path.parent):
-        with contextlib.suppress(OSError):
-            path.unlink()  # the link itself, never its target
 
 
 def wheels_root() -> Path:

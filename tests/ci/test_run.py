@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from nemoctl.ci.report import publish
 from nemoctl.ci.run import run_ci
 from nemoctl.config import load_config
 from nemoctl.errors import ExitCode
 from nemoctl.render.ci import to_annotations, to_markdown
+from nemoctl.render.ci_publish import publish
 from tests.ci.conftest import CONTRACT, EXTRAS, SCHEMA_NEW, Upstream, generated_files
 from tests.ci.gitrepo import DEPENDABOT, ProjectRepo, dependabot_message, pyproject
 

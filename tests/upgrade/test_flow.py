@@ -127,7 +127,7 @@ def test_concurrent_run_refuses_naming_the_holder(
 ) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from nemoctl.upgrade.lock import repo_lock;"
+         "import sys, time; from pathlib import Path; from nemoctl.repolock import repo_lock;"
          "lock = repo_lock(Path(sys.argv[1])); print('held', flush=True); time.sleep(60)",
          str(consumer.root)],
         stdout=subprocess.PIPE, text=True,
