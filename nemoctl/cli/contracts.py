@@ -10,7 +10,7 @@ import typer
 from nemoctl.cli._common import OutputFormat
 
 if TYPE_CHECKING:
-    from nemoctl.contracts.settings import ContractsSettings
+    from nemoctl.config.contracts import ContractsSettings
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +40,7 @@ def _settings(proxy_config: Path | None) -> tuple[ContractsSettings, Path | None
     from dataclasses import replace
 
     from nemoctl.config import load_config
-    from nemoctl.contracts.settings import ContractsSettings
+    from nemoctl.config.contracts import ContractsSettings
     from nemoctl.errors import BadInputError, ConfigError
     from nemoctl.paths import find_project_root
 
