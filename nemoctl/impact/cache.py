@@ -12,13 +12,13 @@ dropped when it saves, so the file never outgrows the project.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from nemoctl._atomic import write_atomic
 from nemoctl.paths import cache_dir
 
 #: Bump when a scanner's output for the same input changes meaning.
@@ -58,12 +58,7 @@ class ScanCache:
     def save(self) -> None:
         if not self.enabled or self.used == self.entries:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"format": FORMAT, "entries": self.used}, out, separators=(",", ":"))
-            os.replace(tmp, self.path)
-        except OSError:
-            # A cache that cannot be written only costs the next run its speed.
-            Path(tmp).unlink(missing_ok=True)
+        body = json.dumps({"format": FORMAT, "entries": self.used}, separators=(",", ":"))
+        # A cache that cannot be written only costs the next run its speed.
+        with contextlib.suppress(OSError):
+            write_atomic(self.path, body.encode())
