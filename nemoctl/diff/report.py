@@ -16,6 +16,7 @@ from nemoctl.findings.finding import Judged
 from nemoctl.findings.finding import fingerprint as _kernel_fingerprint
 from nemoctl.findings.report import FindingsReport
 from nemoctl.findings.severity import SEVERITY_ORDER, Severity, at_least
+from nemoctl.findings.spec import get_rule
 
 Subject = Literal["model", "field", "enum", "enum_value", "index"]
 SacredState = Literal["ok", "changed", "removed", "unknown", "type-mismatch"]
@@ -87,6 +88,12 @@ class Change:
         return self.sacred or (self.severity == "ERR" and not self.acknowledged)
 
     @property
+    def hint(self) -> str:
+        """What to do about it: the rule's fix."""
+        spec = get_rule(self.rule_id)
+        return spec.fix if spec is not None else ""
+
+    @property
     def usage(self) -> str | None:
         """``"used"`` / ``"unused"`` after a usage scan, else ``None``."""
         if self.used_at is None:
@@ -103,6 +110,7 @@ class Change:
             "before": self.before or None,
             "after": self.after or None,
             "message": self.message,
+            "hint": self.hint or None,
             "fingerprint": self.fingerprint,
             "sacred": self.sacred,
             "acknowledged": self.acknowledged,

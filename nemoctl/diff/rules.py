@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from nemoctl.diff.report import Subject
+from nemoctl.diff.rule_examples import EXAMPLES
 from nemoctl.findings.severity import Severity
 from nemoctl.findings.spec import RuleSpec, register
 from nemoctl.schema.model import Enum, Field, Index, Model, Schema
@@ -63,7 +64,7 @@ def rule(rule_id: str, severity: Severity, subject: Subject, rationale: str, *,
          summary: str, fix: str) -> Callable[[Detect], Detect]:
     def add(detect: Detect) -> Detect:
         spec = register(RuleSpec(rule_id, "schema", severity, summary, rationale, fix,
-                                 group=subject))
+                                 example=EXAMPLES[rule_id], group=subject))
         RULES[rule_id] = Rule(spec, subject, detect)
         return detect
 

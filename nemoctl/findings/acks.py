@@ -156,8 +156,9 @@ def judge_acknowledgements(findings: Sequence[Judged], acks: Acknowledgements, *
                            describe: Iterable[tuple[str, str]] = ()) -> AckJudgement:
     """Judge every acknowledgement against the findings of the ``surfaces`` checked.
 
-    ``describe`` maps a fingerprint to the finding's message for the ``used`` status
-    (defaults to the rule ID).
+    An ack that matches nothing is ``unused`` only when every surface it could belong
+    to was checked; otherwise it is ``elsewhere`` (another command judges it).
+    ``describe`` maps a fingerprint to the finding's message for the ``used`` status.
     """
     messages = dict(describe)
     accepted: dict[str, Acknowledgement] = {}
@@ -166,18 +167,20 @@ def judge_acknowledgements(findings: Sequence[Judged], acks: Acknowledgements, *
         expires = ack.expires.isoformat() if ack.expires else None
         matching = [f for f in findings
                     if f.fingerprint == ack.fingerprint and ack.names(f.rule_id)]
-        spec = get_rule(current_id(ack.rule)) if ack.rule else None
         state: AckState
         if ack.expired(today):
             state, message = "expired", (f"acknowledgement {ack.fingerprint} expired on "
                                          f"{expires}; it no longer applies")
-        elif not matching and spec is not None and spec.surface not in surfaces:
-            state, message = "elsewhere", (f"acknowledgement {ack.fingerprint} is for "
-                                           f"{spec.surface} rule {spec.id}, not checked here")
         elif not matching:
-            state, message = "unused", (f"acknowledgement {ack.fingerprint} matches no "
-                                        f"finding of the {_surfaces(surfaces)} checked "
-                                        "here")
+            unchecked = sorted(set(_candidate_surfaces(ack.rule)) - set(surfaces))
+            if unchecked:
+                state, message = "elsewhere", (
+                    f"acknowledgement {ack.fingerprint} may be for the {_surfaces(unchecked)}, "
+                    "not checked here")
+            else:
+                state, message = "unused", (
+                    f"acknowledgement {ack.fingerprint} matches no finding of the "
+                    f"{_surfaces(surfaces)} checked here")
         elif matching[0].sacred:
             state, message = "sacred", (f"acknowledgement {ack.fingerprint} names a sacred "
                                         "change; sacred changes always block")
@@ -190,7 +193,25 @@ def judge_acknowledgements(findings: Sequence[Judged], acks: Acknowledgements, *
     return AckJudgement(accepted=accepted, statuses=tuple(statuses))
 
 
-def _surfaces(surfaces: Collection[str]) -> str:
+def _candidate_surfaces(rule: str | None) -> list[str]:
+    """The surfaces an unmatched ack could belong to (all of them when it names no rule,
+    or a rule no surface registers)."""
+    from nemoctl.findings.catalogue import load_all
+
+    specs = load_all()
+    acknowledgeable = sorted({s.surface for s in specs if s.surface in ACKNOWLEDGEABLE})
+    if rule is None:
+        return acknowledgeable
+    named = current_id(rule)
+    found = sorted({s.surface for s in specs if s.id == named or rule in s.formerly})
+    return found or acknowledgeable
+
+
+#: Surfaces whose findings can be acknowledged (``db verify`` reports a database as it is).
+ACKNOWLEDGEABLE = frozenset({"schema", "migrations", "api", "config", "provenance"})
+
+
+def _surfaces(surfaces: Collection[str]) -> str:  # "schema surface", "a, b surfaces"
     names = sorted(surfaces)
     return (", ".join(names) + (" surfaces" if len(names) > 1 else " surface")) if names \
         else "surfaces"

@@ -41,6 +41,9 @@ def check_rule_overrides(overrides: Mapping[str, str], where: str) -> list[str]:
         if spec is None:
             raise ConfigError(f"unknown rule {rule_id!r} in {where} "
                               "(`nemoctl rules` lists them)")
+        if spec.surface == "db":
+            raise ConfigError(f"rule {rule_id} in {where}: db verify's rules report a "
+                              "database as it is and cannot be re-levelled")
         if severity not in SEVERITIES:
             raise ConfigError(f"rule {rule_id} in {where}: severity must be one of "
                               "ERR, WARN, INFO")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nemoctl.config import Config
@@ -88,12 +88,26 @@ def sacred_columns(schema: Schema, keys: Collection[SacredKey]) -> frozenset[DbN
     return frozenset(found)
 
 
+def with_global_severities(policy: Policy, overrides: Mapping[str, str]) -> Policy:
+    """``[tool.nemoctl.rules]`` entries for migration rules, under the migration table's own.
+
+    IDs there are global: ``TABLE_RENAMED`` is the schema diff's rule, not a former ID
+    of ``SQL_TABLE_RENAMED``.
+    """
+    from nemoctl.migrations.rules import RULES
+
+    mine = {rule_id: severity for rule_id, severity in overrides.items() if rule_id in RULES}
+    if not mine:
+        return policy
+    return replace(policy, rules={**mine, **policy.rules})
+
+
 def run_gate(config: Config, request: GateRequest) -> MigrationReport:
     from nemoctl.db import load_sacred_keys, parse_url
     from nemoctl.findings.acks import load_acknowledgements
     from nemoctl.migrations.live import read_live
 
-    policy = config.migrations or Policy()
+    policy = with_global_severities(config.migrations or Policy(), config.rule_severities)
     # Database problems first (unreachable, no CREATEDB): before any wheel is fetched.
     live = None
     if request.database_url:

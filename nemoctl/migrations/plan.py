@@ -21,7 +21,7 @@ from datetime import date
 from nemoctl.config.migrations import Policy
 from nemoctl.db.migrations import MigrationSet
 from nemoctl.diff.report import Severity
-from nemoctl.findings.acks import Acknowledgements
+from nemoctl.findings.acks import Acknowledgements, judge_acknowledgements
 from nemoctl.findings.severity import severity_rank
 from nemoctl.migrations import drift
 from nemoctl.migrations.report import Finding, LiveState, MigrationReport, PlannedMigration
@@ -115,13 +115,19 @@ def plan(
                 _track(action, stmt, new_tables, created_by)
                 cross = _follow_renames(cross, action, stmt)
 
-    findings = _apply_acks(_dedupe(raw), acks or Acknowledgements(), today or date.today())
+    found = _dedupe(raw)
+    judgement = judge_acknowledgements(
+        found, acks or Acknowledgements(), today=today or date.today(),
+        surfaces=("migrations",), describe=((f.fingerprint, f.message) for f in found))
+    findings = [f if f.sacred or (reason := judgement.reason_for(f)) is None
+                else replace(f, acknowledged=True, ack_reason=reason) for f in found]
     return MigrationReport(
         old_label=old.origin if old is not None else (live.database if live else ""),
         new_label=new.origin,
         pending=tuple(pending),
         findings=order_findings(findings),
         live=live,
+        acknowledgements=judgement.statuses,
     )
 
 
@@ -202,16 +208,6 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
         key = (f.rule_id, f.migration, f.line, f.table, f.column)
         seen.setdefault(key, f)
     return list(seen.values())
-
-
-def _apply_acks(findings: list[Finding], acks: Acknowledgements, today: date) -> list[Finding]:
-    result = []
-    for f in findings:
-        ack = acks.get(f.fingerprint)
-        if ack is not None and not f.sacred and not ack.expired(today) and ack.names(f.rule_id):
-            f = replace(f, acknowledged=True, ack_reason=ack.reason)
-        result.append(f)
-    return result
 
 
 def _order(f: Finding) -> tuple[int, int, str, int, str, str]:

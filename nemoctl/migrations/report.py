@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nemoctl.findings.acks import AckStatus
 from nemoctl.findings.finding import Judged
 from nemoctl.findings.report import FindingsReport
 from nemoctl.findings.severity import Severity
@@ -185,6 +186,8 @@ class MigrationReport(FindingsReport):
     findings: tuple[Finding, ...]
     live: LiveState | None = None
     rehearsal: Rehearsal | None = None
+    #: What became of each acknowledgement (the migrations surface's view).
+    acknowledgements: tuple[AckStatus, ...] = ()
 
     @property
     def statements(self) -> tuple[Statement, ...]:
@@ -217,6 +220,7 @@ class MigrationReport(FindingsReport):
             "findings": [f.to_dict() for f in self.findings],
             "live": self.live.to_dict() if self.live else None,
             "rehearsal": self.rehearsal.to_dict() if self.rehearsal else None,
+            "acknowledgements": [a.to_dict() for a in self.acknowledgements],
         }
         if fail_on is not None:
             data["fail_on"] = fail_on

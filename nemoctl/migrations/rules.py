@@ -18,6 +18,7 @@ from nemoctl.findings.severity import SEVERITIES, Severity
 from nemoctl.findings.spec import RuleSpec, current_id, register
 from nemoctl.migrations.locks import blocks_writes
 from nemoctl.migrations.report import Finding
+from nemoctl.migrations.rule_docs import DOCS
 from nemoctl.migrations.statements import Action, Statement
 
 
@@ -84,16 +85,11 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def _summary(rationale: str) -> str:
-    """The rationale's first sentence: what the rule is about, in one line."""
-    first = rationale.split(". ")[0].split(": ")[0].rstrip(".")
-    return first + "."
-
-
 def _spec(rule_id: str, severity: Severity, group: str, rationale: str, fix: str,
           formerly: tuple[str, ...]) -> RuleSpec:
-    return register(RuleSpec(rule_id, "migrations", severity, _summary(rationale), rationale,
-                             fix, group=group, formerly=formerly))
+    summary, example = DOCS[rule_id]
+    return register(RuleSpec(rule_id, "migrations", severity, summary, rationale, fix,
+                             example=example, group=group, formerly=formerly))
 
 
 def rule(rule_id: str, severity: Severity, rationale: str, fix: str, *,

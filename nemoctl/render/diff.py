@@ -78,6 +78,8 @@ def render_human(report: DiffReport, console: Console, *, show_info: bool = True
                 row.append(usage_cell(c))
             table.add_row(*row)
         console.print(table)
+        for rule_id, hint in hints(shown):
+            console.print(f"[dim]hint[/] [bold]{rule_id}[/]: {escape(hint)}")
         for c in shown:
             if c.used_at and (show_info or c.severity != "INFO"):
                 console.print(f"[bold]{c.rule_id}[/] {escape(_target(c))} used at:")
@@ -91,10 +93,23 @@ def render_human(report: DiffReport, console: Console, *, show_info: bool = True
     if hidden:
         console.print(f"({hidden} INFO change(s) not shown)", style="dim")
     for ack in report.acknowledgements:
-        if ack.state != "used":
+        if ack.state not in QUIET_ACK_STATES:
             console.print(f"[yellow]ack {ack.state}[/]: {escape(ack.message)}")
     style = "bold red" if report.blocking else ("yellow" if report.open_changes else "green")
     console.print(summary(report), style=style)
+
+
+#: Acknowledgement states not worth a line: it worked, or it is another surface's.
+QUIET_ACK_STATES = frozenset({"used", "elsewhere"})
+
+
+def hints(changes: Sequence[Change]) -> list[tuple[str, str]]:
+    """What to do, once per rule, for the open ERR and WARN changes (the rule's fix)."""
+    seen: dict[str, str] = {}
+    for c in changes:
+        if (c.sacred or not c.acknowledged) and c.severity != "INFO" and c.hint:
+            seen.setdefault(c.rule_id, c.hint)
+    return list(seen.items())
 
 
 #: Uses listed per finding in text and Markdown (the JSON has them all).
@@ -181,6 +196,10 @@ def to_markdown(report: DiffReport) -> str:
     minor = [c for c in report.changes if c.severity == "INFO" and not c.sacred]
     if major:
         lines += ["", "### Changes", "", *_change_rows(major, scanned=scanned)]
+        todo = hints(major)
+        if todo:
+            lines += ["", "**What to do** (`nemoctl rules explain ID` says more):", ""]
+            lines += [f"- `{rule_id}`: {_cell(hint)}" for rule_id, hint in todo]
     if minor:
         lines += ["", f"<details><summary>{len(minor)} INFO change(s)</summary>", "",
                   *_change_rows(minor, scanned=scanned), "", "</details>"]
@@ -192,7 +211,7 @@ def to_markdown(report: DiffReport) -> str:
             lines += [f"  - `{_cell(line)}`" for line in use_lines(c)]
     if report.usage_scan:
         lines += ["", f"_{_cell(scan_summary(report.usage_scan))}_"]
-    notes = [a for a in report.acknowledgements if a.state != "used"]
+    notes = [a for a in report.acknowledgements if a.state not in QUIET_ACK_STATES]
     if notes:
         lines += ["", "### Acknowledgements", ""]
         lines += [f"- **{a.state}**: {_cell(a.message)}" for a in notes]
@@ -278,7 +297,7 @@ def to_github(report: DiffReport, *, old_file: SchemaFile | None = None,
                      f"title={_escape_property(f'{title} uses {_target(c)}')}")
             out.append(f"::{level} {props}::{_escape_data(f'{c.message} ({u.kind} use)')}")
     for a in report.acknowledgements:
-        if a.state != "used":
+        if a.state not in QUIET_ACK_STATES:
             out.append(f"::warning title=acknowledgement {a.state}::{_escape_data(a.message)}")
     out.append(f"::notice title=nemoctl diff::{_escape_data(summary(report))}")
     return "\n".join(out) + "\n"

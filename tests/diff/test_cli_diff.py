@@ -69,6 +69,8 @@ def test_unacknowledged_err_blocks_with_json_report(project: Path) -> None:
         "rule_id": "FIELD_REMOVED", "severity": "ERR", "subject": "field",
         "model": "LiteLLM_ShadowEvalJob", "field": "api_key_id", "before": "String",
         "after": None, "message": "LiteLLM_ShadowEvalJob.api_key_id (String) removed",
+        "hint": ("Stop reading and writing the column (the usage map lists where), copy its "
+                 "data if needed, then acknowledge; mark it sacred if billing depends on it."),
         "fingerprint": "c69e4a0641173147", "sacred": False, "acknowledged": False,
         "ack_reason": None, "blocking": True,
     }

@@ -1,0 +1,35 @@
+"""A before → after illustration of each schema rule, for ``nemoctl rules explain``."""
+
+from __future__ import annotations
+
+EXAMPLES: dict[str, str] = {
+    "MODEL_REMOVED": "- model LiteLLM_ShadowEvalJob { … }",
+    "MODEL_ADDED": "+ model LiteLLM_AccountingEvent { … }",
+    "TABLE_RENAMED": '- @@map("orgs")\n+ @@map("organizations")',
+    "FIELD_REMOVED": "- api_key_id String?",
+    "FIELD_ADDED_REQUIRED": "+ target_id String",
+    "FIELD_ADDED": "+ litellm_call_id String?",
+    "FIELD_TYPE_CHANGED": "- spend Float\n+ spend Decimal",
+    "FIELD_BECAME_REQUIRED": "- team_alias String?\n+ team_alias String",
+    "FIELD_BECAME_OPTIONAL": "- model_group String\n+ model_group String?",
+    "FIELD_LIST_CHANGED": "- tags String\n+ tags String[]",
+    "COLUMN_RENAMED": '- alias String @map("team_alias")\n+ alias String @map("alias_name")',
+    "DEFAULT_CHANGED": "- blocked Boolean @default(false)\n+ blocked Boolean @default(true)",
+    "DEFAULT_REMOVED": "- spend Float @default(0.0)\n+ spend Float",
+    "DEFAULT_ADDED": "- spend Float\n+ spend Float @default(0.0)",
+    "POSSIBLE_RENAME": "- engine_id String\n+ lens_id String",
+    "RELATION_REMOVED": "- team LiteLLM_TeamTable? @relation(fields: [team_id], …)",
+    "RELATION_ADDED": "+ team LiteLLM_TeamTable? @relation(fields: [team_id], …)",
+    "RELATION_CHANGED": "- @relation(…, onDelete: Cascade)\n+ @relation(…, onDelete: SetNull)",
+    "PRIMARY_KEY_CHANGED": "- id String @id\n+ @@id([team_id, user_id])",
+    "UNIQUE_REMOVED": "- @@unique([jwt_claim_name, jwt_claim_value])",
+    "UNIQUE_ADDED": "+ @@unique([team_alias])",
+    "INDEX_REMOVED": "- @@index([startTime])",
+    "INDEX_ADDED": "+ @@index([model_group])",
+    "INDEX_CHANGED": '- @@index([startTime])\n+ @@index([startTime], map: "spend_start_idx")',
+    "ENUM_REMOVED": "- enum JobStatus { … }",
+    "ENUM_ADDED": "+ enum AccountingEventType { … }",
+    "ENUM_VALUE_REMOVED": "  enum JobStatus {\n-   PAUSED\n  }",
+    "ENUM_VALUE_ADDED": "  enum JobStatus {\n+   CANCELLED\n  }",
+    "ENUM_DB_NAME_CHANGED": '  enum JobStatus {\n-   ACTIVE\n+   ACTIVE @map("active")\n  }',
+}
