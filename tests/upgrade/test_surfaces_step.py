@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 import nemoctl.findings.spec as spec_registry
 import nemoctl.surfaces
@@ -28,6 +29,7 @@ from nemoctl.errors import ExitCode
 from nemoctl.findings import Location, RuleSpec, SurfaceReport, make_finding, register
 from nemoctl.findings.surface import SurfaceContext
 from nemoctl.render.ci import to_annotations, to_markdown
+from nemoctl.render.upgrade import render_human
 from nemoctl.upgrade import UpgradeOptions, run_upgrade
 from nemoctl.upgrade.bump import plan_bump
 from tests.upgrade.conftest import Consumer, git
@@ -121,6 +123,13 @@ def test_blocking_surface_refuses_before_anything_is_written(
     assert data["surfaces"]["api"]["blocking"] is True
     assert data["surfaces"]["api"]["findings"][0]["rule_id"] == "STEPS_TEST_NAME_REMOVED"
     assert consumer.hashes() == before and consumer.head() == head
+
+    console = Console(record=True, width=200, color_system=None)
+    render_human(report, console)
+    text = console.export_text()
+    assert "api: 1 ERR" in text
+    assert "✗ ERR STEPS_TEST_NAME_REMOVED backend/billing.py:5: litellm.completion_cost is gone" \
+        in text
 
 
 def test_passing_surface_is_reported_and_the_upgrade_goes_on(
