@@ -10,7 +10,12 @@ Checked, without fetching any schema (the snapshot and ``lock.json`` are the tru
   compile`` against pip's configured indexes; with ``offline``, from uv's cache only);
 - **supply-chain** — the pinned wheel still hashes to what the lock recorded (the
   project lockfile's hashes, the cached wheel; the index only when the wheel is not
-  cached and not ``offline``), and no advisory matches a pinned version.
+  cached and not ``offline``), and no advisory matches a pinned version;
+- **provenance** — LiteLLM and its coupled packages come from the configured index
+  (no git, path, editable, URL or other-index source anywhere) and no patch of LiteLLM
+  is in the tree or applied by a Dockerfile, script or workflow (docs/never-fork.md);
+- **integrity** — the project environment's installed LiteLLM is file for file what
+  was published (RECORD hashes, the published wheel's RECORD).
 
 Each check reports its own problems; one failing check does not hide the others.
 """
@@ -30,7 +35,8 @@ from nemoctl.pins import pinned_version
 if TYPE_CHECKING:
     from nemoctl.schema.model import Schema
 
-CHECKS = ("lock", "generated", "sacred", "supply-chain", "requirements")
+CHECKS = ("lock", "generated", "sacred", "supply-chain", "requirements", "provenance",
+          "integrity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,9 @@ class CheckItem:
     #: The check could not run on the project's input (a malformed file, pins that
     #: disagree): ``check`` then exits 2, not 1.
     bad_input: bool = False
+    #: The findings kernel's findings behind the problems (rule, location, fingerprint),
+    #: for the checks that report through it (provenance, integrity).
+    findings: tuple[Any, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +60,7 @@ class CheckItem:
             "detail": self.detail,
             "problems": list(self.problems),
             "bad_input": self.bad_input,
+            "findings": [f.to_dict() for f in self.findings],
         }
 
 
@@ -127,6 +137,8 @@ def run_check(
         "sacred": _check_sacred,
         "supply-chain": _check_supply_chain,
         "requirements": _check_requirements,
+        "provenance": _check_provenance,
+        "integrity": _check_integrity,
     }
     skipped = set(skip)
     items = []
@@ -147,12 +159,14 @@ def run_check(
         except _Skip as exc:
             items.append(CheckItem(name, "skipped", str(exc)))
         except _Problems as exc:
-            items.append(CheckItem(name, "failed", exc.detail, exc.problems, exc.bad_input))
+            items.append(CheckItem(name, "failed", exc.detail, exc.problems, exc.bad_input,
+                                   state.findings.get(name, ())))
         except NemoctlError as exc:
             items.append(CheckItem(name, "failed", "", (exc.message,),
                                    exc.exit_code == ExitCode.BAD_INPUT))
         else:
-            items.append(CheckItem(name, "ok", detail))
+            items.append(CheckItem(name, "ok", detail,
+                                   findings=state.findings.get(name, ())))
     return CheckReport(upstream_name, upstream.package, state.pinned, tuple(items))
 
 
@@ -163,6 +177,8 @@ class _State:
         self.config = config
         self.upstream = upstream
         self.offline = offline
+        #: Kernel findings per check name (the checks that report through the kernel).
+        self.findings: dict[str, tuple[Any, ...]] = {}
         self.lock_version_mismatch = False
         self.pinned: str | None = None
         self.pin_error: str | None = None
@@ -341,3 +357,40 @@ def _check_requirements(state: _State) -> str:
     if problems:
         raise _Problems(problems)
     return f"{', '.join(checked)} resolve{'s' if len(checked) == 1 else ''} as pinned"
+
+
+def _check_provenance(state: _State) -> str:
+    from nemoctl.provenance.gate import judge_project
+
+    scan, report = judge_project(state.config, pinned=state.pinned,
+                                 upstream_name=state.upstream.name, integrity=False)
+    state.findings["provenance"] = report.findings
+    return _provenance_result(scan, report, "LiteLLM from the index; no patch of LiteLLM")
+
+
+def _check_integrity(state: _State) -> str:
+    from nemoctl.provenance.gate import judge_project
+
+    scan, report = judge_project(state.config, pinned=state.pinned,
+                                 upstream_name=state.upstream.name, sources=False,
+                                 patches=False)
+    state.findings["integrity"] = report.findings
+    env = scan.environment
+    if env is None and not scan.installed:
+        raise _Skip("; ".join(scan.notes) or "no project environment")
+    where = f"{env.path.name} ({env.origin})" if env else "the project environment"
+    return _provenance_result(
+        scan, report, f"{scan.verified_files} installed file(s) match their RECORD in {where}")
+
+
+def _provenance_result(scan: Any, report: Any, ok_detail: str) -> str:
+    """Blocking findings fail the check (each with its rule and way back); the others
+    and the scan's notes go into the detail."""
+    from nemoctl.provenance.refuse import blocking_lines
+
+    others = [f"{f.severity} {f.message} [{f.rule_id}]" for f in report.findings
+              if not f.blocking]
+    lines = blocking_lines(report.findings)
+    if lines:
+        raise _Problems(lines, detail="; ".join([*others, "see docs/never-fork.md"]))
+    return "; ".join([ok_detail, *others, *scan.notes])

@@ -37,6 +37,15 @@ def check_output_paths(config: Config) -> None:
             )
 
 
+def check_provenance(config: Config, *, action: str = "upgrade") -> None:
+    """LiteLLM from the configured index and unpatched, or blocked (exit 4) before any
+    write: an upgrade that moves the pin while a git/path source or a patch decides
+    what runs would report a version that is not the one installed."""
+    from nemoctl.provenance.refuse import refuse_unless_from_index
+
+    refuse_unless_from_index(config, action=action)
+
+
 def check_snapshot_parses(config: Config) -> None:
     """Parse the committed snapshot under its own path, so Prisma's errors name it.
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from nemoctl.apisurface.gate import API_GATE
 from nemoctl.findings.report import SurfaceReport
 from nemoctl.findings.surface import SurfaceContext, SurfaceGate
+from nemoctl.provenance.gate import GATE as _PROVENANCE
 
-GATES: tuple[SurfaceGate, ...] = ()
+GATES: tuple[SurfaceGate, ...] = (API_GATE, _PROVENANCE)
 
 
 def run_gates(ctx: SurfaceContext, *, only: Collection[str] | None = None,

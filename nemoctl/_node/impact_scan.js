@@ -2,7 +2,11 @@
 // stdin:  {"root": "/abs/project", "files": ["rel/a.ts", ...], "generated": ["/abs/index.d.ts"],
 //          "names": {fields, tables, columns, classes, enums}}
 // stdout: {"results": {"rel/a.ts": {"uses": [[model, member, target, line, col, kind], ...],
-//                                    "deps": ["rel/types.ts", ...]}
+//                                    "deps": ["rel/types.ts", ...],
+//                                    "chains": [[table, line, col, [[method, [arg...]], ...]]],
+//                                    "prisma": [[model, line, col, returnsRows, hasSelect,
+//                                                [[key, line, col], ...]]],
+//                                    "strings": [[text, line, col], ...]}
 //                                   | {"error": "message"}}}
 // "deps" are the project files a file's resolved types come from directly: its resolved
 // imports and references plus every global script and declaration file in its Program
@@ -12,6 +16,11 @@
 // A use is a node whose symbol's declaration is in a generated file: property access,
 // element access by literal, destructuring, object literal keys (contextual type), type
 // references (through aliases and imports), supabase-style Database[...] indexed access.
+// Database-level facts the Python side resolves (nemoctl/impact/typescript.py): supabase-js
+// builder chains after .from("T") (their select strings are parsed there, with PostgREST's
+// grammar), Prisma client calls (prisma.liteLLM_X.findMany({select: {...}})), and string
+// literals (also literal types: Pick<T, "a">, keyof) that are a column, field or
+// constraint name (used where the file reaches that table).
 // Nothing outside the project root is read, except TypeScript's own lib files.
 "use strict";
 const path = require("path");
@@ -37,6 +46,19 @@ const fieldSets = {};
 for (const [model, fields] of Object.entries(names.fields)) fieldSets[model] = new Set(fields);
 const libDir = path.dirname(require.resolve("typescript"));
 const TABLE_GROUPS = new Set(["Tables", "Views"]);
+const CANDIDATES = new Set();
+for (const cols of Object.values(names.columns)) for (const c of Object.keys(cols)) CANDIDATES.add(c);
+for (const fields of Object.values(names.fields)) for (const f of fields) CANDIDATES.add(f);
+for (const c of Object.keys(names.constraints || {})) CANDIDATES.add(c);
+for (const t of Object.keys(names.tables)) CANDIDATES.add(t);
+// Prisma client accessors: prisma.liteLLM_SpendLogs → LiteLLM_SpendLogs.
+const ACCESSORS = {};
+for (const model of Object.keys(names.fields)) ACCESSORS[model.charAt(0).toLowerCase() + model.slice(1)] = model;
+const PRISMA_ROWS = new Set(["findMany", "findFirst", "findUnique", "findFirstOrThrow",
+  "findUniqueOrThrow", "create", "update", "upsert", "delete", "createManyAndReturn",
+  "updateManyAndReturn"]);
+const PRISMA_CALLS = new Set([...PRISMA_ROWS, "createMany", "updateMany", "deleteMany",
+  "count", "aggregate", "groupBy"]);
 const SHAPES = new Set(["Row", "Insert", "Update"]);
 
 function inside(p) {
@@ -170,6 +192,104 @@ function propertyOf(checker, type, name) {
   return null;
 }
 
+function posOf(sf, node, inner) {
+  const p = sf.getLineAndCharacterOfPosition(node.getStart(sf) + (inner || 0));
+  return [p.line + 1, p.character + 1];
+}
+
+function isStr(node) {
+  return node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node));
+}
+
+// One call argument, language-neutral (nemoctl/impact/postgrest.py Arg).
+function argOf(sf, node) {
+  if (isStr(node)) {
+    const [line, col] = posOf(sf, node, 1);
+    return ["str", node.text, line, col];
+  }
+  if (node && ts.isObjectLiteralExpression(node)) {
+    const keys = [];
+    for (const prop of node.properties) {
+      if (!(ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop))) {
+        return ["other"];  // a spread or a method: its keys are not known
+      }
+      const name = propName(prop);
+      if (name === null) return ["other"];
+      const [line, col] = posOf(sf, prop.name, ts.isStringLiteral(prop.name) ? 1 : 0);
+      const init = ts.isPropertyAssignment(prop) ? prop.initializer : null;
+      keys.push([name, line, col, isStr(init) ? argOf(sf, init) : null]);
+    }
+    return ["obj", keys];
+  }
+  return ["other"];
+}
+
+function chainOf(sf, call) {
+  const steps = [];
+  let node = call;
+  while (node.parent && ts.isPropertyAccessExpression(node.parent) && node.parent.expression === node
+         && node.parent.parent && ts.isCallExpression(node.parent.parent)
+         && node.parent.parent.expression === node.parent) {
+    const next = node.parent.parent;
+    steps.push([node.parent.name.text, next.arguments.map((a) => argOf(sf, a))]);
+    node = next;
+  }
+  return steps;
+}
+
+function objectKeys(sf, node, out) {
+  if (!node) return;
+  if (ts.isObjectLiteralExpression(node)) {
+    for (const prop of node.properties) {
+      if (ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop)) {
+        const name = propName(prop);
+        if (name !== null) out.push([name, ...posOf(sf, prop.name)]);
+        if (ts.isPropertyAssignment(prop)) objectKeys(sf, prop.initializer, out);
+      }
+    }
+  } else if (ts.isArrayLiteralExpression(node)) {
+    for (const el of node.elements) {
+      if (isStr(el)) out.push([el.text, ...posOf(sf, el, 1)]);
+      else objectKeys(sf, el, out);
+    }
+  }
+}
+
+function databaseFacts(checker, sf) {
+  const chains = [], prisma = [], strings = [];
+  function visit(node) {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const method = node.expression.name.text;
+      const arg = node.arguments[0];
+      if ((method === "from" || method === "table") && node.arguments.length === 1 && arg) {
+        let table = isStr(arg) ? arg.text : null;
+        if (table === null) {
+          const t = checker.getTypeAtLocation(arg);
+          if (t && t.isStringLiteral()) table = t.value;  // a const with a literal type
+        }
+        if (table !== null && Object.prototype.hasOwnProperty.call(names.tables, table)) {
+          chains.push([table, ...posOf(sf, arg, isStr(arg) ? 1 : 0), chainOf(sf, node)]);
+        }
+      }
+      const owner = node.expression.expression;
+      if (PRISMA_CALLS.has(method) && ts.isPropertyAccessExpression(owner)
+          && Object.prototype.hasOwnProperty.call(ACCESSORS, owner.name.text)) {
+        const keys = [];
+        objectKeys(sf, arg, keys);
+        const top = arg && ts.isObjectLiteralExpression(arg)
+          ? arg.properties.map((p) => propName(p)) : null;
+        const hasSelect = top !== null && (top.includes("select") || top.includes("omit"));
+        prisma.push([ACCESSORS[owner.name.text], ...posOf(sf, owner.name), PRISMA_ROWS.has(method),
+          hasSelect, keys]);
+      }
+    }
+    if (isStr(node) && CANDIDATES.has(node.text)) strings.push([node.text, ...posOf(sf, node, 1)]);
+    ts.forEachChild(node, visit);
+  }
+  visit(sf);
+  return { chains, prisma, strings };
+}
+
 function scanFile(checker, sf) {
   const uses = [];
   const add = (t, node, kind) => {
@@ -197,6 +317,10 @@ function scanFile(checker, sf) {
           if (name) add(propertyOf(checker, ct, name), prop.name, "literal");
         }
       }
+    } else if (ts.isImportSpecifier(node) || ts.isExportSpecifier(node)) {
+      // `import { LiteLLM_X as Y }`: the import itself names the generated type.
+      const id = node.propertyName || node.name;
+      add(targetOfSymbol(checker, checker.getSymbolAtLocation(node.name)), id, "type");
     } else if (ts.isTypeReferenceNode(node)) {
       const id = ts.isQualifiedName(node.typeName) ? node.typeName.right : node.typeName;
       add(targetOfSymbol(checker, checker.getSymbolAtLocation(id)), id, "type");
@@ -290,7 +414,7 @@ for (const [config, rels] of groups) {
       continue;
     }
     try {
-      results[rel] = { uses: scanFile(checker, sf), deps: depsOf(sf) };
+      results[rel] = { uses: scanFile(checker, sf), deps: depsOf(sf), ...databaseFacts(checker, sf) };
     } catch (e) {
       results[rel] = { error: `TypeScript scanner failed: ${e && e.message}` };
     }

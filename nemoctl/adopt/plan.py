@@ -37,9 +37,10 @@ from nemoctl.config import (
     load_config,
 )
 from nemoctl.errors import BadInputError, ConfigError, InitConflictError
+from nemoctl.provenance.refuse import refuse_adoption
 
 Action = Literal["create", "update", "unchanged", "kept", "conflict"]
-CI_PROVIDERS = ("github",)
+CI_PROVIDERS = ("github", "renovate")
 GITIGNORE_ENTRY = ".nemoctl/"
 
 
@@ -223,19 +224,26 @@ def _rel_dir(config: Config, path: Path) -> str:
         raise ConfigError(f"{path} is outside the project {config.root}") from None
 
 
-def _ci_files(root: Path, config: Config, detection: Detection) -> list[PlannedFile]:
+def _ci_files(root: Path, config: Config, detection: Detection, ci: str) -> list[PlannedFile]:
     from nemoctl import __version__
+    from nemoctl.adopt import renovate
 
     repo_root = _git_root(root) or root
     project_dir = root.relative_to(repo_root).as_posix() if root != repo_root else ""
     ctx = WorkflowContext(detection, __version__, project_dir,
                           _rel_dir(config, config.schemas_dir),
-                          _rel_dir(config, config.generated_dir))
+                          _rel_dir(config, config.generated_dir),
+                          renovate.updater_for(repo_root, ci))
     planned = []
     for rel_to_repo, text in github_files(ctx).items():
         rel = os.path.relpath(repo_root / rel_to_repo, root)
         planned.append(_compare(root, Path(rel).as_posix(), text.encode(),
                                 f"for a {detection.kind} project"))
+    if ctx.updater == "renovate":
+        r = renovate.plan_for_project(repo_root, minimum_release_age=config.minimum_release_age,
+                                      pin_texts=[p.text for p in detection.pins])
+        planned.append(PlannedFile(Path(os.path.relpath(repo_root / r.path, root)).as_posix(),
+                                   r.action, r.note, r.data))
     return planned
 
 
@@ -248,6 +256,7 @@ def plan_init(
     root = root.resolve()
     if not root.is_dir():
         raise BadInputError(f"{root} is not a directory")
+    refuse_adoption(root)  # LiteLLM from anywhere but the index: adopt nothing
     detection = detect_project(root, package)
     pyproject, table_exists = _pyproject(root, detection)
     config = _config(root, detection, table_exists)
@@ -278,8 +287,8 @@ def plan_init(
     files.append(_user_file(root, _rel_dir(config, config.acknowledgements_file),
                             ACKNOWLEDGED.encode(), "empty, commented"))
     files.append(_gitignore(root))
-    if ci == "github":
-        files += _ci_files(root, config, detection)
+    if ci is not None:
+        files += _ci_files(root, config, detection, ci)
 
     warnings = []
     seeded = len(seed.entries) if sacred.action == "create" else 0

@@ -1,23 +1,29 @@
-"""GitHub files ``nemoctl init --ci github`` writes, adapted to the project.
+"""GitHub files ``nemoctl init --ci github|renovate`` writes, adapted to the project.
 
-Three files, the same design as this repository's own ``.github`` (see docs/ci.md):
-``dependabot.yml`` (the project's package ecosystem, litellm grouped with
-litellm-proxy-extras), ``nemoctl-ci.yml`` (read-only verification of the PR) and
-``nemoctl-ci-publish.yml`` (comment + push of the regenerated files, never running PR
-code).  What differs from this repository's copy, on purpose:
+With Renovate (``--ci renovate``, or a Renovate config in the repository) the two
+workflows are the same and ``dependabot.yml`` is not written: the Renovate config is
+merged by :mod:`nemoctl.adopt.renovate`.  Otherwise three files, the same design as
+this repository's own ``.github`` (see docs/ci.md): ``dependabot.yml`` (the project's
+package ecosystem, litellm grouped with litellm-proxy-extras), ``nemoctl-ci.yml``
+(read-only verification of the PR) and ``nemoctl-ci-publish.yml`` (comment + push of
+the regenerated files, never running PR code).  What differs from this repository's
+copy, on purpose:
 
 - nemoctl is installed **as a tool at a pinned version** (``uv tool install
   nemoctl==X``), so it does not need to be in the consumer's lockfile;
 - the lock tool the project needs is installed the same way (Poetry, pinned to the
   version its ``poetry.lock`` names);
 - paths, cache keys and the publish allow-list come from the project's own files and
-  its configured ``schemas-dir`` / ``generated-dir``.
+  its configured ``schemas-dir`` / ``generated-dir``;
+- the installed tools are cached too (keyed by nemoctl's and Python's versions), so a
+  warm job skips the install step (figures: docs/ci.md, "The CI job from a cold runner").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from nemoctl.adopt.detect import Detection
 
@@ -35,6 +41,13 @@ class WorkflowContext:
     project_dir: str
     schemas_dir: str
     generated_dir: str
+    #: Who opens the bump PRs: ``dependabot`` (dependabot.yml is written) or ``renovate``
+    #: (its config is merged by :mod:`nemoctl.adopt.renovate`; no dependabot.yml).
+    updater: Literal["dependabot", "renovate"] = "dependabot"
+
+    @property
+    def command(self) -> str:
+        return "nemoctl init --ci " + ("renovate" if self.updater == "renovate" else "github")
 
     def at(self, rel: str) -> str:
         return f"{self.project_dir}/{rel}" if self.project_dir else rel
@@ -108,10 +121,14 @@ def ci_workflow(ctx: WorkflowContext) -> str:
                         ctx.at(ctx.generated_dir) + "/**"], 6)
     key_files = ", ".join(f"'{f}'" for f in ctx.pin_files)
     install = "\n".join(f"          {line}" for line in _install_lines(ctx))
+    poetry = ctx.detection.poetry_version if ctx.detection.kind == "poetry" else None
+    tools_key = (f"nemoctl-tools-{ctx.nemoctl_version}-${{{{ runner.os }}}}-"
+                 "py${{ steps.python.outputs.python-version }}"
+                 + (f"-poetry{poetry or '2'}" if ctx.detection.kind == "poetry" else ""))
     project = f' --project "{ctx.project_dir}"' if ctx.project_dir else ""
     return f"""\
-# Written by `nemoctl init --ci github`: verify a pull request that moves the LiteLLM
-# pins (dependabot's or a person's).  See docs/ci.md in nemoctl.
+# Written by `{ctx.command}`: verify a pull request that moves the LiteLLM
+# pins ({ctx.updater}'s or a person's).  See docs/ci.md in nemoctl.
 #
 # Read-only token, no secrets -- what GitHub gives a dependabot PR -- so it behaves the
 # same for both.  The report goes to the job summary and, with the regenerated files as
@@ -142,18 +159,32 @@ jobs:
           fetch-depth: 0
           persist-credentials: false
       - uses: actions/setup-python@v5
+        id: python
         with:
           python-version: "3.11"
       - uses: actions/setup-node@v4
         with:
           node-version: "20"
-      - name: Cache nemoctl (node tools, wheels, contract environments)
+      # nemoctl's cache: node tools, wheels, parsed schemas, rendered outputs, contract
+      # environments (tests/benchmarks/test_ci_cold_bench.py measures what it saves).
+      - name: Cache nemoctl
         uses: actions/cache@v4
         with:
           path: ~/.cache/nemoctl
           key: nemoctl-{ctx.nemoctl_version}-${{{{ runner.os }}}}-${{{{ hashFiles({key_files}) }}}}
           restore-keys: nemoctl-{ctx.nemoctl_version}-${{{{ runner.os }}}}-
+      # The installed tools themselves (uv's cache would hold the same files again):
+      # their environments point at this exact Python, hence its version in the key.
+      - name: Cache the installed nemoctl
+        id: tools
+        uses: actions/cache@v4
+        with:
+          path: |
+            ~/.local/share/uv/tools
+            ~/.local/bin
+          key: {tools_key}
       - name: Install nemoctl
+        if: steps.tools.outputs.cache-hit != 'true'
         run: |
 {install}
       - name: nemoctl ci
@@ -213,7 +244,7 @@ def publish_workflow(ctx: WorkflowContext) -> str:
     pattern = _allowed_pattern(ctx)
     shown = ", ".join(sorted({ctx.at(ctx.schemas_dir), ctx.at(ctx.generated_dir)})) + "/"
     return f"""\
-# Written by `nemoctl init --ci github`: publish what `nemoctl ci` found -- a PR comment,
+# Written by `{ctx.command}`: publish what `nemoctl ci` found -- a PR comment,
 # and the regenerated {shown} files pushed to the PR branch.
 #
 # Runs after `nemoctl ci` in the base repository's context (a write token even for
@@ -262,7 +293,7 @@ jobs:
             gh api -X POST "repos/$REPO/issues/$pr/comments" -f body="$body"
           fi
       - name: Check out the PR branch
-        # Same-repository branches only (dependabot's are): a fork's is not ours to push.
+        # Same-repository branches only ({ctx.updater}'s are): a fork's is not ours to push.
         if: >-
           hashFiles('out/regenerated.patch') != '' &&
           github.event.workflow_run.head_repository.full_name == github.repository
@@ -295,9 +326,9 @@ jobs:
 
 
 def github_files(ctx: WorkflowContext) -> dict[str, str]:
-    """Repository-root-relative path -> text."""
-    return {
-        ".github/dependabot.yml": dependabot(ctx),
-        ".github/workflows/nemoctl-ci.yml": ci_workflow(ctx),
-        ".github/workflows/nemoctl-ci-publish.yml": publish_workflow(ctx),
-    }
+    """Repository-root-relative path -> text (Renovate's config is merged, not written
+    here: :func:`nemoctl.adopt.renovate.plan_renovate_config`)."""
+    files = {".github/dependabot.yml": dependabot(ctx)} if ctx.updater == "dependabot" else {}
+    files[".github/workflows/nemoctl-ci.yml"] = ci_workflow(ctx)
+    files[".github/workflows/nemoctl-ci-publish.yml"] = publish_workflow(ctx)
+    return files

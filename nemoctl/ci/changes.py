@@ -5,7 +5,10 @@ at both commits, never from the working tree, so the answer is the PR's and not
 whatever happens to be checked out.  A dependabot commit message's
 ``updated-dependencies:`` block is read too, as extra evidence: it names the
 packages dependabot meant to move and lets the report flag a bump whose coupled
-package did not move with it.
+package did not move with it.  Renovate writes no such block; its PRs are recognised by
+their branch (``renovate/...``: ``$GITHUB_HEAD_REF`` in a pull-request job, else the
+checked-out branch) or by its bot's commits, and are verified the same way -- the pins
+at the two commits are the evidence either way.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ if TYPE_CHECKING:
 
 #: How far back to look for dependabot messages between base and head.
 _MAX_COMMITS = 200
+#: Commit author emails of the update bots (GitHub apps, and Renovate's self-hosted default).
+_BOT_EMAILS = {
+    "dependabot": ("49699333+dependabot[bot]@users.noreply.github.com",),
+    "renovate": ("29139614+renovate[bot]@users.noreply.github.com", "bot@renovateapp.com"),
+}
 _DEPENDABOT_BLOCK = re.compile(r"^updated-dependencies:\s*\n(?P<body>.*?)(?:^\.\.\.\s*$|\Z)",
                                re.M | re.S)
 
@@ -122,6 +130,10 @@ class ChangeSet:
     #: ``schemas/schema.prisma`` and ``schemas/lock.json`` at the compared commit.
     base_snapshot: str | None = field(default=None, repr=False)
     base_lock: str | None = field(default=None, repr=False)
+    #: The bot that opened the PR (``dependabot`` / ``renovate``), if it was one.
+    updater: str | None = None
+    #: The PR's branch name, when known (``renovate/litellm-1.x``).
+    head_branch: str | None = None
 
     @property
     def changed(self) -> tuple[UpstreamChange, ...]:
@@ -140,6 +152,8 @@ class ChangeSet:
             "shallow": self.shallow,
             "upstreams": [u.to_dict() for u in self.upstreams],
             "dependabot": [u.to_dict() for u in self.dependabot],
+            "updater": self.updater,
+            "head_branch": self.head_branch,
         }
 
 
@@ -231,6 +245,8 @@ def detect_changes(
         upstreams.append(UpstreamChange(name=name, pins=tuple(pins)))
 
     schemas_rel = project / config.schemas_dir.resolve().relative_to(root).as_posix()
+    dependabot = _dependabot_updates(repo, compared, head_commit)
+    branch = _head_branch(repo, head_ref, head_commit)
     return ChangeSet(
         base_ref=base_ref,
         base_sha=base_commit.hexsha,
@@ -239,10 +255,46 @@ def detect_changes(
         compared_sha=compared.hexsha,
         shallow=shallow,
         upstreams=tuple(upstreams),
-        dependabot=tuple(_dependabot_updates(repo, compared, head_commit)),
+        dependabot=tuple(dependabot),
         base_snapshot=_blob_text(compared, schemas_rel / "schema.prisma"),
         base_lock=_blob_text(compared, schemas_rel / "lock.json"),
+        updater=_updater(repo, compared, head_commit, branch, bool(dependabot)),
+        head_branch=branch,
     )
+
+
+def _head_branch(repo: git.Repo, head_ref: str, head: git.Commit) -> str | None:
+    """The PR's branch: ``$GITHUB_HEAD_REF`` in a pull-request job, else ``head_ref``
+    when it names a branch, else the checked-out branch when it is at the head."""
+    env = os.environ.get("GITHUB_HEAD_REF", "").strip()
+    if env:
+        return env
+    name = head_ref.removeprefix("refs/heads/").removeprefix("origin/")
+    if name != "HEAD" and any(b.name == name for b in repo.branches):
+        return name
+    if not repo.head.is_detached and repo.head.commit.hexsha == head.hexsha:
+        return str(repo.active_branch.name)
+    return None
+
+
+def _updater(repo: git.Repo, base: git.Commit, head: git.Commit, branch: str | None,
+             dependabot_block: bool) -> str | None:
+    """``dependabot`` or ``renovate`` when the PR is that bot's, by branch or author."""
+    for bot in ("dependabot", "renovate"):
+        if branch and branch.startswith(f"{bot}/"):
+            return bot
+    if dependabot_block:
+        return "dependabot"
+    import git
+
+    try:
+        commits = list(repo.iter_commits(f"{base.hexsha}..{head.hexsha}", max_count=_MAX_COMMITS))
+    except git.GitCommandError:
+        commits = [head]
+    for bot, emails in _BOT_EMAILS.items():
+        if any(c.author.email in emails for c in commits):
+            return bot
+    return None
 
 
 def _is_shallow(repo: git.Repo) -> bool:

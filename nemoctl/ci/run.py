@@ -292,9 +292,10 @@ def _evidence_notes(config: Config, changes: ChangeSet) -> list[str]:
         )
     for change in changes.upstreams:
         for package in change.stuck_coupled:
+            where = "the Renovate config" if changes.updater == "renovate" else "dependabot.yml"
             notes.append(
                 f"{change.main.package} moved but {package} did not: they are pinned together "
-                f"(group them in dependabot.yml)"
+                f"(group them in {where})"
             )
         for update in changes.dependabot:
             for pin in change.pins:

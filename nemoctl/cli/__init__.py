@@ -24,7 +24,7 @@ from nemoctl.cli._common import run_command
 # the command named like itself; add new commands here.
 _COMMAND_MODULES = (
     "init", "diff", "schema", "generate", "check", "upgrade", "ci", "contracts", "db",
-    "migrations", "impact", "rules",
+    "migrations", "impact", "rules", "upstream",
 )
 
 

@@ -13,8 +13,8 @@ def register(app: typer.Typer) -> None:
         upstream: str = typer.Option("litellm", "--upstream", help="Configured upstream name."),
         skip: list[str] = typer.Option(
             [], "--skip", metavar="CHECK",
-            help="Skip a check: lock, generated, sacred, supply-chain, requirements "
-            "(repeatable).",
+            help="Skip a check: lock, generated, sacred, supply-chain, requirements, "
+            "provenance, integrity (repeatable).",
         ),
         offline: bool = typer.Option(
             False, "--offline", help="Never ask the index (a cold wheel cache is not checked)."
@@ -29,7 +29,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Generated files match the pinned schema, sacred fields present, lock consistent
-        with the pin, locked wheel hash and advisories.  Exit 0 ok, 1 problems, 2 bad input."""
+        with the pin, locked wheel hash and advisories, LiteLLM from the index and
+        unpatched, its installed files as published.  Exit 0 ok, 1 problems, 2 bad input."""
         from nemoctl.check import CHECKS, run_check
         from nemoctl.config import load_config
         from nemoctl.errors import BadInputError

@@ -11,6 +11,7 @@ from nemoctl.cli._common import OutputFormat
 
 if TYPE_CHECKING:
     from nemoctl.config.contracts import ContractsSettings
+    from nemoctl.provenance.consumer import ConsumerInterpreter
 
 
 def register(app: typer.Typer) -> None:
@@ -39,10 +40,9 @@ def _settings(proxy_config: Path | None) -> tuple[ContractsSettings, Path | None
     project), the CLI flag first."""
     from dataclasses import replace
 
-    from nemoctl.config import load_config
+    from nemoctl.config import find_project_root, load_config
     from nemoctl.config.contracts import ContractsSettings
     from nemoctl.errors import BadInputError, ConfigError
-    from nemoctl.paths import find_project_root
 
     models: Path | None = None
     try:
@@ -61,13 +61,33 @@ def _settings(proxy_config: Path | None) -> tuple[ContractsSettings, Path | None
     return settings, models
 
 
+def _consumer_interpreter() -> ConsumerInterpreter | None:
+    """The project's own verified environment, if the current directory is in a project."""
+    from nemoctl.config import find_project_root, load_config
+    from nemoctl.errors import ConfigError, NemoctlError
+    from nemoctl.pins import pinned_version
+    from nemoctl.provenance.consumer import consumer_interpreter
+
+    try:
+        root = find_project_root()
+    except ConfigError:
+        return None
+    config = load_config(root)
+    try:
+        pinned: str | None = pinned_version(root, config.upstream().package)
+    except NemoctlError:
+        pinned = None
+    return consumer_interpreter(config, pinned=pinned)
+
+
 def run_command(
     version: str | None = typer.Option(
         None,
         "--version",
         metavar="X.Y.Z",
         help="Run against litellm[proxy]==X.Y.Z in an isolated cached environment "
-        "(default: the LiteLLM installed with nemoctl).",
+        "(default: the project's own environment once its LiteLLM is verified, else the "
+        "LiteLLM installed with nemoctl).",
     ),
     models_dir: Path | None = typer.Option(
         None,
@@ -98,6 +118,7 @@ def run_command(
         raise BadInputError(f"{models_dir} holds no nemoctl_models package")
     settings, project_models = _settings(proxy_config)
     models_dir = models_dir or project_models
+    consumer = _consumer_interpreter() if version is None else None
     run = run_contracts(
         version,
         # With a version, payloads validate against models generated for it, and the
@@ -106,6 +127,8 @@ def run_command(
         committed_models=models_dir if version is not None else None,
         proxy_config=settings.proxy_config,
         test_env=settings.test_env,
+        interpreter=consumer.python if consumer else None,
+        interpreter_origin=f"the project's environment ({consumer.origin})" if consumer else None,
     )
     fmt = OutputFormat.json if as_json else output
     if fmt is OutputFormat.json:

@@ -11,8 +11,11 @@ import typer
 from nemoctl.cli._common import OutputFormat, Severity
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from nemoctl.config import Config
     from nemoctl.diff.report import DiffReport
+    from nemoctl.findings import SurfaceReport
     from nemoctl.sources import LoadedSchema
 
 
@@ -112,24 +115,37 @@ def diff_command(
 
 
 def emit_report(report: DiffReport, output: OutputFormat, threshold: str,
-                before: LoadedSchema, after: LoadedSchema, *, show_info: bool = True) -> NoReturn:
-    """Print a diff report in ``output``'s format and exit with its code (diff, impact)."""
+                before: LoadedSchema, after: LoadedSchema, *, show_info: bool = True,
+                surfaces: Sequence[SurfaceReport] = ()) -> NoReturn:
+    """Print a diff report in ``output``'s format and exit with its code (diff, impact).
+
+    ``surfaces``: the other surfaces' reports (``impact --to``), printed after it."""
     from nemoctl.cli._common import console
+    from nemoctl.render import apisurface as render_surfaces
     from nemoctl.render import diff as render
 
     if output is OutputFormat.json:
-        typer.echo(render.to_json(report, fail_on=threshold), nl=False)
+        text = render.to_json(report, fail_on=threshold)
+        if surfaces:
+            text = render_surfaces.merge_json(
+                text, "surfaces", render_surfaces.reports_to_dict(surfaces, threshold))
+        typer.echo(text, nl=False)
     elif output is OutputFormat.markdown:
         typer.echo(render.to_markdown(report), nl=False)
+        if surfaces:
+            typer.echo(render_surfaces.reports_to_markdown(surfaces), nl=False)
     elif output is OutputFormat.github:
         typer.echo(render.to_github(
             report, fail_on=threshold,
             old_file=(str(before.path), before.text) if before.path else None,
             new_file=(str(after.path), after.text) if after.path else None,
         ), nl=False)
+        typer.echo(render_surfaces.reports_to_github(surfaces), nl=False)
     else:
         render.render_human(report, console(), show_info=show_info)
-    raise typer.Exit(int(report.exit_code(threshold)))
+        render_surfaces.render_reports_human(surfaces, console(), show_info=show_info)
+    raise typer.Exit(max([int(report.exit_code(threshold)),
+                          *(int(s.exit_code(threshold)) for s in surfaces)]))
 
 
 def project_config() -> Config:

@@ -36,6 +36,16 @@ def impact_command(
     no_cache: bool = typer.Option(False, "--no-cache", help="Rescan every file (ignore and "
                                   "rebuild the scan cache)."),
     upstream_name: str = typer.Option("litellm", "--upstream", help="Configured upstream."),
+    surface: list[str] = typer.Option(
+        [], "--surface", metavar="NAME", help="Only these surfaces (repeatable): schema, "
+        "api, … (default: all).", show_default=False),
+    list_all: bool = typer.Option(False, "--all", help="With --to: also list the API "
+                                  "changes nothing uses (otherwise only counted)."),
+    project: Path | None = typer.Option(
+        None, "--project", metavar="DIR", help="Project directory: the nearest directory "
+        "at or above DIR holding a pyproject.toml (default: from the current directory).",
+        show_default=False,
+    ),
 ) -> None:
     """Where this project's code uses LiteLLM's models, tables, columns and enum values.
 
@@ -49,10 +59,20 @@ def impact_command(
     from nemoctl.config import load_config
     from nemoctl.sources import load_schemas
 
-    # A project is required (a pyproject.toml at or above the current directory): the
-    # scan reads the project's files and nothing outside it.
-    config = load_config()
+    # A project is required (a pyproject.toml at or above the current directory or
+    # --project): the scan reads the project's files and nothing outside it.
+    if project is not None and not project.is_dir():
+        from nemoctl.errors import BadInputError
+
+        raise BadInputError(f"--project {project}: not a directory")
+    config = load_config(project)
     upstream = config.upstream(upstream_name)
+    from nemoctl.cli._surfaces import chosen_surfaces, surface_reports
+
+    chosen = chosen_surfaces(surface)
+    if "schema" not in chosen:
+        surface_reports(config, upstream.package, old, new, chosen, output,
+                        fail_on.value if fail_on else config.fail_on, list_all, exit=True)
     old_spec = old or default_from_spec(config, upstream.package)
     if new is None:
         from nemoctl.impact import scan_project
@@ -60,14 +80,18 @@ def impact_command(
 
         (loaded,) = load_schemas([old_spec], upstream)
         usage = scan_project(config, [loaded.schema], cache=not no_cache)
+        from nemoctl.cli._surfaces import emit_api_map
+
         if output is OutputFormat.json:
-            typer.echo(render_usage.to_json(usage), nl=False)
+            typer.echo(emit_api_map(config, chosen, output, render_usage.to_json(usage)), nl=False)
         elif output is OutputFormat.markdown:
             typer.echo(render_usage.to_markdown(usage), nl=False)
         elif output is OutputFormat.github:
             typer.echo(render_usage.to_github(usage), nl=False)
         else:
             render_usage.render_human(usage, console())
+        if output is not OutputFormat.json:
+            emit_api_map(config, chosen, output, "")
         raise typer.Exit(0)
 
     from nemoctl.diff import diff_schemas, load_acknowledgements, load_sacred
@@ -87,7 +111,10 @@ def impact_command(
                           new_label=after.label)
     usage = scan_project(config, [before.schema, after.schema], cache=not no_cache)
     report = annotate(report, usage, config)
-    emit_report(report, output, fail_on.value if fail_on else config.fail_on, before, after)
+    threshold = fail_on.value if fail_on else config.fail_on
+    surface_reports(config, upstream.package, old, new, chosen, output, threshold, list_all,
+                    then=lambda extra: emit_report(report, output, threshold, before, after,
+                                                   surfaces=extra))
 
 
 @sacred_app.command("suggest")

@@ -14,7 +14,9 @@ def register(app: typer.Typer) -> None:
 def init_command(
     ci: str | None = typer.Option(
         None, "--ci", metavar="PROVIDER",
-        help="Also write CI files: `github` (dependabot.yml and two workflows).",
+        help="Also write CI files: `github` (dependabot.yml and two workflows; Renovate "
+        "instead when the repository has a Renovate config) or `renovate` (the two "
+        "workflows and a rule merged into the Renovate config, comments kept).",
     ),
     force: bool = typer.Option(
         False, "--force",
@@ -30,7 +32,7 @@ def init_command(
 ) -> None:
     """Detect the pins and lock tool; write \\[tool.nemoctl], the schema snapshot and
     generated files for the pinned version, seeded sacred fields, acknowledgements,
-    the .gitignore entry (and with --ci github the workflows).  Idempotent.
+    the .gitignore entry (and with --ci the workflows and dependabot/Renovate config).  Idempotent.
     Exit codes: 0 written or nothing to do; 2 bad input, or a file exists and differs
     (nothing written; --force overwrites); 3 the pinned version cannot be fetched;
     6 an upgrade is running."""

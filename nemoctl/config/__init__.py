@@ -41,7 +41,10 @@ from nemoctl.errors import ConfigError
 
 # Re-exported for callers written before nemoctl.paths existed; new code imports paths.
 from nemoctl.paths import cache_dir as cache_dir
-from nemoctl.paths import find_project_root, read_pyproject
+from nemoctl.paths import find_project_root as find_project_root
+from nemoctl.paths import read_pyproject as read_pyproject
+from nemoctl.paths import read_text as read_text
+from nemoctl.paths import read_toml as read_toml
 from nemoctl.tables import (
     Duration,
     FilePath,
@@ -96,6 +99,9 @@ class NemoctlTable(Table):
     migrations: MigrationsTable | None = None
     impact: ImpactTable | None = None
     generate: GenerateTable | None = None
+    #: The project's own environment (LiteLLM's installed files are verified there and
+    #: the contracts run in it); may lie outside the project because it is explicit.
+    environment: FilePath | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -133,6 +139,8 @@ class Config:
     impact: ImpactConfig = field(default_factory=ImpactConfig)
     #: ``[tool.nemoctl.generate]``: package name, supabase schema key, BigInt mapping.
     codegen: CodegenOptions = DEFAULT_OPTIONS
+    #: ``[tool.nemoctl] environment`` resolved against the root (None: detect one).
+    environment: Path | None = None
 
     @property
     def pyproject(self) -> Path:
@@ -198,6 +206,7 @@ def load_config(root: Path | None = None) -> Config:
         contracts=contracts_from_table(table.contracts, root),
         impact=impact_config(table.impact),
         codegen=GenerateTable.resolve(table.generate),
+        environment=(root / table.environment) if table.environment else None,
     )
 
 

@@ -58,6 +58,13 @@ class ContractRun:
     models: ModelsStatus | None = None
     #: The generated models the payload contracts validated against.
     models_dir: str | None = None
+    #: The interpreter the suite ran with, and the LiteLLM distribution it imported
+    #: (``litellm 1.102.4 at /…/site-packages``), as the suite itself saw it.
+    interpreter: str | None = None
+    litellm_distribution: str | None = None
+    #: Whose environment that was: the project's (``.venv``, ``poetry``, ...), an
+    #: isolated one, or nemoctl's own.
+    interpreter_origin: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -89,6 +96,9 @@ class ContractRun:
             "proxy_config": self.proxy_config,
             "settings": [s.to_dict() for s in self.settings],
             "models_dir": self.models_dir,
+            "interpreter": self.interpreter,
+            "interpreter_origin": self.interpreter_origin,
+            "litellm_distribution": self.litellm_distribution,
             "models": self.models.to_dict() if self.models else None,
             "results": [r.to_dict() for r in self.results],
         }

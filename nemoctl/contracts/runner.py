@@ -72,6 +72,8 @@ def run_contracts(
     test_env: Mapping[str, str] | None = None,
     models_package: str = DEFAULT_PACKAGE,
     extra_env: Mapping[str, str] | None = None,
+    interpreter: Path | None = None,
+    interpreter_origin: str | None = None,
 ) -> ContractRun:
     """Run every contract; ``version=None`` uses the LiteLLM installed next to nemoctl.
 
@@ -84,7 +86,9 @@ def run_contracts(
     The proxy runs under ``proxy_config`` (see :mod:`nemoctl.contracts.proxy_config`) or,
     without one, under LiteLLM's defaults.  ``extra_env`` is added to the suite's
     environment (the upgrade loads a plugin with it that lets the contracts needing no
-    models run before the regenerated models exist).
+    models run before the regenerated models exist).  ``interpreter`` (without a version)
+    runs the suite with the consumer's own environment's Python, so the LiteLLM tested is
+    the one the project ships; ``interpreter_origin`` says how that environment was found.
     """
     started = time.monotonic()
     config = effective_config(proxy_config, test_env)
@@ -92,8 +96,9 @@ def run_contracts(
     reused: bool | None = None
     staleness: ModelsStatus | None = None
     models: Path | None
+    consumer = version is None and interpreter is not None
     if version is None:
-        python = Path(sys.executable)
+        python = interpreter if interpreter is not None else Path(sys.executable)
         models = models_dir if models_dir is not None else default_models_dir(models_package)
     else:
         env = ensure_env(version)
@@ -119,6 +124,7 @@ def run_contracts(
             config=config,
             package=models_package,
             extra_env=extra_env,
+            consumer=consumer,
         )
         if not xml_path.is_file():
             raise ContractsFailedError(
@@ -127,7 +133,9 @@ def run_contracts(
                 + ":\n"
                 + _tail(proc.stdout + proc.stderr),
             )
-        litellm_version, results = parse_junit(xml_path.read_text(encoding="utf-8"))
+        xml_text = xml_path.read_text(encoding="utf-8")
+        litellm_version, results = parse_junit(xml_text)
+        distribution = suite_property(xml_text, "litellm_distribution")
     catalogue = contracts()
     order = {c.name: i for i, c in enumerate(catalogue)}
     results = sorted(
@@ -144,6 +152,10 @@ def run_contracts(
         proxy_config=str(config.source) if config.source else None,
         models=staleness,
         models_dir=str(models) if models else None,
+        interpreter=str(python),
+        litellm_distribution=distribution,
+        interpreter_origin=interpreter_origin if consumer else (
+            "isolated environment" if version is not None else "nemoctl's own environment"),
     )
 
 
@@ -158,6 +170,7 @@ def _run_pytest(
     config: EffectiveConfig,
     package: str = DEFAULT_PACKAGE,
     extra_env: Mapping[str, str] | None = None,
+    consumer: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     # The stage puts exactly nemoctl and the chosen models on the child's path: an
     # installed nemoctl's parent is site-packages, which must not leak into the env.
@@ -177,7 +190,7 @@ def _run_pytest(
     env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
     env[FAST_EXIT_ENV] = "1"
     env.update(extra_env or {})
-    if isolated:
+    if isolated or consumer:
         env["PYTHONPATH"] = str(stage)
         env["PYTHONNOUSERSITE"] = "1"
         # The environment was compiled when it was built (envs.py), so LiteLLM's proxy
@@ -187,10 +200,12 @@ def _run_pytest(
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     else:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(stage), env.get("PYTHONPATH")) if p)
+    # The consumer's environment need not hold pytest: its own packages come first, and
+    # nemoctl's pytest (only pytest and what it imports) is appended after them.
+    launcher = ["-c", _CONSUMER_BOOTSTRAP, _pytest_path(stage)] if consumer else ["-m", "pytest"]
     cmd = [
         str(python),
-        "-m",
-        "pytest",
+        *launcher,
         "-c",
         str(stage / "pytest.ini"),
         "--rootdir",
@@ -217,6 +232,37 @@ def _run_pytest(
         ) from None
     except FileNotFoundError:
         raise ContractsFailedError(f"no Python interpreter at {python}") from None
+
+
+#: ``python -c`` program for a consumer's environment: nemoctl's pytest goes *after*
+#: the environment's own site-packages, so a pytest (or anything) it holds wins.
+_CONSUMER_BOOTSTRAP = (
+    "import sys; sys.path.append(sys.argv.pop(1)); sys.argv[0] = 'pytest'; "
+    "import pytest; raise SystemExit(pytest.main(sys.argv[1:]))"
+)
+#: What nemoctl lends a consumer environment that lacks pytest (pytest's own imports).
+_PYTEST_PARTS = ("pytest", "_pytest", "pluggy", "iniconfig", "py.py", "pygments", "packaging")
+
+
+def _pytest_path(stage: Path) -> str:
+    """A directory of links to nemoctl's pytest and its dependencies (appended last)."""
+    import pytest as _pytest_module
+
+    site = Path(_pytest_module.__file__).resolve().parent.parent
+    lent = stage / "_nemoctl_pytest"
+    lent.mkdir()
+    for part in _PYTEST_PARTS:
+        if (site / part).exists():
+            (lent / part).symlink_to(site / part, (site / part).is_dir())
+    return str(lent)
+
+
+def suite_property(text: str, name: str) -> str | None:
+    """One test-suite property the suite recorded (``litellm_distribution``)."""
+    for prop in ET.fromstring(text).iter("property"):
+        if prop.get("name") == name:
+            return prop.get("value")
+    return None
 
 
 def parse_junit(text: str) -> tuple[str | None, list[ContractResult]]:

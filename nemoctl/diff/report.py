@@ -35,7 +35,10 @@ def fingerprint(rule_id: str, model: str, field_name: str, before: str, after: s
 
 
 UseKind = Literal["type", "attribute", "destructure", "index", "literal", "keyword",
-                  "table", "column", "enum", "text"]
+                  "table", "column", "enum", "text",
+                  # Places that reach a whole table without naming its columns: they make
+                  # its columns "possibly used" (docs/impact.md, "Soundness").
+                  "select-star", "unresolved-sql", "reflected", "dynamic", "unparsed-file"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -82,6 +85,9 @@ class Change:
     original_severity: Severity | None = None
     #: Why the severity was (or was not) re-levelled, e.g. "unused: no code uses it".
     relevel_reason: str | None = None
+    #: Places that reach the table without naming columns (``SELECT *``, unparsed SQL...):
+    #: with no ``used_at`` they make the change "possibly used", never re-levelled.
+    possibly_used_at: tuple[Use, ...] = ()
 
     @property
     def blocking(self) -> bool:
@@ -95,10 +101,12 @@ class Change:
 
     @property
     def usage(self) -> str | None:
-        """``"used"`` / ``"unused"`` after a usage scan, else ``None``."""
+        """``"used"`` / ``"possibly used"`` / ``"unused"`` after a usage scan, else ``None``."""
         if self.used_at is None:
             return None
-        return "used" if self.used_at else "unused"
+        if self.used_at:
+            return "used"
+        return "possibly used" if self.possibly_used_at else "unused"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +128,7 @@ class Change:
             **({} if self.used_at is None else {
                 "usage": self.usage,
                 "used_at": [u.to_dict() for u in self.used_at],
+                "possibly_used_at": [u.to_dict() for u in self.possibly_used_at],
                 "original_severity": self.original_severity,
                 "relevel_reason": self.relevel_reason,
             }),

@@ -1,9 +1,15 @@
 """Judge each finding by what the consumer's code uses: ``used_at`` and re-levelling.
 
-The usage scan itself lives in :mod:`nemoctl.impact`; this module only needs a lookup
+The usage scan itself lives in :mod:`nemoctl.impact`; this module only needs lookups
 ``(change) -> uses`` so the diff machinery stays independent of the scanners.
 
-    report = apply_usage(report, usage.uses_for, unused="INFO", scan=usage.summary())
+    report = apply_usage(report, usage.uses_for, unused="INFO", scan=usage.summary(),
+                         possible_for=usage.possible_for)
+
+Soundness: a change is "unused" only when nothing in the scanned tree can reach it.
+A change with no use but with places that reach its table without naming columns
+(``possible_for``: ``SELECT *``, SQL that cannot be resolved, a reflected table...) is
+"possibly used" and is never re-levelled.
 
 Policy (``[tool.nemoctl.impact] unused``): a change nothing uses is lowered to that
 severity, never raised; a used change keeps its rule's severity; a sacred change is
@@ -29,9 +35,11 @@ def apply_usage(
     *,
     unused: Severity | None = None,
     scan: dict[str, Any] | None = None,
+    possible_for: UsesFor | None = None,
 ) -> DiffReport:
     """``report`` with ``used_at`` on every change, re-levelled by the ``unused`` policy."""
-    changes = [_judge(c, uses_for(c), unused) for c in report.changes]
+    changes = [_judge(c, uses_for(c), possible_for(c) if possible_for else (), unused)
+               for c in report.changes]
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     # Re-levelling may move a change down: keep the report ordered ERR → INFO, and the
     # engine's order within one severity (sorted() is stable).
@@ -39,10 +47,19 @@ def apply_usage(
     return replace(report, changes=tuple(changes), usage_scan=scan or {})
 
 
-def _judge(change: Change, uses: tuple[Use, ...], unused: Severity | None) -> Change:
+def _judge(change: Change, uses: tuple[Use, ...], possible: tuple[Use, ...],
+           unused: Severity | None) -> Change:
     if uses:
         return replace(change, used_at=uses, relevel_reason=(
             f"kept at {change.severity}: used in {len(uses)} place(s)"
+            if unused is not None and change.severity != unused and not change.sacred
+            else None))
+    if possible:
+        first = possible[0]
+        return replace(change, used_at=(), possibly_used_at=possible, relevel_reason=(
+            f"kept at {change.severity}: possibly used ({first.kind} at {first.path}:"
+            f"{first.line}:{first.column}"
+            f"{f' and {len(possible) - 1} more place(s)' if len(possible) > 1 else ''})"
             if unused is not None and change.severity != unused and not change.sacred
             else None))
     if change.sacred:

@@ -20,6 +20,8 @@ RULE_MODULES: tuple[str, ...] = (
     "nemoctl.diff.rules",
     "nemoctl.migrations.rules",
     "nemoctl.db.rules",
+    "nemoctl.apisurface.rules",
+    "nemoctl.provenance.rules",
 )
 
 

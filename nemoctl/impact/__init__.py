@@ -38,7 +38,7 @@ def annotate(report: DiffReport, usage: UsageMap, config: Config) -> DiffReport:
     from nemoctl.diff.usage import apply_usage
 
     return apply_usage(report, usage.uses_for, unused=config.impact.unused,  # type: ignore[arg-type]
-                       scan=usage.summary())
+                       scan=usage.summary(), possible_for=usage.possible_for)
 
 
 def annotate_if_enabled(report: DiffReport, config: Config, schemas: list[Schema],

@@ -11,8 +11,8 @@ import os
 import stat
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from nemoctl.impact.model import SkippedFile
@@ -25,17 +25,38 @@ LANGUAGES = {
     ".sql": "sql",
     ".md": "text", ".markdown": "text", ".yaml": "text", ".yml": "text",
 }
+#: Any other file that is text is read by the text scanner too: a table named in a
+#: shell script, a config file or a notebook reaches it (docs/impact.md, "Soundness").
+OTHER = "text"
+#: Bytes looked at to tell a binary file (a NUL among them) from text.
+_SNIFF = 8192
 #: Directory names never scanned (virtualenvs, dependencies, caches, VCS).
 SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", ".tox", ".nox", "node_modules",
                        "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
                        ".next", "dist", "build", ".nemoctl", "site-packages"})
 
 
-@dataclass(frozen=True, slots=True)
 class SourceFile:
-    path: str  # project-relative, POSIX
-    language: str
-    data: bytes
+    """One file to scan.  Its bytes are read on first use: a warm scan whose stat index
+    proves a file unchanged (size, mtime, ctime, inode) never reads it."""
+
+    __slots__ = ("_data", "full", "language", "path", "stamp")
+
+    def __init__(self, path: str, language: str, data: bytes | None = None, *,
+                 full: str = "", stamp: tuple[int, int, int, int] = (0, 0, 0, 0)) -> None:
+        self.path = path  # project-relative, POSIX
+        self.language = language
+        self.full = full
+        #: (size, mtime_ns, ctime_ns, inode) when discovered
+        self.stamp = stamp
+        self._data = data
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            with open(self.full, "rb") as handle:
+                self._data = handle.read()
+        return self._data
 
 
 def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
@@ -54,7 +75,7 @@ def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
                 and _selected(rel, [], excluded):
             configs.append(rel)
         language = _language(rel)
-        if language is None or not _selected(rel, include, excluded):
+        if not _selected(rel, include, excluded):
             continue
         full = os.path.join(base, rel)
         try:
@@ -70,13 +91,25 @@ def discover(root: Path, *, paths: Iterable[str], exclude: Iterable[str],
                 skipped.append(SkippedFile(rel, f"{info.st_size} bytes is over max-file-size "
                                                 f"({max_size})"))
                 continue
-            with open(full, "rb") as handle:
-                data = handle.read()
+            data: bytes | None = None
+            if language == OTHER:
+                with open(full, "rb") as handle:
+                    head = handle.read(_SNIFF)
+                    if b"\0" in head:
+                        continue  # binary: no name can be read from it
+                    data = head + handle.read()
         except OSError as exc:
             skipped.append(SkippedFile(rel, f"unreadable: {exc.strerror}"))
             continue
-        files.append(SourceFile(rel, language, data))
+        files.append(SourceFile(rel, language, data, full=full, stamp=(
+            info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)))
     return files, skipped, configs
+
+
+@lru_cache(maxsize=4096)
+def _skipped_dir(directory: str) -> bool:
+    # Per directory, not per file: a tree of 5,000 files has a few hundred directories.
+    return any(part in SKIP_DIRS for part in directory.split("/"))
 
 
 def _norm(pattern: str) -> str:
@@ -84,10 +117,10 @@ def _norm(pattern: str) -> str:
     return "" if text in (".", "") else text.rstrip("/")
 
 
-def _language(rel: str) -> str | None:
+def _language(rel: str) -> str:
     name = rel.rsplit("/", 1)[-1]
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    return LANGUAGES.get(suffix.lower())
+    return LANGUAGES.get(suffix.lower(), OTHER)
 
 
 def _under(rel: str, prefix: str) -> bool:
@@ -99,7 +132,8 @@ def _under(rel: str, prefix: str) -> bool:
 
 
 def _selected(rel: str, include: list[str], excluded: list[str]) -> bool:
-    if any(part in SKIP_DIRS for part in rel.split("/")[:-1]):
+    directory = rel.rpartition("/")[0]
+    if directory and _skipped_dir(directory):
         return False
     if include and not any(_under(rel, p) for p in include):
         return False

@@ -10,7 +10,22 @@ from nemoctl.diff.report import Change, Use
 from nemoctl.schema.model import Schema
 
 #: What a use points at.  ``member`` is the Prisma field, the enum value, or "".
-TargetKind = Literal["model", "field", "enum", "enum_value"]
+#: ``possible``: a place that reaches the whole table without naming its columns
+#: (``SELECT *``, SQL that does not parse, a reflected table...): every column, index
+#: and constraint of the model is "possibly used" there.
+TargetKind = Literal["model", "field", "enum", "enum_value", "possible"]
+
+#: Why a ``possible`` row makes a table's columns possibly used, by its kind.
+POSSIBLE_REASONS: dict[str, str] = {
+    "select-star": "reads or writes every column (SELECT *, select(\"*\"), a query with "
+                   "no column list)",
+    "unresolved-sql": "SQL naming the table that cannot be fully resolved (a parse error, "
+                      "an interpolation or concatenation with an unknown value)",
+    "reflected": "a reflected or mapped table whose columns are not written in the code",
+    "dynamic": "a column chosen at run time (getattr or a key that is not a literal)",
+    "unparsed-file": "a file naming the table that does not parse",
+    "text": "a mention of the table's name that no parser accounts for",
+}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -42,6 +57,22 @@ class SkippedFile:
 Row = tuple[str, str, str, str, int, int, str, str]
 
 
+#: Rules whose change constrains the table's writers: an INSERT that names none of the
+#: columns involved (it relies on a default, or on no key being there) breaks too.
+WRITER_RULES = frozenset({"FIELD_ADDED_REQUIRED", "FIELD_BECAME_REQUIRED", "DEFAULT_REMOVED",
+                          "UNIQUE_ADDED", "PRIMARY_KEY_CHANGED"})
+
+
+def _added(change: Change) -> bool:
+    return change.subject in ("field", "index") and not change.before and bool(change.after)
+
+
+def _uses(rows: Iterable[Row]) -> tuple[Use, ...]:
+    unique = sorted({r[3:] for r in rows})
+    return tuple(Use(p, ln, col, kind, snip)  # type: ignore[arg-type]
+                 for p, ln, col, kind, snip in unique)
+
+
 def _usage(row: Row) -> Usage:
     model, member, target, path, line, column, kind, snippet = row
     return Usage(model, member, target, Use(path, line, column, kind, snippet))  # type: ignore[arg-type]
@@ -59,6 +90,8 @@ class UsageMap:
     unparseable: tuple[SkippedFile, ...] = ()
     cache_hits: int = 0
     by_language: dict[str, int] = field(default_factory=dict)
+    #: Enum → the models with a column of that type (see :meth:`possible_for`).
+    enum_models: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def uses(self) -> tuple[Usage, ...]:
@@ -82,7 +115,11 @@ class UsageMap:
     def uses_for(self, change: Change) -> tuple[Use, ...]:
         """The uses a finding is judged by (see docs/impact.md, "What counts as a use")."""
         rows = self._index().get(change.model, ())
-        if change.subject in ("field", "enum_value"):
+        if _added(change):
+            # Nothing can name what does not exist yet: a required column or a unique
+            # key that is added breaks the table's writers, judged by possible_for().
+            return ()
+        if change.subject == "field" or change.subject == "enum_value":
             # An enum value is also "used" by code that names the enum type itself.
             found: Iterable[Row] = (r for r in rows if r[1] == change.field or (
                 change.subject == "enum_value" and not r[1]))
@@ -91,9 +128,35 @@ class UsageMap:
             found = (r for r in rows if r[1] in columns)
         else:
             found = rows
-        unique = sorted({r[3:] for r in found})
-        return tuple(Use(p, ln, col, kind, snip)  # type: ignore[arg-type]
-                     for p, ln, col, kind, snip in unique)
+        if change.subject != "model" and change.subject != "enum":
+            found = (r for r in found if r[2] != "possible")
+        return _uses(found)
+
+    def possible_for(self, change: Change) -> tuple[Use, ...]:
+        """The places that make a change "possibly used" (never re-levelled): rows that
+        reach the change's table without naming its columns; for a change that constrains
+        writers (:data:`WRITER_RULES`), every place that reaches the table at all."""
+        if change.subject in ("enum", "enum_value"):
+            if self.uses_for(change):
+                return ()
+            # A value nothing names may still be stored or read through a column of
+            # that type (a string literal, a row copied whole): every place that
+            # reaches such a table.
+            index = self._index()
+            return _uses(r for m in self.enum_models.get(change.model, ())
+                         for r in index.get(m, ()))
+        if change.subject == "model":
+            return ()
+        rows = self._index().get(change.model, ())
+        if change.rule_id in WRITER_RULES:
+            return _uses(rows)
+        return _uses(r for r in rows if r[2] == "possible")
+
+    def possible_tables(self) -> dict[str, tuple[Use, ...]]:
+        """Model → the places that make its whole table possibly used."""
+        return {model: _uses(r for r in rows if r[2] == "possible")
+                for model, rows in sorted(self._index().items())
+                if any(r[2] == "possible" for r in rows)}
 
     def by_db_name(self, schema: Schema) -> dict[tuple[str, str], list[str]]:
         """Uses keyed by database names, ``(table, column)`` (column "" for the table
@@ -102,8 +165,8 @@ class UsageMap:
         out: dict[tuple[str, str], list[str]] = {}
         for model_name, member, target, path, line, *_ in self.rows:
             model = schema.model(model_name)
-            if model is None or target not in ("model", "field"):
-                continue
+            if model is None or target not in ("model", "field", "possible"):
+                continue  # a place that reaches the whole table uses the table itself
             found = model.field(member) if member else None
             column = found.column if found is not None and not found.is_relation else ""
             if member and not column:
@@ -122,6 +185,11 @@ class UsageMap:
             "by_language": dict(sorted(self.by_language.items())),
             "skipped": [s.to_dict() for s in self.skipped],
             "unparseable": [s.to_dict() for s in self.unparseable],
+            # Tables some place reaches without naming columns: every column, index and
+            # constraint of these is "possibly used" (never re-levelled).
+            "possibly_used_tables": {
+                model: [f"{u.path}:{u.line}:{u.column} {u.kind}" for u in places]
+                for model, places in self.possible_tables().items()},
         }
 
     def to_dict(self) -> dict[str, Any]:

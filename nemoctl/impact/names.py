@@ -21,7 +21,7 @@ from nemoctl.schema.model import Schema
 GENERATED_SUFFIXES = ("", "Input", "Update", "Row", "Insert")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Names:
     """The name tables one scan resolves uses against."""
 
@@ -35,6 +35,11 @@ class Names:
     classes: dict[str, str]
     #: Enum name → its values (Prisma names and stored names).
     enums: dict[str, frozenset[str]]
+    #: Constraint / index name (``map:`` or Prisma's default) → (model, its Prisma fields):
+    #: ``ON CONFLICT ON CONSTRAINT name`` targets it.
+    constraints: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: Enum → the models with a column of that type (their writers may store any value).
+    enum_models: dict[str, tuple[str, ...]] = field(default_factory=dict)
     digest: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,7 +50,19 @@ class Names:
             "columns": {m: dict(sorted(c.items())) for m, c in sorted(self.columns.items())},
             "classes": dict(sorted(self.classes.items())),
             "enums": {e: sorted(v) for e, v in sorted(self.enums.items())},
+            "constraints": {n: [m, list(f)] for n, (m, f) in sorted(self.constraints.items())},
         }
+
+    def columns_named(self, column: str) -> list[tuple[str, str]]:
+        """(model, field) of every table that has a database column of this name."""
+        index: dict[str, list[tuple[str, str]]] | None = getattr(self, "_by_column", None)
+        if index is None:
+            index = {}
+            for model, cols in sorted(self.columns.items()):
+                for col, fld in cols.items():
+                    index.setdefault(col, []).append((model, fld))
+            object.__setattr__(self, "_by_column", index)
+        return index.get(column, [])
 
     def model_of_table(self, table: str) -> str | None:
         return self.tables.get(table)
@@ -60,9 +77,15 @@ def build_names(schemas: Sequence[Schema]) -> Names:
     columns: dict[str, dict[str, str]] = {}
     classes: dict[str, str] = {}
     enums: dict[str, set[str]] = {}
+    constraints: dict[str, tuple[str, tuple[str, ...]]] = {}
+    enum_models: dict[str, set[str]] = {}
+    enum_names = {e.name for schema in schemas for e in schema.enums}
     for schema in schemas:
         for model in schema.models:
             fields.setdefault(model.name, set()).update(f.name for f in model.fields)
+            for f in model.fields:
+                if f.type in enum_names:
+                    enum_models.setdefault(f.type, set()).add(model.name)
             tables.setdefault(model.table, model.name)
             tables.setdefault(model.name, model.name)
             cols = columns.setdefault(model.name, {})
@@ -70,6 +93,11 @@ def build_names(schemas: Sequence[Schema]) -> Names:
                 cols.setdefault(f.column, f.name)
             for suffix in GENERATED_SUFFIXES:
                 classes.setdefault(model.name + suffix, model.name)
+            for index in model.indexes:
+                field_names = tuple(f.split(" ")[0] for f in index.fields)
+                constraints.setdefault(index.db_name or _default_name(
+                    model.table, index.kind, [_column_of(model, f) for f in field_names]),
+                    (model.name, field_names))
         for enum in schema.enums:
             values = enums.setdefault(enum.name, set())
             values.update(v.name for v in enum.values)
@@ -80,7 +108,22 @@ def build_names(schemas: Sequence[Schema]) -> Names:
         columns=columns,
         classes={c: m for c, m in classes.items() if c not in enums},
         enums={e: frozenset(v) for e, v in enums.items()},
+        constraints=constraints,
+        enum_models={e: tuple(sorted(m)) for e, m in sorted(enum_models.items())},
     )
     digest = hashlib.sha256(json.dumps(names.to_dict(), sort_keys=True).encode()).hexdigest()
     object.__setattr__(names, "digest", digest[:16])
     return names
+
+
+def _column_of(model: Any, field_name: str) -> str:
+    found = model.field(field_name)
+    return str(found.column) if found is not None else field_name
+
+
+def _default_name(table: str, kind: str, fields: list[str]) -> str:
+    """Prisma's default constraint / index name (PostgreSQL): ``{table}_pkey``,
+    ``{table}_{columns}_key`` for unique, ``{table}_{columns}_idx`` otherwise."""
+    if kind == "id":
+        return f"{table}_pkey"
+    return f"{table}_{'_'.join(fields)}_{'key' if kind == 'unique' else 'idx'}"

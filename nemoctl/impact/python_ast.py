@@ -11,9 +11,8 @@ What counts (see docs/impact.md):
 * constructor keywords ``X(spend=1.0)``: ``keyword``;
 * ``model_dump()`` keys read as string subscripts where the receiver is known:
   ``row.model_dump()["spend"]`` or ``d = row.model_dump(); d["spend"]``: ``index``;
-* string literals naming a table (``"LiteLLM_SpendLogs"``): ``table``, and string
-  literals that parse as SQL naming a LiteLLM table: their tables and columns,
-  placed on the literal's lines.
+* database names (SQL strings, SQLAlchemy, supabase-py, column-name literals in a file
+  that reaches a table): :mod:`~nemoctl.impact.python_db`.
 
 Scopes are per function (a name bound in a function shadows the module's); a value
 whose type cannot be known this way is not guessed at.
@@ -30,8 +29,6 @@ from nemoctl.impact.raw import RawUse, ScanError
 _CONSTRUCTORS = frozenset({"model_validate", "model_validate_json", "model_construct",
                            "parse_obj", "construct", "validate"})
 _DUMPS = frozenset({"model_dump", "dict"})
-#: A string literal is tried as SQL only when it has one of these and names a table.
-_SQL_WORDS = ("SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "WITH")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +47,14 @@ def scan_python(data: bytes, names: Names) -> list[RawUse]:
         raise ScanError(str(exc)) from None
     scanner = _Scanner(names, data)
     scanner.visit(tree)
-    return scanner.found
+    from nemoctl.impact.python_db import scan_db
+
+    found = scanner.found + scan_db(tree, data, names, {u.model for u in scanner.found})
+    # One row per place and target: a literal the file rule found where a typed or parsed
+    # use already is keeps that use's kind.
+    precise = {(r.model, r.member, r.line) for r in found if r.kind != "literal"}
+    return [r for r in found if r.kind != "literal"
+            or (r.model, r.member, r.line) not in precise]
 
 
 class _Scanner(ast.NodeVisitor):
@@ -83,6 +87,7 @@ class _Scanner(ast.NodeVisitor):
                 for alias in stmt.names:
                     if alias.name in self.names.classes or alias.name in self.names.enums:
                         self.classes[alias.asname or alias.name] = alias.name
+                        self._type_use(alias, alias.name)
             elif isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     self.modules.add(alias.asname or alias.name.split(".")[0])
@@ -329,42 +334,6 @@ class _Scanner(ast.NodeVisitor):
                     typ.model, ()):
             self._add(key, typ.model, key.value, "field", "index")
         self.generic_visit(node)
-
-    def visit_Constant(self, node: ast.Constant) -> None:
-        if not isinstance(node.value, str):
-            return
-        text = node.value
-        model = self.names.tables.get(text)
-        if model is not None:
-            self._add(node, model, "", "model", "table")
-            return
-        upper = text.upper()
-        if any(word in upper for word in _SQL_WORDS) and any(
-                table in text for table in self.names.tables):
-            self._sql_literal(node, text)
-
-    def _sql_literal(self, node: ast.Constant, text: str) -> None:
-        from nemoctl.impact.sql import scan_sql_fragment
-
-        uses = scan_sql_fragment(text, self.names)
-        if not uses:
-            return
-        line0 = node.lineno
-        col0 = self._col(line0, node.col_offset)
-        raw = self.lines[line0 - 1].decode("utf-8", "replace") if line0 <= len(
-            self.lines) else ""
-        # Skip the opening quote(s) and any string prefix to reach the text's first char.
-        rest = raw[col0 - 1:]
-        quote = 3 if rest.lstrip("rRbBuUfF")[:3] in ('"""', "'''") else 1
-        first = col0 + (len(rest) - len(rest.lstrip("rRbBuUfF"))) + quote
-        for model, member, target, offset, kind in uses:
-            before = text[:offset]
-            newlines = before.count("\n")
-            if newlines:
-                line, col = line0 + newlines, len(before) - before.rfind("\n")
-            else:
-                line, col = line0, first + offset
-            self.found.append(RawUse(model, member, target, line, col, kind))
 
 
 def _attr_position(node: ast.Attribute) -> tuple[int, int]:

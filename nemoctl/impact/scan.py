@@ -47,9 +47,15 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
     )
     store = ScanCache(root, enabled=cache)
     ts_context = _ts_context(root, generated_typescript(config), configs)
-    results: dict[str, list[Row] | str] = {}
+    results: dict[str, tuple[Sequence[Row], str | None]] = {}
     pending_ts: list[SourceFile] = []
-    digests = {f.path: hashlib.sha256(f.data).hexdigest() for f in files}
+    digests: dict[str, str] = {}
+    for f in list(files):
+        try:
+            digests[f.path] = _digest(f, store)
+        except OSError as exc:  # removed or made unreadable since it was listed
+            files.remove(f)
+            skipped.append(SkippedFile(f.path, f"unreadable: {exc.strerror}"))
     keys = {f.path: f"{f.language}:{names.digest}:"
                     f"{ts_context if f.language == 'typescript' else ''}:{digests[f.path]}"
             for f in files}
@@ -60,13 +66,17 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
         if hit is not None and not closure.current(f.path):
             hit = None  # a file its types come from changed: the uses may have too
         if hit is not None:
-            results[f.path] = hit["error"] if "error" in hit else [
-                (m, mb, t, f.path, ln, col, kind, snip) for m, mb, t, ln, col, kind, snip
-                in hit["uses"]]
+            cached = hit.get("rows", ())
+            if cached and cached[0][3] != f.path:
+                # The same content at another path (a copied file): the path is the
+                # only thing that differs.
+                cached = [(m, mb, t, f.path, ln, col, kind, snip)
+                          for m, mb, t, _p, ln, col, kind, snip in cached]
+            results[f.path] = (cached, hit.get("error"))
         elif f.language == "typescript":
             pending_ts.append(f)
         else:
-            results[f.path] = _rows(f, _scan_one(f, names))
+            results[f.path] = _rows(f, _scan_one(f, names), names)
             store.put(key, _cached(results[f.path]))
     if pending_ts:
         from nemoctl.impact.typescript import TsScan, scan_typescript
@@ -75,7 +85,8 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
                              generated_typescript(config), names)
         for f in pending_ts:
             scanned = ts.get(f.path, "not scanned by the TypeScript compiler")
-            results[f.path] = _rows(f, scanned.uses if isinstance(scanned, TsScan) else scanned)
+            results[f.path] = _rows(f, scanned.uses if isinstance(scanned, TsScan) else scanned,
+                                    names)
             deps = scanned.deps if isinstance(scanned, TsScan) else ()
             store.put(keys[f.path], _cached(results[f.path], _dep_digests(root, deps, digests)))
     store.save()
@@ -87,11 +98,10 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
     by_language: dict[str, int] = {}
     for f in files:
         by_language[f.language] = by_language.get(f.language, 0) + 1
-        result = results[f.path]
-        if isinstance(result, str):
-            unparseable.append(SkippedFile(f.path, result))
-        else:
-            rows.extend(result)
+        found, error = results[f.path]
+        if error is not None:
+            unparseable.append(SkippedFile(f.path, error))
+        rows.extend(found)
     return UsageMap(
         rows=tuple(rows),
         files_scanned=len(files),
@@ -99,7 +109,20 @@ def scan_project(config: Config, schemas: Sequence[Schema], *, cache: bool = Tru
         unparseable=tuple(unparseable),
         cache_hits=store.hits,
         by_language=by_language,
+        enum_models=names.enum_models,
     )
+
+
+def _digest(f: SourceFile, store: ScanCache) -> str:
+    """The file's sha256: from the stat index when its size, mtime, ctime and inode are
+    those recorded with it (what git's index trusts), else by reading it."""
+    known = store.stat_of(f.path)
+    if known is not None and known[0] == f.stamp and f.stamp[1]:
+        digest: str = known[1]
+    else:
+        digest = hashlib.sha256(f.data).hexdigest()
+    store.record_stat(f.path, f.stamp, digest)
+    return digest
 
 
 def _scan_one(f: SourceFile, names: Names) -> list[RawUse] | str:
@@ -121,37 +144,49 @@ def _scan_one(f: SourceFile, names: Names) -> list[RawUse] | str:
         return "too deeply nested to parse"
 
 
-def _rows(f: SourceFile, result: list[RawUse] | str) -> list[Row] | str:
-    """A file's raw uses as rows, with the path and the source line as the snippet."""
-    if isinstance(result, str):
-        return result
-    from nemoctl.redact import redact
+def _rows(f: SourceFile, result: list[RawUse] | str,
+          names: Names) -> tuple[Sequence[Row], str | None]:
+    """A file's raw uses as rows, with the path and the source line as the snippet; and
+    the parser's message when the file does not parse.
 
+    Soundness: mentions of a table no parser accounted for become ``possible`` rows
+    (:mod:`~nemoctl.impact.mentions`); in a file that does not parse, every mention."""
+    from nemoctl.impact.mentions import sweep
+    from nemoctl.impact.snippet import mask
+
+    error: str | None = None
+    if isinstance(result, str):
+        error, found = result, sweep(f.data, names, [], kind="unparsed-file")
+    elif f.language == "text":
+        found = result  # the text scanner is itself the sweep
+    else:
+        found = [*result, *sweep(f.data, names, result)]
     lines = f.data.decode("utf-8", "replace").splitlines()
     out = []
-    for raw in set(result):
+    for raw in set(found):
         # A source line may hold a credential (a DSN, a bearer token): masked like every
-        # other text nemoctl prints.
-        snippet = redact(lines[raw.line - 1].strip()) if 0 < raw.line <= len(lines) else ""
+        # other text nemoctl prints; ordinary identifiers stay readable.
+        snippet = mask(lines[raw.line - 1].strip()) if 0 < raw.line <= len(lines) else ""
         if len(snippet) > _SNIPPET:
             snippet = snippet[: _SNIPPET - 1] + "…"
         out.append((raw.model, raw.member, raw.target, f.path, raw.line, raw.column,
                     raw.kind, snippet))
-    return sorted(out, key=_place)
+    return sorted(out, key=_place), error
 
 
 def _place(row: Row) -> tuple[int, int, str, str, str, str]:
     return (row[4], row[5], row[0], row[1], row[2], row[6])
 
 
-def _cached(result: list[Row] | str,
+def _cached(result: tuple[Sequence[Row], str | None],
             deps: dict[str, str] | None = None) -> dict[str, object]:
-    # The path is not stored: the entry is keyed by content, and the same content may
-    # live at another path (a copied file) in a later run.
-    if isinstance(result, str):
-        return {"error": result}
-    entry: dict[str, object] = {"uses": [[m, mb, t, ln, col, kind, snip]
-                                         for m, mb, t, _path, ln, col, kind, snip in result]}
+    # The entry is keyed by content; its rows keep the path they were found at, as
+    # tuples (marshal stores them as such), so a warm run takes them as they are and
+    # only a copied file (same content, another path) has its rows rebuilt.
+    found, error = result
+    entry: dict[str, object] = {"rows": tuple(found)}
+    if error is not None:
+        entry["error"] = error
     if deps:
         entry["deps"] = deps
     return entry

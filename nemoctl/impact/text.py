@@ -3,6 +3,8 @@
 Word-boundary matches of table names (``@@map``), Prisma model names, and qualified
 ``Model.field`` / ``table.column`` pairs.  Reported as ``kind = "text"``: a mention,
 never a typed use.  Bare field names (``spend``) are not matched: too common a word.
+A table named without a column reaches it in a way no parser can follow (a runbook's
+``SELECT *``, a config value): every column of it is "possibly used".
 """
 
 from __future__ import annotations
@@ -31,5 +33,5 @@ def scan_text(data: bytes, names: Names) -> list[RawUse]:
             if member:
                 found.append(RawUse(model, member, "field", number, column, "text"))
             else:
-                found.append(RawUse(model, "", "model", number, column, "text"))
+                found.append(RawUse(model, "", "possible", number, column, "text"))
     return found

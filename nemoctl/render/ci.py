@@ -57,6 +57,11 @@ def to_markdown(result: CiResult) -> str:
     )
     out.append("")
     out += _pins_table(result)
+    if changes.updater == "renovate":
+        from nemoctl.sanitize import markdown_cell
+
+        branch = markdown_cell(changes.head_branch or "?").replace("`", "'")
+        out += ["", f"Renovate PR (branch `{branch}`)."]
     if changes.dependabot:
         out += ["", "Dependabot `updated-dependencies`:", ""]
         for u in changes.dependabot:

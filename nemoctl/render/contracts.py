@@ -45,8 +45,11 @@ def settings_lines(run: ContractRun) -> list[str]:
 def render_human(run: ContractRun, console: Console) -> None:
     from nemoctl.sanitize import rich_escape as escape
 
-    origin = f"isolated env {run.environment}" if run.environment else "installed litellm"
+    origin = (f"isolated env {run.environment}" if run.environment
+              else run.interpreter_origin or "installed litellm")
     console.print(f"[bold]contracts[/] against litellm {escape(run.litellm_version)} ({origin})")
+    for line in tested_lines(run):
+        console.print(f"[dim]{escape(line)}[/]", soft_wrap=True)
     width = max((len(r.name) for r in run.results), default=0)
     for result in run.results:
         style = _STYLE.get(result.outcome, "bold red")
@@ -65,9 +68,22 @@ def render_human(run: ContractRun, console: Console) -> None:
     console.print(f"{escape(summary(run))} in {run.duration_s:.1f} s")
 
 
+def tested_lines(run: ContractRun) -> list[str]:
+    """Which interpreter ran the suite and which LiteLLM distribution it imported."""
+    lines = []
+    if run.interpreter:
+        origin = f" ({run.interpreter_origin})" if run.interpreter_origin else ""
+        lines.append(f"  interpreter: {run.interpreter}{origin}")
+    if run.litellm_distribution:
+        lines.append(f"  tested:      {run.litellm_distribution}")
+    return lines
+
+
 def to_markdown(run: ContractRun) -> str:
     lines = [
         f"### Contracts: litellm {run.litellm_version}",
+        "",
+        *(f"`{line.strip()}`  " for line in tested_lines(run)),
         "",
         "| contract | result | detail |",
         "| --- | --- | --- |",

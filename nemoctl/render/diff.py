@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from nemoctl.diff.report import Change, DiffReport
+from nemoctl.diff.report import Change, DiffReport, Use
 from nemoctl.sanitize import escape_controls, markdown_cell
 
 if TYPE_CHECKING:
@@ -85,6 +85,11 @@ def render_human(report: DiffReport, console: Console, *, show_info: bool = True
                 console.print(f"[bold]{c.rule_id}[/] {escape(_target(c))} used at:")
                 for line in use_lines(c):
                     console.print(f"  {escape(line)}", highlight=False)
+            elif c.usage == "possibly used" and (show_info or c.severity != "INFO"):
+                console.print(f"[bold]{c.rule_id}[/] {escape(_target(c))} possibly used "
+                              "(the table is reached without naming its columns) at:")
+                for line in use_lines(c, uses=c.possibly_used_at):
+                    console.print(f"  {escape(line)}", highlight=False)
     elif not report.changes:
         console.print("no changes", style="green")
     if report.usage_scan:
@@ -123,11 +128,14 @@ def _target(c: Change) -> str:
 def usage_cell(c: Change) -> str:
     if c.used_at is None:
         return ""
+    if c.usage == "possibly used":
+        return f"possibly used ({c.possibly_used_at[0].kind})"
     return f"{len(c.used_at)} use(s)" if c.used_at else "unused"
 
 
-def use_lines(c: Change, limit: int = USES_SHOWN) -> list[str]:
-    uses = c.used_at or ()
+def use_lines(c: Change, limit: int = USES_SHOWN, uses: tuple[Use, ...] | None = None
+              ) -> list[str]:
+    uses = c.used_at or () if uses is None else uses
     lines = [f"{u.path}:{u.line}:{u.column} {u.kind}: {u.snippet}" for u in uses[:limit]]
     if len(uses) > limit:
         lines.append(f"... and {len(uses) - limit} more")
@@ -169,6 +177,9 @@ def _change_rows(changes: Sequence[Change], *, scanned: bool = False) -> list[st
 
 
 def _used_cell(c: Change) -> str:
+    if c.usage == "possibly used":
+        first = c.possibly_used_at[0]
+        return f"possibly used ({first.kind}): `{_cell(first.path)}:{first.line}`"
     if not c.used_at:
         return "unused" if c.used_at is not None else ""
     shown = [f"`{_cell(u.path)}:{u.line}`" for u in c.used_at[:3]]
@@ -203,12 +214,18 @@ def to_markdown(report: DiffReport) -> str:
     if minor:
         lines += ["", f"<details><summary>{len(minor)} INFO change(s)</summary>", "",
                   *_change_rows(minor, scanned=scanned), "", "</details>"]
-    used = [c for c in major if c.used_at]
+    used = [c for c in major if c.used_at or c.usage == "possibly used"]
     if used:
         lines += ["", "### Where this project uses what changed", ""]
         for c in used:
-            lines.append(f"- `{c.rule_id}` `{_cell(_target(c))}`:")
-            lines += [f"  - `{_cell(line)}`" for line in use_lines(c)]
+            if c.used_at:
+                lines.append(f"- `{c.rule_id}` `{_cell(_target(c))}`:")
+                lines += [f"  - `{_cell(line)}`" for line in use_lines(c)]
+            else:
+                lines.append(f"- `{c.rule_id}` `{_cell(_target(c))}` possibly used (the "
+                             "table is reached without naming its columns):")
+                lines += [f"  - `{_cell(line)}`"
+                          for line in use_lines(c, uses=c.possibly_used_at)]
     if report.usage_scan:
         lines += ["", f"_{_cell(scan_summary(report.usage_scan))}_"]
     notes = [a for a in report.acknowledgements if a.state not in QUIET_ACK_STATES]

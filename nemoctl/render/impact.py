@@ -15,18 +15,32 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+#: The member key of the rows that make a whole table possibly used (sorts last).
+POSSIBLE = "~possible"
+
+
 def _grouped(usage: UsageMap) -> dict[str, dict[str, list[Row]]]:
     out: dict[str, dict[str, list[Row]]] = {}
     for row in usage.rows:
-        out.setdefault(row[0], {}).setdefault(row[1], []).append(row)
+        member = POSSIBLE if row[2] == "possible" else row[1]
+        out.setdefault(row[0], {}).setdefault(member, []).append(row)
     return out
+
+
+def _label(member: str, uses: list[Row]) -> str:
+    if member == POSSIBLE:
+        kinds = ", ".join(sorted({r[6] for r in uses}))
+        return f"every column possibly used ({kinds})"
+    return member or "(the model / table itself)"
 
 
 def _summary(usage: UsageMap) -> str:
     models = len({r[0] for r in usage.rows})
     members = len({(r[0], r[1]) for r in usage.rows if r[1]})
+    possible = len({r[0] for r in usage.rows if r[2] == "possible"})
     return (f"{usage.files_scanned} file(s) scanned, {len(usage.rows)} use(s) of {models} "
             f"model(s)/enum(s) and {members} field(s)/value(s)"
+            + f", {possible} table(s) possibly used"
             + (f", {len(usage.skipped)} skipped" if usage.skipped else "")
             + (f", {len(usage.unparseable)} unparseable" if usage.unparseable else ""))
 
@@ -39,7 +53,7 @@ def render_human(usage: UsageMap, console: Console, *, limit: int = 3) -> None:
         total = sum(len(v) for v in members.values())
         console.print(f"[bold]{escape(model)}[/] ({total} use(s))")
         for member, uses in sorted(members.items()):
-            label = member or "(the model / table itself)"
+            label = _label(member, uses)
             where = ", ".join(f"{r[3]}:{r[4]}" for r in uses[:limit])
             more = f" +{len(uses) - limit} more" if len(uses) > limit else ""
             console.print(f"  {escape(label)}: {escape(where)}{more}", highlight=False)
@@ -61,8 +75,9 @@ def to_markdown(usage: UsageMap) -> str:
     for model, members in sorted(_grouped(usage).items()):
         for member, uses in sorted(members.items()):
             first = uses[0]
-            lines.append(f"| `{model}` | {f'`{member}`' if member else '—'} | {len(uses)} | "
-                         f"`{first[3]}:{first[4]}` |")
+            shown = f"`{member}`" if member and member != POSSIBLE else (
+                _label(member, uses) if member else "—")
+            lines.append(f"| `{model}` | {shown} | {len(uses)} | `{first[3]}:{first[4]}` |")
     for s in usage.skipped:
         lines.append(f"\n- skipped `{s.path}`: {s.reason}")
     for s in usage.unparseable:

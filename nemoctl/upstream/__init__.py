@@ -21,7 +21,12 @@ if TYPE_CHECKING:
         fetch_wheel,
         normalize_version,
     )
-    from nemoctl.upstream._pipconfig import PipSettings, pip_settings, redact_url
+    from nemoctl.upstream._pipconfig import (
+        PipSettings,
+        pip_settings,
+        redact_url,
+        settings_fingerprint,
+    )
     from nemoctl.upstream.index import (
         IndexListing,
         Release,
@@ -43,6 +48,7 @@ _WHERE = {
     "PipSettings": "_pipconfig",
     "pip_settings": "_pipconfig",
     "redact_url": "_pipconfig",
+    "settings_fingerprint": "_pipconfig",
     "IndexListing": "index",
     "Release": "index",
     "ReleaseFile": "index",
@@ -70,6 +76,7 @@ __all__ = [
     "query_index",
     "read_member",
     "redact_url",
+    "settings_fingerprint",
 ]
 
 __getattr__, __dir__ = exports(__name__, _WHERE, globals())

@@ -42,6 +42,14 @@ def check_github_files(root: Path, kind: str, modules: Path) -> None:
     assert f"uv tool install nemoctl=={__version__}" in ci
     assert "uv sync" not in ci and "uv run" not in ci  # independent of the project's lock
     assert "nemoctl/_node/package-lock.json" not in ci  # a file no consumer has
+    job = yaml.safe_load(ci)["jobs"]["verify"]
+    steps = {s.get("name") or s.get("uses"): s for s in job["steps"]}
+    # A warm job skips the install: the tools env is cached per nemoctl and Python version.
+    assert steps["Install nemoctl"]["if"] == "steps.tools.outputs.cache-hit != 'true'"
+    tools = steps["Cache the installed nemoctl"]
+    assert tools["id"] == "tools" and f"nemoctl-tools-{__version__}-" in tools["with"]["key"]
+    assert "steps.python.outputs.python-version" in tools["with"]["key"]
+    assert steps["Cache nemoctl"]["with"]["path"] == "~/.cache/nemoctl"
     paths = yaml.safe_load(ci)[True]["pull_request"]["paths"]
     if kind == "uv":
         assert "uv.lock" in paths and "hashFiles('pyproject.toml', 'uv.lock')" in ci

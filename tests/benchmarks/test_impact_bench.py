@@ -2,7 +2,10 @@
 
 Run: ``uv run pytest tests/benchmarks/test_impact_bench.py -m benchmark -s``.
 The warm figure is the whole CLI run (process start, config, cached schema parse, file
-discovery, hashing every file, the cache read, rendering): the issue's budget is 2 s.
+discovery, hashing every file, the cache read, rendering): issue 24's budget is 0.5 s of
+CPU (user + system of the process; the machine's load cannot inflate it much, unlike
+wall time).  Bytecode writing is disabled in this environment (PYTHONDONTWRITEBYTECODE);
+the benchmark re-enables it for its child processes, as a user's shell would.
 """
 
 from __future__ import annotations
@@ -139,9 +142,10 @@ def test_impact_scan_cold_and_warm(tmp_path: Path) -> None:
     for _ in range(5):
         elapsed, text = run()  # the default (human) format, as a user runs it
         warm_times.append(elapsed)
-        assert "usage map: 5000 file(s) scanned" in text
+        assert "usage map: 5002 file(s) scanned" in text
     scan = first["scan"]
-    assert scan["files_scanned"] == sum(COUNTS.values()), scan  # type: ignore[index]
+    # pyproject.toml and tsconfig.json are read too (every text file is).
+    assert scan["files_scanned"] == sum(COUNTS.values()) + 2, scan  # type: ignore[index]
     assert scan["unparseable"] == [] and scan["skipped"] == []  # type: ignore[index]
     uses = scan["uses"]  # type: ignore[index]
     warm = sorted(warm_times)[len(warm_times) // 2]
@@ -152,6 +156,6 @@ def test_impact_scan_cold_and_warm(tmp_path: Path) -> None:
           f"(runs: {', '.join(f'{t:.2f}' for t in warm_times)}; load {os.getloadavg()[0]:.1f})")
     # CPU time is what the machine's load cannot inflate; wall time on an idle machine is
     # CPU plus a little I/O.  NEMOCTL_BENCH_WALL=1 also holds wall time to the budget.
-    assert warm_cpu < 2.0
+    assert warm_cpu <= 0.5
     if os.environ.get("NEMOCTL_BENCH_WALL"):
         assert warm < 2.0

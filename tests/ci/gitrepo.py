@@ -99,3 +99,13 @@ class ProjectRepo:
 
     def file_at(self, ref: str, rel: str) -> str:
         return str(self.repo.git.show(f"{ref}:{rel}"))
+
+
+RENOVATE = git.Actor("renovate[bot]", "29139614+renovate[bot]@users.noreply.github.com")
+
+
+def renovate_message(group: str, updates: list[tuple[str, str, str]]) -> str:
+    """Renovate's default grouped commit message: a subject and no structured block."""
+    return f"Update {group}\n\n" + "".join(
+        f"| {name} | {old} -> {new} |\n" for name, old, new in updates
+    )

@@ -165,3 +165,42 @@ def test_parse_dependabot_message_ignores_other_messages() -> None:
         "name": "litellm", "version": "1.2.0", "dependency_type": "direct:production",
         "update_type": "version-update:semver-minor", "commit": "abc",
     }
+
+
+@pytest.mark.parametrize("how", ["branch", "author", "env"])
+def test_a_renovate_pr_is_recognised_and_read_like_dependabots(
+    project: ProjectRepo, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    from tests.ci.gitrepo import AUTHOR, RENOVATE, renovate_message
+
+    monkeypatch.delenv("GITHUB_HEAD_REF", raising=False)
+    branch = "renovate/litellm-1.x" if how != "author" else "upgrade-litellm"
+    project.branch(branch)
+    project.commit(
+        {"pyproject.toml": pyproject("1.106.0", "0.4.105")},
+        renovate_message("litellm", [("litellm", "1.102.4", "1.106.0"),
+                                     ("litellm-proxy-extras", "0.4.97", "0.4.105")]),
+        author=RENOVATE if how == "author" else AUTHOR,
+    )
+    if how == "env":  # a pull-request job checks out the head detached
+        project.checkout(project.repo.head.commit.hexsha)
+        monkeypatch.setenv("GITHUB_HEAD_REF", branch)
+
+    changes = detect_changes(load_config(project.root), base="main")
+
+    assert changes.updater == "renovate"
+    assert changes.head_branch == branch
+    assert changes.dependabot == ()
+    (litellm,) = changes.changed
+    assert [(p.package, p.base_version, p.head_version) for p in litellm.pins] == [
+        ("litellm", "1.102.4", "1.106.0"), ("litellm-proxy-extras", "0.4.97", "0.4.105")]
+    assert changes.to_dict()["updater"] == "renovate"
+
+
+def test_a_person_s_branch_is_no_bot_s(project: ProjectRepo, monkeypatch: pytest.MonkeyPatch
+                                       ) -> None:
+    monkeypatch.delenv("GITHUB_HEAD_REF", raising=False)
+    project.branch("bump")
+    project.commit({"pyproject.toml": pyproject("1.106.0", "0.4.105")}, "Bump litellm")
+    changes = detect_changes(load_config(project.root), base="main")
+    assert changes.updater is None and changes.head_branch == "bump"

@@ -39,22 +39,26 @@ RUN = ContractRun(
 )
 
 
-def _nemoctl(*args: str) -> subprocess.CompletedProcess[str]:
+def _nemoctl(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from nemoctl.cli import main; main()", *args],
         capture_output=True,
         text=True,
         check=False,
         env=None,
+        cwd=cwd,
     )
 
 
 def test_broken_contract_exits_5_and_names_it(
-    fake_litellm: Path, monkeypatch: pytest.MonkeyPatch, models_dir: Path
+    fake_litellm: Path, monkeypatch: pytest.MonkeyPatch, models_dir: Path, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("FAKE_LITELLM_BREAK", "cost_header")
     monkeypatch.setenv("NO_COLOR", "1")
-    proc = _nemoctl("contracts", "run", "--models-dir", str(models_dir))
+    # Outside any project: the suite runs with nemoctl's own interpreter, where the fake
+    # LiteLLM on PYTHONPATH wins (inside a project, the project's environment is tested).
+    proc = _nemoctl("contracts", "run", "--models-dir", str(models_dir), cwd=tmp_path)
+    assert "(nemoctl's own environment)" in proc.stdout
     assert proc.returncode == ExitCode.CONTRACTS_FAILED
     assert "FAIL  test_cost_header_chat" in proc.stdout
     assert "PASS  test_in_process_mount" in proc.stdout

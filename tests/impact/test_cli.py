@@ -45,9 +45,11 @@ def test_impact_to_a_release_and_the_usage_map(repo: Path, scan_cache_dir: Path)
     assert [(u["path"], u["line"], u["kind"]) for u in removed["used_at"]] == [
         (ADMIN, line_of(ADMIN, "job.api_key_id"), "attribute")]
     [added] = [c for c in report["changes"] if c["rule_id"] == "FIELD_ADDED_REQUIRED"]
+    # Nothing names a column before it exists; the table is reached: possibly used.
     assert (added["severity"], added["original_severity"], added["blocking"]) == (
-        "INFO", "ERR", False)
-    assert report["usage_scan"]["files_scanned"] == 8
+        "ERR", None, True)
+    assert added["usage"] == "possibly used" and added["possibly_used_at"]
+    assert report["usage_scan"]["files_scanned"] == 10
 
     line = line_of(ADMIN, "job.api_key_id")
     usage = _run(root, scan_cache_dir, "impact", "--format", "json")

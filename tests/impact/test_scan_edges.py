@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def test_unparseable_oversized_and_outside_files_are_listed_not_fatal(
     assert usage.unparseable[1].reason.startswith("line 1: ")
     assert [(s.path, s.reason.split(" ")[-1]) for s in usage.skipped] == [
         ("db/big.sql", "(2000)"), ("db/linked.sql", "tree")]
-    assert usage.files_scanned == 3
+    assert usage.files_scanned == 4  # pyproject.toml is text too
 
 
 def test_cache_rescans_only_changed_files(tmp_path: Path, real: dict[str, Schema],
@@ -69,12 +70,12 @@ def test_cache_rescans_only_changed_files(tmp_path: Path, real: dict[str, Schema
     config = load_config(root)
     cold = scan_project(config, [real["1.102.4"]])
     warm = scan_project(config, [real["1.102.4"]])
-    assert (cold.cache_hits, warm.cache_hits) == (0, 3)
+    assert (cold.cache_hits, warm.cache_hits) == (0, 4)  # pyproject.toml too
     assert warm.to_dict() == {**cold.to_dict(), "scan": {**cold.to_dict()["scan"],
-                                                         "cache_hits": 3}}
+                                                         "cache_hits": 4}}
     (root / "svc" / "cost.py").write_text(SERVICE.replace("row.spend", "row.prompt_tokens"))
     changed = scan_project(config, [real["1.102.4"]])
-    assert changed.cache_hits == 2
+    assert changed.cache_hits == 3
     assert changed.of_member("LiteLLM_SpendLogs", "spend") == ()
     assert [u.use.line for u in changed.of_member("LiteLLM_SpendLogs", "prompt_tokens")] == [5]
 
@@ -191,3 +192,49 @@ def test_a_global_declaration_file_is_a_dependency_of_every_file(
     after = scan_project(config, [real["1.102.4"]])
     assert [(u.use.path, u.use.line) for u in after.of_member("LiteLLM_SpendLogs", "spend")] \
         == [("frontend/use.ts", 1)]
+
+
+def test_a_same_size_edit_with_the_same_mtime_is_still_rescanned(
+        tmp_path: Path, real: dict[str, Schema], cache_env: Path) -> None:
+    """The stat index trusts (size, mtime, ctime, inode): an edit that keeps the size and
+    even restores the mtime still changes the ctime, so the file is read again."""
+    root = _repo(tmp_path / "repo", {"svc/cost.py": SERVICE})
+    config = load_config(root)
+    before = scan_project(config, [real["1.102.4"]])
+    assert [u.use.line for u in before.of_member("LiteLLM_SpendLogs", "spend")] == [5]
+    path = root / "svc" / "cost.py"
+    stat = path.stat()
+    edited = SERVICE.replace("row.spend", "row.xpend")  # same length
+    assert len(edited) == len(SERVICE)
+    path.write_text(edited)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = scan_project(config, [real["1.102.4"]])
+    assert after.of_member("LiteLLM_SpendLogs", "spend") == ()
+
+
+def test_a_removed_enum_value_stays_err_where_its_table_is_written(
+        tmp_path: Path, real: dict[str, Schema], cache_env: Path) -> None:
+    """SQL that stores a JobStatus value as a string literal names no enum type: the
+    value's removal is possibly used (the table is reached), never re-levelled."""
+    from nemoctl.diff import diff_schemas
+    from nemoctl.impact import annotate
+    from nemoctl.schema import parse_many
+    from tests.impact.conftest import schema_path
+
+    root = _repo(tmp_path / "repo", {"svc/cron.py": (
+        'def claim(conn):\n'
+        '    conn.execute(\'UPDATE "LiteLLM_CronJob" SET "status" = \\\'ACTIVE\\\' '
+        'WHERE cronjob_id = %s\', ("c",))\n')})
+    text = schema_path("1.102.4").read_text(encoding="utf-8")
+    (new,) = parse_many([(text.replace("enum JobStatus {\n  ACTIVE\n", "enum JobStatus {\n"),
+                          "no-active")])
+    from dataclasses import replace
+
+    config = load_config(root)
+    config = replace(config, impact=replace(config.impact, unused="INFO"))
+    old = real["1.102.4"]
+    report = annotate(diff_schemas(old, new), scan_project(config, [old, new]), config)
+    [removed] = [c for c in report.changes if c.rule_id == "ENUM_VALUE_REMOVED"]
+    assert removed.usage == "possibly used", removed
+    assert (removed.severity, removed.original_severity) == ("ERR", None)
+    assert ("svc/cron.py", 2) in [(u.path, u.line) for u in removed.possibly_used_at]

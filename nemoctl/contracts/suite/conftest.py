@@ -15,8 +15,12 @@ gateway.prepare_environment()
 
 @pytest.fixture(scope="session", autouse=True)
 def _litellm_version(record_testsuite_property: Callable[[str, object], None]) -> str:
-    version = importlib.metadata.version("litellm")
+    dist = importlib.metadata.distribution("litellm")
+    version = dist.version
     record_testsuite_property("litellm_version", version)
+    # Which distribution was tested, where: reports name it (the consumer's own or not).
+    record_testsuite_property("litellm_distribution",
+                              f"litellm {version} at {dist.locate_file('')}")
     return version
 
 

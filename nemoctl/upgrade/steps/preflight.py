@@ -13,6 +13,7 @@ from packaging.version import Version
 from nemoctl.config import Config
 from nemoctl.errors import BadInputError, NemoctlError
 from nemoctl.pins import pinned_version
+from nemoctl.preflight import check_provenance
 from nemoctl.upgrade import _git
 from nemoctl.upgrade.resolve import project_python
 from nemoctl.upgrade.steps.base import Context, Outcome, Sections, Step
@@ -84,6 +85,7 @@ def _upgrade(ctx: Context) -> PreflightResult:
     config, package = ctx.config, ctx.upstream.package
     check_tree(config, allow_dirty=ctx.allow_dirty, need_git=ctx.commit)
     ctx.run.warnings.extend(require_protection(config, allow_unprotected=ctx.allow_unprotected))
+    check_provenance(config)
     current = pinned_version(config.root, package)
     try:
         target = check_target(current, ctx.requested, allow_downgrade=ctx.allow_downgrade)
@@ -101,6 +103,7 @@ def _verify(ctx: Context) -> PreflightResult:
 
     package = ctx.upstream.package
     version = normalize_version(ctx.requested)
+    check_provenance(ctx.config, action="verify this bump")
     pinned = pinned_version(ctx.config.root, package)
     if Version(pinned) != Version(version):
         raise BadInputError(f"the pins name {package} {pinned}, not {version}")

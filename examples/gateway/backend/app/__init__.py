@@ -1,0 +1,1 @@
+"""The gateway backend: one FastAPI app, LiteLLM's proxy mounted in-process."""
