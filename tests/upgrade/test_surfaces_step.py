@@ -167,12 +167,19 @@ def test_ci_shows_surface_findings_in_markdown_and_annotations(
                and "STEPS_TEST_NAME_REMOVED" in a for a in annotations), annotations
 
 
-def test_cli_json_carries_the_surfaces_key(consumer: Consumer, gate: RemovedNamesGate) -> None:
-    # Without the test gate (a separate process): the key is there and empty.
+def test_cli_json_carries_every_registered_gate(consumer: Consumer,
+                                                gate: RemovedNamesGate) -> None:
+    # A separate process: the registered gates (not the test's) judge, each by name.
+    from nemoctl.surfaces import GATES as registered
+
+    names = {g.name for g in registered}
     proc = subprocess.run(
         [str(Path(sys.executable).parent / "nemoctl"), "upgrade", "1.1.0", "--dry-run",
          "--json"], cwd=consumer.root, env=consumer.env, text=True, capture_output=True)
-    assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["surfaces"] == {}
-    assert [s["status"] for s in data["steps"] if s["name"] == "surfaces"] == ["skipped"]
+    assert set(data["surfaces"]) == names
+    assert all(report["surface"] == name for name, report in data["surfaces"].items())
+    (step,) = [s for s in data["steps"] if s["name"] == "surfaces"]
+    assert step["status"] == ("ok" if names else "skipped")
+    blocking = [n for n, r in data["surfaces"].items() if r["blocking"]]
+    assert (proc.returncode == 4) == bool(blocking), proc.stderr
