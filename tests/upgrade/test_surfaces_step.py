@@ -167,8 +167,7 @@ def test_ci_shows_surface_findings_in_markdown_and_annotations(
                and "STEPS_TEST_NAME_REMOVED" in a for a in annotations), annotations
 
 
-def test_cli_json_carries_every_registered_gate(consumer: Consumer,
-                                                gate: RemovedNamesGate) -> None:
+def test_cli_json_carries_every_registered_gate(consumer: Consumer) -> None:
     # A separate process: the registered gates (not the test's) judge, each by name.
     from nemoctl.surfaces import GATES as registered
 
