@@ -96,9 +96,10 @@ def gate(consumer: Consumer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Remove
     (consumer.root / "backend" / "billing.py").write_text(BILLING)
     git(consumer.root, "add", "-A")
     git(consumer.root, "commit", "-qm", "billing uses litellm.completion_cost")
-    # The rule and the gate exist for this test only: the registry and GATES are restored.
-    monkeypatch.setattr(spec_registry, "_REGISTRY", dict(spec_registry._REGISTRY))
-    register(RULE)
+    # The rule and the gate exist for this test only: its registry entry and GATES are
+    # restored afterwards (only that entry: rules other modules register meanwhile stay).
+    monkeypatch.setitem(spec_registry._REGISTRY, RULE.id, RULE)
+    assert register(RULE) is RULE  # validated like any rule
     g = RemovedNamesGate()
     monkeypatch.setattr(nemoctl.surfaces, "GATES", (g,))
     yield g
