@@ -13,8 +13,7 @@ and the submodule is loaded when the name is first asked for.  Type checkers see
 same names through an ``if TYPE_CHECKING:`` import block beside the map.
 
 Some packages export a function named like one of their submodules
-(``nemoctl.migrations.plan``, the function, lives in ``migrations/plan.py``;
-``nemoctl.upgrade.verify`` lives in ``pipeline``, beside a module ``upgrade/verify.py``).
+(``nemoctl.migrations.plan``, the function, lives in ``migrations/plan.py``).
 Python's import system binds a submodule as a package attribute when it is first
 imported, which would let the module shadow the function.  The package's
 module object is therefore given a class that refuses exactly that binding, so the

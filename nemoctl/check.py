@@ -27,8 +27,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nemoctl.config import Config, UpstreamConfig, read_text
+from nemoctl.config import Config, UpstreamConfig
 from nemoctl.errors import ExitCode, NemoctlError
+from nemoctl.paths import read_text
 from nemoctl.pins import pinned_version
 
 if TYPE_CHECKING:
@@ -364,7 +365,7 @@ def _check_requirements(state: _State) -> str:
     if not any(p.suffix == ".txt" for p in requirement_files(state.config.root)):
         raise _Skip("no requirements*.txt")
     from nemoctl.upgrade.requirements import check_requirements
-    from nemoctl.upgrade.steps import project_python
+    from nemoctl.upgrade.resolve import project_python
 
     problems, checked = check_requirements(
         state.config.root, python=project_python(state.config), offline=state.offline

@@ -22,8 +22,8 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from nemoctl._limits import loads_toml
-from nemoctl.config import read_pyproject, read_text
 from nemoctl.errors import ConfigError
+from nemoctl.paths import read_pyproject, read_text
 
 _POETRY_EXACT = re.compile(r"^(?:==)?\s*(\d[^\s,*<>=!~^]*)$")
 

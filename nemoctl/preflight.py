@@ -52,7 +52,7 @@ def check_snapshot_parses(config: Config) -> None:
     The parse is cached by content, so rendering reuses it; without this, an error
     would be labelled with the upstream version instead of ``schemas/schema.prisma``.
     """
-    from nemoctl.config import read_text
+    from nemoctl.paths import read_text
     from nemoctl.schema.parser import parse_text
 
     snapshot = config.schemas_dir / "schema.prisma"

@@ -12,10 +12,10 @@ frozen dataclass deriving from :class:`Table`; its annotations are the schema::
 
 Types are strict, as TOML's are: a string is not an array, ``true`` is not ``1``, an
 integer is accepted where a float is asked for.  Unknown keys are refused (a typo in a
-safety setting must not silently disable it) unless the class sets ``EXTRA_KEYS =
-True``.  Constraints ride in ``Annotated``: :class:`MinLen`, :class:`MaxLen`,
-:class:`Gt`, :class:`Ge`, and :class:`Check` (a function raising ``ValueError`` with
-what it expects).  Every error is one line naming the key and what it expects::
+safety setting must not silently disable it).  Constraints ride in ``Annotated``:
+:class:`MinLen`, :class:`MaxLen`, :class:`Gt`, :class:`Ge`, and :class:`Check` (a
+function raising ``ValueError`` with what it expects).  Every error is one line naming
+the key and what it expects::
 
     tool.nemoctl.impact.paths[0]: expected a relative path inside the project, got '../x'
     unknown key 'colour' in [tool.nemoctl.impact]
@@ -35,7 +35,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union
+from typing import Annotated, Any, Literal, TypeVar, Union
 
 from nemoctl.errors import ConfigError
 
@@ -111,10 +111,6 @@ def key(default: Any = dataclasses.MISSING, *, alias: str | None = None,
 class Table:
     """Base of every declared table: subclasses are ``@dataclass(frozen=True)``."""
 
-    #: Keys the class does not declare are allowed (and dropped): Prisma's DMMF adds
-    #: keys between versions; configuration tables refuse them.
-    EXTRA_KEYS: ClassVar[bool] = False
-
     @classmethod
     def validate(cls: type[T], raw: Any, where: str) -> T:
         """``raw`` checked against the declared shape; :class:`Invalid` names the key."""
@@ -142,15 +138,13 @@ def _compile_table(cls: type[Table]) -> _Rule:
         fields.append((f.metadata.get("alias", f.name), f.name,
                        _unquoted(run) if f.metadata.get("secret") else run, required))
     known = {alias for alias, *_ in fields}
-    extra_ok = cls.EXTRA_KEYS
 
     def check(value: Any, where: _Where) -> Any:
         if not isinstance(value, dict):
             raise _type_error(("a table",), value, where)
-        if not extra_ok:
-            for name in value:
-                if name not in known:
-                    raise Invalid(f"unknown key {name!r} in [{_path(where)}]")
+        for name in value:
+            if name not in known:
+                raise Invalid(f"unknown key {name!r} in [{_path(where)}]")
         kwargs = {}
         for alias, name, field_check, required in fields:
             if alias in value:
@@ -205,7 +199,7 @@ def _file_path(value: str) -> str:
 
 
 def _duration(value: str) -> str:
-    from nemoctl.supply_chain.policy import parse_age
+    from nemoctl.durations import parse_age
 
     try:
         parse_age(value)

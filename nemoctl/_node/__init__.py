@@ -23,8 +23,8 @@ from typing import Any
 
 from nemoctl import _proc
 from nemoctl._filelock import FileLock
-from nemoctl.config import cache_dir
 from nemoctl.errors import ToolchainError
+from nemoctl.paths import cache_dir
 
 _HERE = Path(__file__).parent
 _MANIFESTS = ("package.json", "package-lock.json")

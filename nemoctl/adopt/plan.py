@@ -17,7 +17,7 @@ All or nothing (docs/init.md): the plan is made under the repository lock; every
 it would write is checked for its kind (a file where a directory is needed, a
 directory, FIFO or outside link where a file is written: exit 2) and every existing
 file it keeps or extends is parsed and validated, before the first write.  The writes
-then go through the upgrade's journaled :class:`~nemoctl.upgrade.transaction.Transaction`,
+then go through the upgrade's journaled :class:`~nemoctl.transaction.Transaction`,
 so a failure or an interrupt restores the tree byte for byte.
 """
 
@@ -433,8 +433,8 @@ def run_init(
         planned, _ = plan_init(root, ci=ci, package=package)
         return _decide(planned, force=force, dry_run=True)
 
-    from nemoctl.upgrade.lock import repo_lock
-    from nemoctl.upgrade.transaction import pending_journal
+    from nemoctl.repolock import repo_lock
+    from nemoctl.transaction import pending_journal
 
     _check_state_dir(root)
     made_state = not (root / ".nemoctl").exists()
@@ -485,7 +485,7 @@ def _apply(root: Path, files: tuple[PlannedFile, ...]) -> None:
     next ``nemoctl upgrade --recover``.  Directories init creates are removed again
     on failure, so the tree is byte-identical to before.
     """
-    from nemoctl.upgrade.transaction import Transaction
+    from nemoctl.transaction import Transaction
 
     boundary = _boundary(root, files)
     writes = [f for f in files if f.action in ("create", "update") and f.data is not None]

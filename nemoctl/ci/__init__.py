@@ -1,7 +1,7 @@
 """`nemoctl ci`: verify a dependency-bump pull request and report on it.
 
     result = run_ci(load_config(), base="origin/main", write=False)
-    publish(result, report_file=Path("report.md"))   # + $GITHUB_STEP_SUMMARY
+    # publishing it (job summary, PR-comment file): nemoctl.render.ci_publish.publish
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
         UpstreamChange,
         detect_changes,
     )
-    from nemoctl.ci.report import Published, publish
     from nemoctl.ci.run import CiResult, StaleFile, Verification, run_ci
 
 _WHERE = {
@@ -27,8 +26,6 @@ _WHERE = {
     "PinChange": "changes",
     "UpstreamChange": "changes",
     "detect_changes": "changes",
-    "Published": "report",
-    "publish": "report",
     "CiResult": "run",
     "StaleFile": "run",
     "Verification": "run",
@@ -40,12 +37,10 @@ __all__ = [
     "CiResult",
     "DependabotUpdate",
     "PinChange",
-    "Published",
     "StaleFile",
     "UpstreamChange",
     "Verification",
     "detect_changes",
-    "publish",
     "run_ci",
 ]
 

@@ -43,11 +43,11 @@ def register(app: typer.Typer) -> None:
         """Verify a dependency-bump PR: versions, schema diff, sacred fields, contracts,
         generated files.  Exit codes: 0 safe, 1 stale generated files, 2 bad input,
         3 unresolvable/refused, 4 blocked by schema policy, 5 contracts failed."""
-        from nemoctl.ci.report import publish
         from nemoctl.ci.run import run_ci
         from nemoctl.config import load_config
         from nemoctl.errors import BadInputError
         from nemoctl.render.ci import to_json, to_text
+        from nemoctl.render.ci_publish import publish
 
         if output not in ("text", "markdown", "json"):
             raise BadInputError(f"--format must be text, markdown or json, not {output!r}")

@@ -10,7 +10,7 @@ import typer
 from nemoctl.cli._common import OutputFormat
 
 if TYPE_CHECKING:
-    from nemoctl.contracts.settings import ContractsSettings
+    from nemoctl.config.contracts import ContractsSettings
     from nemoctl.provenance.consumer import ConsumerInterpreter
 
 
@@ -41,7 +41,7 @@ def _settings(proxy_config: Path | None) -> tuple[ContractsSettings, Path | None
     from dataclasses import replace
 
     from nemoctl.config import find_project_root, load_config
-    from nemoctl.contracts.settings import ContractsSettings
+    from nemoctl.config.contracts import ContractsSettings
     from nemoctl.errors import ConfigError
 
     models: Path | None = None

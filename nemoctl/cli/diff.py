@@ -150,8 +150,9 @@ def emit_report(report: DiffReport, output: OutputFormat, threshold: str,
 
 def project_config() -> Config:
     """The project's configuration; outside any project, the defaults (no sacred fields)."""
-    from nemoctl.config import Config, default_upstreams, find_project_root, load_config
+    from nemoctl.config import Config, default_upstreams, load_config
     from nemoctl.errors import ConfigError
+    from nemoctl.paths import find_project_root
 
     try:
         root = find_project_root()

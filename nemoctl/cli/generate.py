@@ -43,7 +43,7 @@ def generate_command(
     if check:
         result = generate(config, check=True, refetch=refetch, upstream=upstream_name)
     else:
-        from nemoctl.upgrade.lock import repo_lock
+        from nemoctl.repolock import repo_lock
 
         # Writing while an upgrade rewrites the same files would mix two versions.
         lock = repo_lock(config.root, command="generate")

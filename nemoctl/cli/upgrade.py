@@ -61,8 +61,8 @@ def upgrade(
 ) -> None:
     from nemoctl.render.upgrade import ProgressPrinter, render_human, render_recovery, to_json
     from nemoctl.sanitize import rich_escape as escape
+    from nemoctl.transaction import Terminated
     from nemoctl.upgrade import UpgradeOptions, recover_repo, run_upgrade
-    from nemoctl.upgrade.transaction import Terminated
 
     out = console(quiet=quiet and not as_json)
     if recover:

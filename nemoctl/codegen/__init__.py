@@ -29,9 +29,9 @@ if TYPE_CHECKING:
         write_outputs,
     )
     from nemoctl.codegen.lock import CODEGEN_FORMAT, Lock, read_lock
-    from nemoctl.codegen.options import CodegenOptions
     from nemoctl.codegen.python import GeneratedCodeError
     from nemoctl.codegen.render import cached_render_outputs, render_outputs
+    from nemoctl.config.codegen import CodegenOptions
 
 _WHERE = {
     "FileChange": "generate",

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from nemoctl import _node
 from nemoctl.codegen.python import GeneratedCodeError
-from nemoctl.config import cache_dir
+from nemoctl.paths import cache_dir
 
 # Runs in the child: the scratch directory and the package name arrive as argv.
 _IMPORT_CHECK = """\

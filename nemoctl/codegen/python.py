@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from nemoctl.codegen.jsonschema import JSON_VALUE
-from nemoctl.codegen.options import DEFAULT_PYTHON_PACKAGE
+from nemoctl.config.codegen import DEFAULT_PYTHON_PACKAGE
 from nemoctl.errors import NemoctlError
 
 #: The default import name of the generated package (``[tool.nemoctl.generate]``).

@@ -14,7 +14,7 @@ from nemoctl.codegen import jsonschema, python, supabase, typescript
 from nemoctl.codegen._safety import check_schema
 from nemoctl.codegen._templates import INIT_MODULE, TYPES_MODULE
 from nemoctl.codegen.lock import LOCK_PATH, Lock, current_generators, sha256_bytes
-from nemoctl.codegen.options import DEFAULT_OPTIONS, CodegenOptions
+from nemoctl.config.codegen import DEFAULT_OPTIONS, CodegenOptions
 from nemoctl.errors import BadInputError
 from nemoctl.schema.model import Schema
 from nemoctl.schema.parser import parse_text
@@ -174,7 +174,7 @@ def cached_render_outputs(
 
     from nemoctl._version import __version__
     from nemoctl.codegen.lock import read_lock_bytes
-    from nemoctl.config import cache_dir
+    from nemoctl.paths import cache_dir
 
     key = hashlib.sha256()
     for part in (schema_text, upstream_version, wheel_sha256 or "", upstream, package,

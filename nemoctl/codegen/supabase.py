@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 
-from nemoctl.codegen.options import CodegenOptions
+from nemoctl.config.codegen import CodegenOptions
 from nemoctl.schema.model import Field, Model, Schema
 
 DATABASE_PATH = "generated/typescript/database.d.ts"

@@ -15,8 +15,8 @@ from typing import Any
 
 from nemoctl import _node
 from nemoctl.codegen.jsonschema import JSON_VALUE
-from nemoctl.codegen.options import BigIntMapping
 from nemoctl.codegen.python import GeneratedCodeError
+from nemoctl.config.codegen import BigIntMapping
 
 _NODE_DIR = Path(_node.__file__).parent
 

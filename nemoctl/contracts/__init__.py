@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 from nemoctl._lazy import exports
 
 if TYPE_CHECKING:
+    from nemoctl.config.contracts import ContractsSettings
     from nemoctl.contracts.catalogue import Contract, contracts
     from nemoctl.contracts.matrix import ContractMatrix, MatrixRow, run_matrix
     from nemoctl.contracts.models import ModelsStatus
     from nemoctl.contracts.proxy_config import EffectiveConfig, SuiteSetting, effective_config
     from nemoctl.contracts.result import ContractResult, ContractRun
     from nemoctl.contracts.runner import run_contracts
-    from nemoctl.contracts.settings import ContractsSettings
 
 _WHERE = {
     "Contract": "catalogue",

@@ -22,8 +22,8 @@ from pathlib import Path
 from nemoctl import _proc
 from nemoctl._filelock import FileLock
 from nemoctl._versions import parse_version, shown
-from nemoctl.config import cache_dir
 from nemoctl.errors import BadInputError, ResolutionError
+from nemoctl.paths import cache_dir
 
 #: What the suite needs beside LiteLLM.  ``prisma`` is there because LiteLLM's proxy
 #: imports it on its auth error path (shipped only in its ``extra-proxy`` extra), and a

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nemoctl.config import cache_dir
 from nemoctl.errors import BadInputError, ContractsFailedError
+from nemoctl.paths import cache_dir
 
 DEFAULT_PACKAGE = "nemoctl_models"
 _PYTHON_PREFIX = "generated/python/"

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nemoctl.config import read_toml
 from nemoctl.diff.report import SacredStatus
 from nemoctl.diff.rules import default_text
 from nemoctl.errors import ConfigError
+from nemoctl.paths import read_toml
 from nemoctl.schema.model import Field, Model, Schema
 
 _TYPE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\?|\[\])?$")

@@ -227,3 +227,35 @@ def apply_acknowledgements(findings: Sequence[Finding], acks: Acknowledgements, 
     out = tuple(f.acknowledge(reason) if (reason := judgement.reason_for(f)) is not None
                 and not f.sacred else f for f in findings)
     return out, judgement.statuses
+
+
+def combine_ack_statuses(sections: Iterable[tuple[Collection[str], Sequence[AckStatus]]]
+                         ) -> tuple[AckStatus, ...]:
+    """One status per acknowledgement across the sections of a run that checked several
+    surfaces (``upgrade``, ``ci``): each section judged the acks against its own surfaces.
+
+    Used, sacred or expired anywhere wins; an ack that every section left unmatched is
+    ``unused`` once every surface it could belong to was checked by some section, and
+    stays ``elsewhere`` otherwise.
+    """
+    checked: set[str] = set()
+    by_fingerprint: dict[str, list[AckStatus]] = {}
+    for surfaces, statuses in sections:
+        checked |= set(surfaces)
+        for status in statuses:
+            by_fingerprint.setdefault(status.fingerprint, []).append(status)
+    combined: list[AckStatus] = []
+    for fingerprint, statuses in by_fingerprint.items():
+        decided = next((s for state in ("sacred", "used", "expired") for s in statuses
+                        if s.state == state), None)
+        if decided is not None:
+            combined.append(decided)
+            continue
+        first = statuses[0]
+        unused = any(s.state == "unused" for s in statuses) or (
+            set(_candidate_surfaces(None)) <= checked)
+        state: AckState = "unused" if unused else "elsewhere"
+        message = (f"acknowledgement {fingerprint} matches no finding of the "
+                   f"{_surfaces(checked)} checked here") if unused else first.message
+        combined.append(AckStatus(fingerprint, state, first.reason, first.expires, message))
+    return tuple(combined)

@@ -54,3 +54,18 @@ def check_rule_overrides(overrides: Mapping[str, str], where: str) -> list[str]:
             notes.append(f"{where}: rule {rule_id} is now {spec.replaced_by}; "
                          "rename it (the old ID keeps working for now)")
     return notes
+
+
+def check_surface_overrides(overrides: Mapping[str, str], surface: str, where: str) -> None:
+    """Validate a surface's own severity table (``[tool.nemoctl.migrations] rules``):
+    IDs of that surface, or IDs its rules were formerly reported under."""
+    if not overrides:
+        return
+    specs = [s for s in load_all() if s.surface == surface]
+    known = {s.id for s in specs} | {f for s in specs for f in s.formerly}
+    for rule_id, severity in overrides.items():
+        if rule_id not in known:
+            raise ConfigError(f"{where}: unknown rule {rule_id!r} "
+                              f"(`nemoctl rules --surface {surface}` lists them)")
+        if severity not in SEVERITIES:
+            raise ConfigError(f"{where}: {rule_id} = {severity!r} must be ERR, WARN or INFO")

@@ -19,13 +19,13 @@ decodes to anything but the expected shape is ignored (the scan rebuilds it).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from nemoctl._atomic import write_atomic
 from nemoctl.config import cache_dir
 
 #: Bump when a scanner's output for the same input changes meaning.
@@ -78,17 +78,11 @@ class ScanCache:
     def save(self) -> None:
         if not self.enabled or (self.used == self.entries and self.new_stats == self.stats):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
-        try:
-            payload = marshal.dumps({"format": FORMAT, "entries": self.used,
-                                     "stats": self.new_stats})
-            with os.fdopen(fd, "wb") as out:
-                out.write(hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, self.path)
-        except OSError:
-            # A cache that cannot be written only costs the next run its speed.
-            Path(tmp).unlink(missing_ok=True)
+        payload = marshal.dumps({"format": FORMAT, "entries": self.used,
+                                 "stats": self.new_stats})
+        # A cache that cannot be written only costs the next run its speed.
+        with contextlib.suppress(OSError):
+            write_atomic(self.path, hashlib.sha256(payload).digest() + payload)
 
 
 def _load(path: Path) -> Any:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from nemoctl._lazy import exports
 
 if TYPE_CHECKING:
-    from nemoctl.migrations.config import DEFAULT_LARGE_TABLES, Policy, policy_from_table
+    from nemoctl.config.migrations import DEFAULT_LARGE_TABLES, Policy, policy_from_table
     from nemoctl.migrations.live import read_live
     from nemoctl.migrations.plan import CrossCheck, plan, sha256
     from nemoctl.migrations.report import (

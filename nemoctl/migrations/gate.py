@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nemoctl.config import Config
+from nemoctl.config.migrations import Policy
 from nemoctl.db.migrations import MigrationSet, migrations_for, migrations_from_dir
 from nemoctl.db.verify import SacredKey
-from nemoctl.migrations.config import Policy
 from nemoctl.migrations.plan import CrossCheck, DbName, plan
 from nemoctl.migrations.report import MigrationReport
 from nemoctl.schema.model import Schema

@@ -18,12 +18,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from nemoctl.config.migrations import Policy
 from nemoctl.db.migrations import MigrationSet
 from nemoctl.diff.report import Severity
 from nemoctl.findings.acks import Acknowledgements, judge_acknowledgements
 from nemoctl.findings.severity import severity_rank
 from nemoctl.migrations import drift
-from nemoctl.migrations.config import Policy
 from nemoctl.migrations.report import Finding, LiveState, MigrationReport, PlannedMigration
 from nemoctl.migrations.rules import (
     BREAKING_OPS,

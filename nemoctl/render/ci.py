@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nemoctl.errors import ExitCode
 
 if TYPE_CHECKING:
     from nemoctl.ci.run import CiResult, Verification
+    from nemoctl.diff.report import Change, DiffReport
+    from nemoctl.supply_chain import SupplyChainReport
+    from nemoctl.upgrade.steps.contracts import ContractsResult
+    from nemoctl.upgrade.steps.surfaces import SurfacesResult
 
 _VERDICT = {
     ExitCode.OK: "✅ safe to merge",
@@ -110,12 +114,13 @@ def _verification(v: Verification, result: CiResult) -> list[str]:
         out += ["", f"❌ **{report.error.type}**: {report.error.message}"]
         if report.error.hint:
             out.append(f"  hint: {report.error.hint}")
-    out += _supply_chain(report.supply_chain)
-    out += _schema(report.schema)
-    if report.migration_report is not None:
+    out += _supply_chain(report.supply_chain.reports if report.supply_chain else ())
+    out += _schema(report.schema.report if report.schema else None)
+    if report.migrations is not None and report.migrations.gate.report is not None:
         from nemoctl.render.migrations import to_markdown as migrations_markdown
 
-        out += ["", migrations_markdown(report.migration_report, heading="####").rstrip()]
+        out += ["", migrations_markdown(report.migrations.gate.report, heading="####").rstrip()]
+    out += _surfaces(report.surfaces)
     out += _contracts(report.contracts, result.contracts)
     if v.stale:
         out += ["", "#### Stale generated files", "",
@@ -133,51 +138,41 @@ def _status(status: str) -> str:
     return {"ok": "✅ ok", "failed": "❌ failed", "skipped": "⏭ skipped"}.get(status, status)
 
 
-def _supply_chain(entries: Iterable[dict[str, Any]]) -> list[str]:
+def _supply_chain(reports: Iterable[SupplyChainReport]) -> list[str]:
     out: list[str] = []
-    for entry in entries:
-        refusals = entry.get("refusals") or []
-        warnings = entry.get("warnings") or []
-        if not refusals and not warnings:
+    for report in reports:
+        if not report.refusals and not report.warnings:
             continue
         if not out:
             out += ["", "#### Supply chain", ""]
-        name = f"{entry.get('package', '')} {entry.get('version', '')}".strip()
-        out += [f"- ❌ {name}: {_text(r)}" for r in refusals]
-        out += [f"- ⚠️ {name}: {_text(w)}" for w in warnings]
+        name = f"{report.package} {report.version}"
+        out += [f"- ❌ {name}: {r.message}" for r in report.refusals]
+        out += [f"- ⚠️ {name}: {w.message}" for w in report.warnings]
     return out
 
 
-def _text(item: Any) -> str:
-    if isinstance(item, dict):
-        return str(item.get("message") or item.get("reason") or item)
-    return str(item)
-
-
-def _schema(schema: dict[str, Any] | None) -> list[str]:
-    if not schema:
+def _schema(report: DiffReport | None) -> list[str]:
+    if report is None:
         return []
     out = ["", "#### Schema changes", ""]
-    changes = schema.get("changes") or []
-    if not changes:
+    if not report.changes:
         out.append("No schema changes.")
     for severity in _SEVERITIES:
-        group = [c for c in changes if c.get("severity") == severity]
+        group = [c for c in report.changes if c.severity == severity]
         if not group:
             continue
         table = ["| rule | where | change | fingerprint |", "|---|---|---|---|"]
-        if "usage_scan" in schema:
+        if report.usage_scan is not None:
             table = ["| rule | where | change | fingerprint | used at |", "|---|---|---|---|---|"]
         for c in group:
-            where = ".".join(p for p in (c.get("model"), c.get("field")) if p)
-            message = str(c.get("message", "")).replace("|", "\\|")
-            fp = f"`{c.get('fingerprint', '')}`"
-            if c.get("acknowledged"):
+            where = ".".join(p for p in (c.model, c.field) if p)
+            message = c.message.replace("|", "\\|")
+            fp = f"`{c.fingerprint}`"
+            if c.acknowledged:
                 fp += " (acknowledged)"
-            if c.get("original_severity"):
-                fp += f" (was {c['original_severity']}: unused)"
-            table.append(f"| {c.get('rule_id', '')} | `{where}` | {message} | {fp} |"
-                         + _used_cell(c))
+            if c.original_severity:
+                fp += f" (was {c.original_severity}: unused)"
+            table.append(f"| {c.rule_id} | `{where}` | {message} | {fp} |" + _used_cell(c))
         heading = f"**{severity}** ({len(group)})"
         if severity == "INFO":
             # Additions are the bulk of any upgrade: keep them one click away.
@@ -185,55 +180,68 @@ def _schema(schema: dict[str, Any] | None) -> list[str]:
             out += [f"<details><summary>{summary}</summary>", "", *table, "", "</details>", ""]
         else:
             out += [heading, "", *table, ""]
-    sacred = schema.get("sacred") or []
-    if sacred:
+    if report.sacred:
         out += ["#### Sacred fields", "", "| model | field | expected type | found | status |",
                 "|---|---|---|---|---|"]
-        for s in sacred:
-            icon = "⛔" if _sacred_blocking(s) else "✅"
-            found = s.get("actual_type") or "—"
-            out.append(
-                f"| `{s.get('model', '')}` | `{s.get('field', '')}` | "
-                f"`{s.get('expected_type', '')}` | `{found}` | {icon} {s.get('state', '')} |"
-            )
-            if _sacred_blocking(s) and s.get("message"):
-                out[-1] = out[-1][:-2] + f": {s['message']} |"
+        for s in report.sacred:
+            icon = "⛔" if s.blocking else "✅"
+            found = s.actual_type or "—"
+            out.append(f"| `{s.model}` | `{s.field}` | `{s.expected_type}` | `{found}` "
+                       f"| {icon} {s.state} |")
+            if s.blocking and s.message:
+                out[-1] = out[-1][:-2] + f": {s.message} |"
     return out
 
 
-def _used_cell(change: dict[str, Any]) -> str:
-    uses = change.get("used_at")
+def _used_cell(change: Change) -> str:
+    uses = change.used_at
     if uses is None:
         return ""
     if not uses:
         return " unused |"
-    shown = ", ".join(f"`{u['path']}:{u['line']}`" for u in uses[:3])
+    shown = ", ".join(f"`{u.path}:{u.line}`" for u in uses[:3])
     return f" {shown}{f' +{len(uses) - 3} more' if len(uses) > 3 else ''} |"
 
 
-def _sacred_blocking(status: dict[str, Any]) -> bool:
-    if "blocking" in status:
-        return bool(status["blocking"])
-    return str(status.get("state", "ok")) != "ok"
+def _surfaces(surfaces: SurfacesResult | None) -> list[str]:
+    """Each surface's findings as a table; a surface without findings, one line."""
+    out: list[str] = []
+    for report in surfaces.reports if surfaces else ():
+        out += ["", f"#### {report.surface}", ""]
+        if not report.findings:
+            out.append("No findings." + (f" {report.unused_changes} change(s) nothing uses."
+                                         if report.unused_changes else ""))
+            continue
+        out += ["| rule | severity | where | finding | fingerprint |", "|---|---|---|---|---|"]
+        for f in report.findings:
+            where = f"`{f.location.path}:{f.location.line}`" if f.location else "—"
+            message = f.message.replace("|", "\\|").replace("\n", " ")
+            fp = f"`{f.fingerprint}`" + (" (acknowledged)" if f.acknowledged else "")
+            mark = "⛔ " if f.blocking else ""
+            out.append(f"| {f.rule_id} | {mark}{f.severity} | {where} | {message} | {fp} |")
+        if report.unused_changes:
+            out += ["", f"{report.unused_changes} other change(s) nothing in the project uses."]
+        out += [f"> {note}" for note in report.notes]
+    return out
 
 
-def _contracts(contracts: dict[str, Any] | None, enabled: bool) -> list[str]:
+def _contracts(contracts: ContractsResult | None, enabled: bool) -> list[str]:
     if not enabled:
         return ["", "#### Contracts", "", "Skipped (`--skip-contracts`)."]
-    if not contracts:
+    outcome = contracts.outcome if contracts else None
+    if outcome is None:
         return []
-    verdict = "✅ passed" if contracts.get("passed") else "❌ failed"
+    verdict = "✅ passed" if outcome.passed else "❌ failed"
     out = ["", "#### Contracts", "",
-           f"{verdict} against `{contracts.get('upstream_version') or ''}` "
-           f"(runner: `{contracts.get('runner', '')}`)"]
-    results = contracts.get("results") or []
-    if results:
+           f"{verdict} against `{outcome.upstream_version or ''}` "
+           f"(runner: `{outcome.runner}`)"]
+    if outcome.results:
         out += ["", "| contract | outcome | message |", "|---|---|---|"]
-        for r in results:
+        for r in outcome.results:
             message = str(r.get("message") or "").replace("|", "\\|").replace("\n", " ")[:200]
             out.append(f"| {r.get('name')} | {r.get('outcome')} | {message} |")
-    elif contracts.get("failed"):
-        out += ["", *[f"- ❌ `{name}`" for name in contracts["failed"]]]
+    elif outcome.failed:
+        out += ["", *[f"- ❌ `{name}`" for name in outcome.failed]]
     return out
 
 
@@ -268,25 +276,32 @@ def to_annotations(result: CiResult) -> str:
             lines.append(annotation(
                 "error", report.error.message, title=f"nemoctl ci: {label}: {report.error.type}"
             ))
-        for s in (report.schema or {}).get("sacred") or []:
-            if _sacred_blocking(s):
+        diff = report.schema.report if report.schema else None
+        for s in diff.sacred if diff else ():
+            if s.blocking:
                 lines.append(annotation(
-                    "error",
-                    s.get("message") or f"sacred field {s.get('model')}.{s.get('field')}: "
-                    f"{s.get('state')}",
-                    title="Sacred field broken",
-                    file="schemas/sacred_fields.toml",
+                    "error", s.message or f"sacred field {s.model}.{s.field}: {s.state}",
+                    title="Sacred field broken", file="schemas/sacred_fields.toml",
                 ))
-        for c in (report.schema or {}).get("changes") or []:
+        for c in diff.changes if diff else ():
             # A finding on the consumer's own lines that use what changed.
-            if c.get("severity") in ("ERR", "WARN") and not c.get("acknowledged"):
-                for u in (c.get("used_at") or [])[:20]:
+            if c.severity in ("ERR", "WARN") and not c.acknowledged:
+                for u in (c.used_at or ())[:20]:
                     lines.append(annotation(
-                        "error" if c["severity"] == "ERR" else "warning",
-                        f"{c.get('message', '')} ({u['kind']} use)",
-                        title=f"{c.get('rule_id', '')} [{c.get('fingerprint', '')}]",
-                        file=u["path"], line=u["line"],
+                        "error" if c.severity == "ERR" else "warning",
+                        f"{c.message} ({u.kind} use)", title=f"{c.rule_id} [{c.fingerprint}]",
+                        file=u.path, line=u.line,
                     ))
+        for surface in report.surfaces.reports if report.surfaces else ():
+            for f in surface.findings:
+                # A surface finding on a line of the project: shown on the PR's diff.
+                if f.location is None or f.acknowledged or f.severity == "INFO":
+                    continue
+                lines.append(annotation(
+                    "error" if f.blocking else "warning", f.message,
+                    title=f"{f.rule_id} [{f.fingerprint}]", file=f.location.path,
+                    line=f.location.line,
+                ))
         for stale in v.stale:
             lines.append(annotation(
                 "error", f"stale for {label}; run nemoctl ci --write", title="Stale generated file",

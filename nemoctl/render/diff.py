@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from nemoctl.diff.report import Change, DiffReport, SacredStatus, Use
+from nemoctl.diff.report import Change, DiffReport, Use
 from nemoctl.sanitize import escape_controls, markdown_cell
 
 if TYPE_CHECKING:
@@ -37,10 +37,6 @@ def summary(report: DiffReport) -> str:
         return f"{head} — BLOCKED: unacknowledged ERR change(s)"
     return head
 
-
-
-def _sacred_line(s: SacredStatus) -> str:
-    return f"{s.state:<13} {s.model}.{s.field} ({s.expected_type}): {s.message}"
 
 
 def render_human(report: DiffReport, console: Console, *, show_info: bool = True) -> None:

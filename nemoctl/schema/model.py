@@ -10,7 +10,7 @@ same text compare equal and generated output is deterministic.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -195,11 +195,6 @@ class Schema:
             if e.name == name:
                 return e
         return None
-
-    def iter_fields(self) -> Iterator[tuple[Model, Field]]:
-        for m in self.models:
-            for f in m.fields:
-                yield m, f
 
     @property
     def indexes(self) -> tuple[Index, ...]:

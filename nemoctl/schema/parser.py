@@ -12,17 +12,17 @@ discarded with a warning and the schema is parsed again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from nemoctl import _node
-from nemoctl.config import cache_dir
+from nemoctl._atomic import write_atomic
 from nemoctl.errors import BadInputError, SchemaParseError
+from nemoctl.paths import cache_dir
 from nemoctl.sanitize import escape_controls
 from nemoctl.schema._dmmf import datamodel_problem
 from nemoctl.schema.model import Default, Enum, EnumValue, Field, Index, Model, Relation, Schema
@@ -111,7 +111,7 @@ def cache_entry_path(digest: str) -> Path:
 
 def cached_datamodel(digest: str) -> dict[str, Any] | None:
     """The cached datamodel for ``digest``, verified; ``None`` if absent or discarded."""
-    from nemoctl.upstream.cache import discard
+    from nemoctl.paths import discard
 
     path = cache_entry_path(digest)
     try:
@@ -172,15 +172,10 @@ def _datamodel_digest(datamodel: Any) -> str:
 def _write_cache(digest: str, datamodel: dict[str, Any]) -> None:
     path = cache_entry_path(digest)
     body = _canonical(datamodel)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write-then-rename: a reader never sees a half-written entry.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(_entry_head(digest, _sha256(body)) + body + "}")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache only costs speed: the next run parses again
+    # Write-then-rename: a reader never sees a half-written entry.  A read-only cache
+    # only costs speed: the next run parses again.
+    with contextlib.suppress(OSError):
+        write_atomic(path, (_entry_head(digest, _sha256(body)) + body + "}").encode())
 
 
 def from_datamodel(dm: dict[str, Any], *, sha256: str, source: str = "") -> Schema:

@@ -9,14 +9,15 @@ release (catches a file replaced on the index or a withdrawn release).
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from nemoctl._atomic import write_atomic
 from nemoctl._limits import loads_toml
 from nemoctl._versions import same_version
 from nemoctl.config import Config
@@ -117,7 +118,7 @@ def _memoised_lock_check(path: Path, name: str, package: str, version: str, sha:
     """
     import hashlib
 
-    from nemoctl.config import cache_dir
+    from nemoctl.paths import cache_dir
 
     try:
         raw = path.read_bytes()
@@ -133,13 +134,8 @@ def _memoised_lock_check(path: Path, name: str, package: str, version: str, sha:
     except (OSError, ValueError):
         pass
     problems = _lock_problems(raw, name, package, version, sha, rel)
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(problems), encoding="utf-8")
-        os.replace(tmp, memo)
-    except OSError:
-        pass  # a read-only cache only costs speed
+    with contextlib.suppress(OSError):  # a read-only cache only costs speed
+        write_atomic(memo, json.dumps(problems).encode())
     return problems
 
 

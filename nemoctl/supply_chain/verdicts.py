@@ -13,13 +13,15 @@ Advisories are a local file and are re-checked on every use.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from nemoctl.config import Config, cache_dir
+from nemoctl._atomic import write_atomic
+from nemoctl.config import Config
+from nemoctl.paths import cache_dir
 from nemoctl.supply_chain.advisories import Advisory, load_advisories, matching_advisories
 from nemoctl.supply_chain.policy import Finding
 from nemoctl.supply_chain.report import SupplyChainReport
@@ -55,13 +57,8 @@ def remember(config: Config, report: SupplyChainReport, *, allow_yanked: bool) -
         "upload_time": report.upload_time.isoformat() if report.upload_time else None,
         "warnings": [[f.check, f.message] for f in report.warnings],
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache only costs speed
+    with contextlib.suppress(OSError):  # a read-only cache only costs speed
+        write_atomic(path, json.dumps(data, sort_keys=True).encode())
 
 
 def recall(config: Config, package: str, version: str, *,

@@ -12,32 +12,23 @@ from nemoctl._lazy import exports
 
 if TYPE_CHECKING:
     from nemoctl.upgrade.pipeline import UpgradeOptions, recover_repo, run_upgrade, verify
-    from nemoctl.upgrade.report import STEPS, StepResult, UpgradeError, UpgradeReport
-    from nemoctl.upgrade.transaction import RecoveryResult, Transaction, recover
+    from nemoctl.upgrade.report import StepResult, UpgradeError, UpgradeReport
 
 _WHERE = {
     "UpgradeOptions": "pipeline",
     "recover_repo": "pipeline",
     "run_upgrade": "pipeline",
     "verify": "pipeline",
-    "STEPS": "report",
     "StepResult": "report",
     "UpgradeError": "report",
     "UpgradeReport": "report",
-    "RecoveryResult": "transaction",
-    "Transaction": "transaction",
-    "recover": "transaction",
 }
 
 __all__ = [
-    "STEPS",
-    "RecoveryResult",
     "StepResult",
-    "Transaction",
     "UpgradeError",
     "UpgradeOptions",
     "UpgradeReport",
-    "recover",
     "recover_repo",
     "run_upgrade",
     "verify",

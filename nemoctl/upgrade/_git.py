@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from nemoctl.errors import BadInputError
-from nemoctl.upgrade.transaction import STATE_DIR
+from nemoctl.repolock import STATE_DIR
 
 
 def _repo(root: Path) -> Any:

@@ -1,17 +1,17 @@
-"""Step timing, progress events and the report under construction."""
+"""The run of a step list: timing, progress events, and the report under construction."""
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from nemoctl.errors import ExitCode, NemoctlError
+from nemoctl.transaction import RecoveryResult
 from nemoctl.upgrade.report import StepResult, UpgradeError, UpgradeReport
+from nemoctl.upgrade.steps.base import Context, Outcome, Sections, Step
 
 ProgressFn = Callable[[str, StepResult | None], None]
 """Called with ``(step, None)`` when a step starts and ``(step, result)`` when it ends."""
@@ -23,8 +23,8 @@ _PAUSE_FILE_ENV = "NEMOCTL_TEST_PAUSE_FILE"
 
 
 @dataclass
-class _Run:
-    """The report under construction, plus step timing and progress events."""
+class Run:
+    """Step timings and the typed results so far (``done``), plus progress events."""
 
     mode: str
     upstream: str
@@ -33,8 +33,11 @@ class _Run:
     dry_run: bool
     progress: ProgressFn | None
     steps: list[StepResult] = field(default_factory=list)
-    fields: dict[str, Any] = field(default_factory=dict)
+    done: Sections = field(default_factory=Sections)
     warnings: list[str] = field(default_factory=list)
+    recovery: RecoveryResult | None = None
+    #: Set when a failure rolled the transaction back (every file restored).
+    restored: bool = False
     #: Wall clock at the run's start: step offsets and background stamps count from it.
     origin: float = field(default_factory=time.time)
 
@@ -42,50 +45,46 @@ class _Run:
         """Seconds from the run's start to the wall-clock ``stamp``."""
         return stamp - self.origin
 
-    @contextmanager
-    def step(self, name: str) -> Iterator[dict[str, Any]]:
-        """Time a step; the yielded dict may set ``detail`` and ``status``, and for work
-        that ran in the background ``since`` (its wall-clock start): the step then
-        reports that work's duration and its own time as ``waited_s``."""
+    def do(self, step: Step, ctx: Context) -> None:
+        """Run ``step``: keep its result, then let it refuse (the report keeps what the
+        refusing step saw).  Work that ran in the background (``result.since``) reports
+        its own duration, and this step's time as ``waited_s``."""
         if self.progress:
-            self.progress(name, None)
-        note: dict[str, Any] = {}
+            self.progress(step.name, None)
         started = time.time()
+        result: Outcome | None = None
         try:
-            yield note
+            result = step.run(ctx)
+            result.keep(self.done)
+            result.check()
         except BaseException:
-            self._end(name, "failed", started, note)
+            self._end(step.name, "failed", started, result)
             raise
-        self._end(name, note.get("status", "ok"), started, note)
-        _test_pause(name)
+        self._end(step.name, result.status, started, result)
+        _test_pause(step.name)
 
     def background(self, name: str, detail: str) -> None:
         """Announce work started in the background for step ``name`` (not a result yet)."""
         if self.progress:
             self.progress(name, StepResult(name, "background", 0.0, detail))
 
-    def skip(self, name: str, detail: str) -> None:
-        result = StepResult(name, "skipped", 0.0, detail)
-        self.steps.append(result)
-        if self.progress:
-            self.progress(name, result)
-
-    def _end(self, name: str, status: str, started: float, note: dict[str, Any]) -> None:
+    def _end(self, name: str, status: str, started: float, result: Outcome | None) -> None:
         ended = time.time()
-        since = note.get("since")
-        if isinstance(since, float) and since <= started:
-            detail = str(note.get("detail", "")) + f"; waited {ended - started:.1f}s for it"
-            result = StepResult(name, status, ended - since, detail.lstrip("; "),
-                                started_s=self.offset(since), background=True,
-                                waited_s=ended - started)
+        detail = result.detail if result is not None else ""
+        since = result.since if result is not None else None
+        if since is not None and since <= started:
+            detail = f"{detail}; waited {ended - started:.1f}s for it".lstrip("; ")
+            timing = StepResult(name, status, ended - since, detail, started_s=self.offset(since),
+                                background=True, waited_s=ended - started)
         else:
-            result = StepResult(name, status, ended - started, str(note.get("detail", "")),
+            timing = StepResult(name, status, ended - started, detail,
                                 started_s=self.offset(started))
-        self.steps.append(result)
+        self.steps.append(timing)
         if self.progress:
-            self.progress(name, result)
+            self.progress(name, timing)
 
     def report(self, exit_code: ExitCode, error: NemoctlError | None = None) -> UpgradeReport:
+        d = self.done
         return UpgradeReport(
             mode=self.mode,
             upstream=self.upstream,
@@ -97,7 +96,20 @@ class _Run:
             error=UpgradeError(type(error).__name__, error.message, error.hint) if error else None,
             warnings=tuple(self.warnings),
             wall_s=time.time() - self.origin,
-            **self.fields,
+            recovery=self.recovery,
+            restored=self.restored,
+            preflight=d.preflight,
+            resolve=d.resolve,
+            supply_chain=d.supply_chain,
+            schema=d.schema,
+            migrations=d.migrations,
+            surfaces=d.surfaces,
+            bump=d.bump,
+            lockfile=d.lockfile,
+            regenerate=d.regenerate,
+            typecheck=d.typecheck,
+            contracts=d.contracts,
+            finish=d.finish,
         )
 
 
@@ -109,5 +121,3 @@ def _test_pause(step: str) -> None:
     deadline = time.monotonic() + 120
     while flag.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-
-

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from nemoctl import _proc
 from nemoctl._filelock import FileLock
-from nemoctl.config import Config, cache_dir, read_pyproject
+from nemoctl.config import Config
 from nemoctl.errors import ConfigError, ToolchainError
+from nemoctl.paths import cache_dir, read_pyproject
 from nemoctl.upgrade.resolve import IndexOptions, pip_index_options
 
 if TYPE_CHECKING:

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from nemoctl.errors import ExitCode
 
-#: The steps, in order; ``StepResult.name`` is one of these.
-STEPS = (
-    "preflight", "resolve", "supply-chain", "schema", "migrations", "bump", "lockfile",
-    "regenerate", "typecheck", "contracts", "finish",
-)
+if TYPE_CHECKING:
+    from nemoctl.findings.acks import AckStatus
+    from nemoctl.transaction import RecoveryResult
+    from nemoctl.upgrade.bump import PinEdit
+    from nemoctl.upgrade.steps.bump import BumpResult
+    from nemoctl.upgrade.steps.contracts import ContractsResult
+    from nemoctl.upgrade.steps.finish import FinishResult
+    from nemoctl.upgrade.steps.lockfile import LockfileResult
+    from nemoctl.upgrade.steps.migrations import MigrationsResult
+    from nemoctl.upgrade.steps.preflight import PreflightResult
+    from nemoctl.upgrade.steps.regenerate import RegenerateResult
+    from nemoctl.upgrade.steps.resolution import ResolveResult
+    from nemoctl.upgrade.steps.schema import SchemaResult
+    from nemoctl.upgrade.steps.supply_chain import SupplyChainResult
+    from nemoctl.upgrade.steps.surfaces import SurfacesResult
+    from nemoctl.upgrade.steps.typecheck import TypecheckStepResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +73,10 @@ class UpgradeError:
         return {"type": self.type, "message": self.message, "hint": self.hint}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UpgradeReport:
-    """Everything an upgrade decided; ``exit_code`` is what the CLI exits with."""
+    """Everything an upgrade decided: one typed section per step that ran (``None``:
+    not run, or the run stopped before it); ``exit_code`` is what the CLI exits with."""
 
     mode: str  # "upgrade" | "verify"
     upstream: str
@@ -72,36 +84,27 @@ class UpgradeReport:
     requested: str
     dry_run: bool
     exit_code: ExitCode
-    from_version: str | None = None
-    to_version: str | None = None
     steps: tuple[StepResult, ...] = ()
-    coupled: dict[str, str] = field(default_factory=dict)
-    resolution: dict[str, Any] | None = None
-    supply_chain: tuple[dict[str, Any], ...] = ()
-    schema: dict[str, Any] | None = None
-    pin_edits: tuple[dict[str, Any], ...] = ()
-    lockfile: dict[str, Any] | None = None
-    files_written: tuple[str, ...] = ()
-    files_deleted: tuple[str, ...] = ()
-    #: verify mode without --write: generated files that differ from what the version produces.
-    stale_files: tuple[str, ...] = ()
-    contracts: dict[str, Any] | None = None
-    #: The migration gate's report (``nemoctl.migrations``), None when skipped.
-    migrations: dict[str, Any] | None = None
-    #: ``[tool.nemoctl.impact] typecheck`` results (None when not configured).
-    typecheck: dict[str, Any] | None = None
-    commit: str | None = None
-    branch: str | None = None
-    recovery: dict[str, Any] | None = None
-    restored: bool = False
     error: UpgradeError | None = None
     warnings: tuple[str, ...] = ()
-    #: The diff report object for human rendering (not serialised twice).
-    diff_report: Any = field(default=None, compare=False, repr=False)
-    #: The MigrationReport object, for rendering (not serialised twice).
-    migration_report: Any = field(default=None, compare=False, repr=False)
     #: Wall time of the run (overlapped steps make the sum of durations larger).
     wall_s: float | None = None
+    #: A journal an interrupted upgrade left, restored before this run.
+    recovery: RecoveryResult | None = None
+    #: A failure rolled the transaction back: every file is byte-identical again.
+    restored: bool = False
+    preflight: PreflightResult | None = None
+    resolve: ResolveResult | None = None
+    supply_chain: SupplyChainResult | None = None
+    schema: SchemaResult | None = None
+    migrations: MigrationsResult | None = None
+    surfaces: SurfacesResult | None = None
+    bump: BumpResult | None = None
+    lockfile: LockfileResult | None = None
+    regenerate: RegenerateResult | None = None
+    typecheck: TypecheckStepResult | None = None
+    contracts: ContractsResult | None = None
+    finish: FinishResult | None = None
 
     @property
     def ok(self) -> bool:
@@ -114,7 +117,69 @@ class UpgradeReport:
             return self.wall_s
         return sum(s.duration_s for s in self.steps)
 
+    @property
+    def from_version(self) -> str | None:
+        """The pin an upgrade moves from (verify mode: None, the PR moved it)."""
+        return self.preflight.current if self.preflight and self.mode == "upgrade" else None
+
+    @property
+    def to_version(self) -> str | None:
+        if self.resolve is not None:
+            return self.resolve.version
+        return self.preflight.target if self.preflight else None
+
+    @property
+    def coupled(self) -> dict[str, str]:
+        """The coupled pins that move with the upstream (the wheel's own included)."""
+        if self.schema is not None:
+            return self.schema.coupled
+        return self.resolve.coupled if self.resolve is not None else {}
+
+    @property
+    def files_written(self) -> tuple[str, ...]:
+        return self.regenerate.written if self.regenerate else ()
+
+    @property
+    def files_deleted(self) -> tuple[str, ...]:
+        return self.regenerate.deleted if self.regenerate else ()
+
+    @property
+    def stale_files(self) -> tuple[str, ...]:
+        """Verify mode without --write: generated files that differ from what the
+        version produces."""
+        return self.regenerate.stale if self.regenerate else ()
+
+    @property
+    def pin_edits(self) -> tuple[PinEdit, ...]:
+        """Every moved pin: the bump's, then the requirements files' other pins."""
+        synced = self.lockfile.requirements if self.lockfile else None
+        return (*(self.bump.edits if self.bump else ()), *(synced.edits if synced else ()))
+
+    @property
+    def acknowledgements(self) -> tuple[AckStatus, ...]:
+        """Every acknowledgement's status across the schema, migrations and surfaces the
+        run judged (an ack no section matched is unused only if every surface ran)."""
+        from nemoctl.findings.acks import combine_ack_statuses
+
+        sections: list[tuple[tuple[str, ...], tuple[AckStatus, ...]]] = []
+        if self.schema is not None:
+            sections.append((("schema",), self.schema.report.acknowledgements))
+        if self.migrations is not None and self.migrations.gate.report is not None:
+            sections.append((("migrations",), self.migrations.gate.report.acknowledgements))
+        if self.surfaces is not None:
+            sections += [((r.surface,), r.acknowledgements) for r in self.surfaces.reports]
+        return combine_ack_statuses(sections)
+
+    @property
+    def commit(self) -> str | None:
+        return self.finish.commit if self.finish else None
+
+    @property
+    def branch(self) -> str | None:
+        return self.finish.branch if self.finish else None
+
     def to_dict(self) -> dict[str, Any]:
+        contracts = self.contracts.outcome if self.contracts else None
         return {
             "mode": self.mode,
             "upstream": self.upstream,
@@ -129,20 +194,23 @@ class UpgradeReport:
             "steps": [s.to_dict() for s in self.steps],
             "total_s": round(self.total_s, 3),
             "coupled": dict(self.coupled),
-            "resolution": self.resolution,
-            "supply_chain": list(self.supply_chain),
-            "schema": self.schema,
-            "pin_edits": list(self.pin_edits),
-            "lockfile": self.lockfile,
+            "resolution": self.resolve.to_dict() if self.resolve else None,
+            "supply_chain": [r.to_dict() for r in self.supply_chain.reports]
+            if self.supply_chain else [],
+            "schema": self.schema.report.to_dict() if self.schema else None,
+            "surfaces": self.surfaces.to_dict() if self.surfaces else {},
+            "acknowledgements": [a.to_dict() for a in self.acknowledgements],
+            "pin_edits": [e.to_dict() for e in self.pin_edits],
+            "lockfile": self.lockfile.refresh.to_dict() if self.lockfile else None,
             "files_written": list(self.files_written),
             "files_deleted": list(self.files_deleted),
             "stale_files": list(self.stale_files),
-            "contracts": self.contracts,
-            "migrations": self.migrations,
-            "typecheck": self.typecheck,
+            "contracts": contracts.to_dict() if contracts else None,
+            "migrations": self.migrations.gate.to_dict() if self.migrations else None,
+            "typecheck": self.typecheck.result.to_dict() if self.typecheck else None,
             "commit": self.commit,
             "branch": self.branch,
-            "recovery": self.recovery,
+            "recovery": self.recovery.to_dict() if self.recovery else None,
             "restored": self.restored,
             "warnings": list(self.warnings),
         }

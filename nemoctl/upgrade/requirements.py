@@ -32,14 +32,13 @@ from typing import TYPE_CHECKING, Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from nemoctl.config import Config
 from nemoctl.errors import ResolutionError, ToolchainError
 from nemoctl.pins import exact_version, requirement_files
 from nemoctl.upgrade.bump import PinEdit, plan_bump
 from nemoctl.upgrade.resolve import IndexOptions, explain_failure, pip_index_options
 
 if TYPE_CHECKING:
-    from nemoctl.upgrade.transaction import Transaction
+    pass
 
 #: ``pip-compile`` / ``uv pip compile`` options from a header that change the output.
 _KEPT_FLAGS = {
@@ -279,25 +278,3 @@ def check_requirements(root: Path, *, python: str, offline: bool,
             problems.append(f"{path.name} does not resolve as pinned: {reason}")
     return problems, checked
 
-
-def apply_requirements_sync(
-    config: Config, txn: Transaction, targets: dict[str, str], fields: dict[str, Any],
-    note: dict[str, str],
-) -> None:
-    """The upgrade's lockfile step for requirements files: sync, record, describe.
-
-    Moved lines join the report's ``pin_edits`` (so they are listed with the bump's
-    own) and the step's detail names them.
-    """
-    from nemoctl.upgrade.steps import project_python
-
-    if not requirement_files(config.root):
-        return
-    synced = sync_requirements(config.root, txn.write_bytes, upstream_packages=targets,
-                               python=project_python(config))
-    fields["pin_edits"] = (*fields.get("pin_edits", ()), *(e.to_dict() for e in synced.edits))
-    if synced.files or synced.commands:
-        detail = synced.detail()
-        note["detail"] = detail if note.get("status") == "skipped" else (
-            f"{note.get('detail', '')}; {detail}")
-        note.pop("status", None)

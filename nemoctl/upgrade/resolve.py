@@ -23,7 +23,9 @@ from packaging.version import Version
 
 from nemoctl import _proc
 from nemoctl._versions import parse_version
+from nemoctl.config import Config
 from nemoctl.errors import ToolchainError
+from nemoctl.paths import read_pyproject
 
 #: ``latest`` gives up after this many candidates refused by the supply-chain policy.
 MAX_CANDIDATES = 12
@@ -134,6 +136,17 @@ def python_for(requires_python: str | None) -> str:
             minor = low.release[1] if len(low.release) > 1 else 0
             return f"{low.release[0]}.{minor}"
     return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def project_python(config: Config) -> str:
+    """The lowest Python the project supports, as ``X.Y`` (PEP 621 or Poetry)."""
+    data = read_pyproject(config.pyproject)
+    spec = data.get("project", {}).get("requires-python")
+    if spec is None:
+        poetry_python = data.get("tool", {}).get("poetry", {}).get("dependencies", {}).get("python")
+        if isinstance(poetry_python, str) and (m := re.search(r"(\d+)\.(\d+)", poetry_python)):
+            return f"{m.group(1)}.{m.group(2)}"
+    return python_for(spec if isinstance(spec, str) else None)
 
 
 def _uv_bin() -> str:

@@ -8,6 +8,7 @@ find-links, proxy and certificates it uses for metadata are exactly the ones
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ import sys
 from dataclasses import asdict, dataclass
 
 from nemoctl import redact
+from nemoctl._atomic import write_atomic
 from nemoctl.errors import ToolchainError
 from nemoctl.redact import url_secrets
 
@@ -88,7 +90,7 @@ def settings_fingerprint() -> str:
     (the candidate list is recorded with it); any change there reads pip afresh.
     Only hashes are stored, never URLs or credentials.
     """
-    from nemoctl.config import cache_dir
+    from nemoctl.paths import cache_dir
 
     env_key = hashlib.sha256(json.dumps(
         [_env_key(), sys.prefix, sys.executable], sort_keys=True
@@ -102,14 +104,9 @@ def settings_fingerprint() -> str:
         pass
     fingerprint = pip_settings().fingerprint()
     files = _config_file_candidates()
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"files": files, "files_sha256": _files_digest(files),
-                                   "fingerprint": fingerprint}), encoding="utf-8")
-        os.replace(tmp, memo)
-    except OSError:
-        pass  # a read-only cache only costs speed
+    with contextlib.suppress(OSError):  # a read-only cache only costs speed
+        write_atomic(memo, json.dumps({"files": files, "files_sha256": _files_digest(files),
+                                       "fingerprint": fingerprint}).encode())
     return fingerprint
 
 

@@ -22,7 +22,8 @@ import re
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from nemoctl.config import cache_dir
+from nemoctl._atomic import write_atomic
+from nemoctl.paths import cache_dir, discard, inside
 
 _CHUNK = 1 << 20
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -43,25 +44,6 @@ def is_safe_filename(value: object) -> TypeGuard[str]:
         and not any(ch in value for ch in "/\\\0")
         and not value.startswith(".")
     )
-
-
-def inside(root: Path, path: Path) -> bool:
-    """Whether ``path`` resolves (symlinks followed) to somewhere under ``root``."""
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):
-        return False
-
-
-def discard(path: Path, why: str) -> None:
-    """Remove a bad cache entry (only ever inside the cache root) and say so."""
-    log.warning("nemoctl: discarded cache entry %s (%s); it will be rebuilt", path, why)
-    if inside(cache_dir(), path) and not path.is_symlink():
-        with contextlib.suppress(OSError):
-            path.unlink()
-    elif path.is_symlink() and inside(cache_dir(), path.parent):
-        with contextlib.suppress(OSError):
-            path.unlink()  # the link itself, never its target
 
 
 def wheels_root() -> Path:
@@ -125,10 +107,7 @@ def bad_blob_hash(sha256: str, filename: str) -> str | None:
     actual = sha256_of(path)
     if actual == sha256:
         with contextlib.suppress(OSError):
-            stamp_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = stamp_file.with_name(f"{stamp_file.name}.{os.getpid()}.tmp")
-            tmp.write_text(f"{sha256} {_stat_stamp(path)}", encoding="ascii")
-            os.replace(tmp, stamp_file)
+            write_atomic(stamp_file, f"{sha256} {_stat_stamp(path)}".encode("ascii"))
         return None
     discard(path, "its content no longer matches its sha256")
     with contextlib.suppress(OSError):
@@ -185,20 +164,4 @@ def _ref_problem(data: object) -> str | None:
 
 def write_ref(fingerprint: str, package: str, version: str, data: dict[str, Any]) -> None:
     path = ref_path(fingerprint, package, version)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, sort_keys=True, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def find_blob(sha256: str) -> Path | None:
-    """Any verified stored file with this hash (used to re-check a locked wheel)."""
-    if not is_sha256(sha256):
-        return None
-    directory = wheels_root() / "sha256" / sha256
-    if not directory.is_dir() or not inside(wheels_root(), directory):
-        return None
-    for candidate in sorted(directory.iterdir()):
-        if candidate.is_file() and is_safe_filename(candidate.name):
-            return verified_blob(sha256, candidate.name)
-    return None
+    write_atomic(path, (json.dumps(data, sort_keys=True, indent=2) + "\n").encode())

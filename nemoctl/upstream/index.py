@@ -76,11 +76,6 @@ class Release:
         times = [f.upload_time for f in self.files if f.upload_time]
         return max(times) if times else None
 
-    @property
-    def first_upload_time(self) -> datetime | None:
-        times = [f.upload_time for f in self.files if f.upload_time]
-        return min(times) if times else None
-
     def file(self, filename: str) -> list[ReleaseFile]:
         return [f for f in self.files if f.filename == filename]
 

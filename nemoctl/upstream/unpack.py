@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nemoctl._filelock import FileLock
-from nemoctl.config import cache_dir
 from nemoctl.errors import FetchError
+from nemoctl.paths import cache_dir
 from nemoctl.upstream._fetch import FetchedWheel, fetch_wheel
 from nemoctl.upstream.cache import is_sha256
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import zipfile
 from pathlib import Path
 
+from nemoctl._atomic import write_atomic
 from nemoctl.errors import BadInputError
 
 #: A schema is ~100 KB; refuse to inflate anything absurd into memory.
@@ -55,7 +55,5 @@ def read_cached_member(wheel_path: Path, wheel_sha256: str, member: str) -> byte
     with contextlib.suppress(OSError):
         directory.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(data).hexdigest()
-        tmp = directory / f".{digest}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, directory / digest)
+        write_atomic(directory / digest, data)
     return data

@@ -117,7 +117,7 @@ def adopt_env(adopt_index: LocalIndex, tmp_path_factory: pytest.TempPathFactory
     # The nemoctl under test, uv, poetry and pip-compile come from this environment.
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     # nemoctl's node tools are installed once per cache: reuse the warm user cache's.
-    from nemoctl.config import cache_dir
+    from nemoctl.paths import cache_dir
 
     warm = cache_dir() / "node"
     if warm.is_dir():

@@ -20,7 +20,7 @@ from nemoctl.apisurface.inventory import Inventory
 from nemoctl.apisurface.model import ApiUsage
 
 REPO = Path(__file__).resolve().parents[2]
-HOOKS = REPO / "examples" / "gateway" / "backend" / "hooks.py"
+HOOKS = REPO / "tests" / "fixtures" / "apisurface" / "hooks_1_102_4.py"
 HOOKS_PATH = "backend/hooks.py"
 
 

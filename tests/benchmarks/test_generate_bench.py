@@ -23,7 +23,8 @@ import pytest
 
 from nemoctl import _node
 from nemoctl.codegen import generate
-from nemoctl.config import cache_dir, load_config
+from nemoctl.config import load_config
+from nemoctl.paths import cache_dir
 
 pytestmark = pytest.mark.benchmark
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nemoctl.config import cache_dir
+from nemoctl.paths import cache_dir
 from tests.ci.gitrepo import ProjectRepo, pyproject
 from tests.support.pkgindex import (
     LocalIndex,

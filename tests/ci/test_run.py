@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from nemoctl.ci.report import publish
 from nemoctl.ci.run import run_ci
 from nemoctl.config import load_config
 from nemoctl.errors import ExitCode
 from nemoctl.render.ci import to_annotations, to_markdown
+from nemoctl.render.ci_publish import publish
 from tests.ci.conftest import CONTRACT, EXTRAS, SCHEMA_NEW, Upstream, generated_files
 from tests.ci.gitrepo import DEPENDABOT, ProjectRepo, dependabot_message, pyproject
 
@@ -50,10 +50,12 @@ def test_dependabot_bump_without_write_fails_on_stale_generated_files(
     report = verification.report
     assert report is not None
     assert [s.name for s in report.steps] == [
-        "preflight", "resolve", "supply-chain", "schema", "migrations", "regenerate", "contracts",
+        "preflight", "resolve", "supply-chain", "schema", "migrations", "surfaces", "regenerate",
+        "contracts",
     ]
     assert report.coupled == {"litellm-proxy-extras": "0.4.105"}
-    assert report.contracts is not None and report.contracts["passed"] is True
+    assert report.contracts is not None and report.contracts.outcome is not None
+    assert report.contracts.outcome.passed is True
     stale = {s.path: s.diff for s in verification.stale}
     assert "schemas/schema.prisma" in stale
     assert "+model LiteLLM_AgentIdentity {" in stale["schemas/schema.prisma"]
@@ -142,12 +144,13 @@ def test_unacknowledged_err_change_is_blocked_with_its_fingerprint(
     bump(project, "1.106.0", branch="dependabot/uv/litellm")
     result = run_ci(load_config(project.root), base="main", contracts=False)
     assert result.exit_code == ExitCode.BLOCKED
-    schema = result.verifications[0].report.schema  # type: ignore[union-attr]
-    (err,) = [c for c in schema["changes"] if c["severity"] == "ERR"]
+    report = result.verifications[0].report
+    assert report is not None and report.schema is not None
+    (err,) = [c for c in report.schema.report.changes if c.severity == "ERR"]
     markdown = to_markdown(result)
     assert "**ERR** (1)" in markdown
     assert "| UNIQUE_REMOVED | `LiteLLM_JWTKeyMapping" in markdown
-    assert f"`{err['fingerprint']}` |" in markdown
+    assert f"`{err.fingerprint}` |" in markdown
     assert "<details><summary><b>INFO</b> (" in markdown
 
 

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from nemoctl._filelock import FileLock
-from nemoctl.config import cache_dir
+from nemoctl.paths import cache_dir
 
 REPO = Path(__file__).resolve().parents[2]
 LINTER_DIR = Path(__file__).parent / "actionlint"

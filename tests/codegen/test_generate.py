@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from nemoctl.codegen import generate, read_lock
-from nemoctl.config import cache_dir, load_config
+from nemoctl.config import load_config
 from nemoctl.errors import ConfigError
+from nemoctl.paths import cache_dir
 from nemoctl.upstream import index as index_module
 from tests.codegen.conftest import REPO, schema_text
 from tests.support.pkgindex import LocalIndex, build_fake_litellm, sha256_file
@@ -227,7 +228,7 @@ def test_lock_naming_foreign_paths_is_not_trusted(project: Path) -> None:
 
 
 def test_cli_write_refuses_while_an_upgrade_holds_the_repo_lock(project: Path) -> None:
-    from nemoctl.upgrade.lock import repo_lock
+    from nemoctl.repolock import repo_lock
 
     lock = repo_lock(project)
     try:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from nemoctl.codegen.lock import Lock, current_generators, sha256_bytes
-from nemoctl.codegen.options import CodegenOptions
 from nemoctl.config import load_config
+from nemoctl.config.codegen import CodegenOptions
 from nemoctl.errors import ConfigError
 from tests.codegen.conftest import HEAD, REPO
 

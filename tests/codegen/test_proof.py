@@ -181,8 +181,8 @@ def test_a_cached_render_is_used_only_when_complete_and_consistent(
     outputs: dict[str, bytes],
 ) -> None:
     """`check` reads renders back from its cache: a truncated or edited one is not trusted."""
-    from nemoctl.codegen.options import CodegenOptions
     from nemoctl.codegen.render import verify_rendered
+    from nemoctl.config.codegen import CodegenOptions
 
     assert verify_rendered(outputs)
     truncated = {k: v for k, v in outputs.items() if not k.endswith("database.d.ts")}

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from nemoctl import _node
-from nemoctl.codegen.options import CodegenOptions
 from nemoctl.codegen.supabase import render_database
+from nemoctl.config.codegen import CodegenOptions
 from nemoctl.schema.parser import parse_text
 from tests.codegen.conftest import HEAD, REPO
 

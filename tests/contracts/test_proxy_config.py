@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nemoctl.config import load_config
+from nemoctl.config.contracts import parse_contracts
 from nemoctl.contracts.proxy_config import ENV_PREFIX, effective_config, placeholder
-from nemoctl.contracts.settings import parse_contracts
 from nemoctl.contracts.suite import gateway
 from nemoctl.errors import BadInputError, ConfigError
 

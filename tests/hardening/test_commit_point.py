@@ -47,8 +47,8 @@ def _pin(root: Path) -> str:
 @pytest.mark.parametrize("where", ["journal-removed", "summary"])
 def test_an_interrupt_after_the_commit_point_is_dropped(  # type: ignore[no-untyped-def]
         cli, repo: Path, monkeypatch: pytest.MonkeyPatch, where: str, sig: int) -> None:
+    from nemoctl import transaction
     from nemoctl.render import upgrade as render
-    from nemoctl.upgrade import transaction
 
     if where == "journal-removed":
         real = transaction.Transaction.commit

@@ -111,7 +111,7 @@ def test_4_blocked(cli, tmp_path: Path, cache: Path) -> None:  # type: ignore[no
 def test_6_busy_names_the_holder_command(  # type: ignore[no-untyped-def]
     cli, cache: Path, project: Path
 ) -> None:
-    from nemoctl.upgrade.lock import repo_lock
+    from nemoctl.repolock import repo_lock
 
     held = repo_lock(project, command="generate")
     try:

@@ -13,8 +13,8 @@ import tomlkit
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from nemoctl.codegen.options import python_package_problem
 from nemoctl.config import load_config, parse_table
+from nemoctl.config.codegen import python_package_problem
 from nemoctl.errors import BadInputError, ConfigError
 from nemoctl.sanitize import has_controls
 from tests.hardening.conftest import SCHEMA, tree, write_project

@@ -93,8 +93,8 @@ def test_index_credentials_are_masked_in_searched_messages(  # type: ignore[no-u
 
 def test_report_files_are_redacted(tmp_path: Path) -> None:
     from nemoctl.ci.changes import ChangeSet
-    from nemoctl.ci.report import publish
     from nemoctl.ci.run import CiResult
+    from nemoctl.render.ci_publish import publish
 
     redact.register_secret("ReportSecret-11aa22")
     changes = ChangeSet("main", "a" * 40, "pr", "b" * 40, "a" * 40, False, (), ())

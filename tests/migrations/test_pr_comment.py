@@ -13,15 +13,16 @@ from nemoctl.migrations import Policy, plan
 from nemoctl.migrations.gate import GateOutcome
 from nemoctl.render.ci import to_markdown
 from nemoctl.upgrade.report import StepResult, UpgradeReport
+from nemoctl.upgrade.steps.migrations import MigrationsResult
 
 
 def test_pr_comment_has_the_sql_section(old_set: MigrationSet, new_set: MigrationSet) -> None:
     report = plan(old_set, new_set)
     upgrade = UpgradeReport(
         mode="verify", upstream="litellm", package="litellm", requested="1.106.0",
-        dry_run=True, exit_code=ExitCode.OK, from_version=None, to_version="1.106.0",
+        dry_run=True, exit_code=ExitCode.OK,
         steps=(StepResult("migrations", "ok", 0.5, report.summary()),),
-        migrations=report.to_dict(), migration_report=report)
+        migrations=MigrationsResult(GateOutcome(report)))
     change = UpstreamChange("litellm", (PinChange("litellm", "1.102.4", "1.106.0"),))
     changes = ChangeSet("main", "a" * 40, "dependabot/litellm", "b" * 40, "a" * 40, False,
                         (change,), ())

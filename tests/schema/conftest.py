@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from nemoctl import _node
-from nemoctl.config import cache_dir
+from nemoctl.paths import cache_dir
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from nemoctl.config import cache_dir
+from nemoctl.paths import cache_dir
 from tests.supply_chain.conftest import NEW, OLD, make_project
 from tests.support.pkgindex import build_fake_litellm
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from nemoctl.config import cache_dir
+from nemoctl.paths import cache_dir
 from tests.supply_chain.conftest import make_project
 from tests.supply_chain.test_diff_cli import Serve
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nemoctl.upgrade.transaction import Transaction, pending_journal, recover
+from nemoctl.transaction import Transaction, pending_journal, recover
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -80,7 +80,7 @@ def test_commit_keeps_changes_and_reports_them(tmp_path: Path) -> None:
 SCRIPT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from nemoctl.upgrade.transaction import Transaction
+    from nemoctl.transaction import Transaction
     root = Path(sys.argv[1])
     t = Transaction(root, files=[root / "pyproject.toml", root / "uv.lock"],
                     dirs=[root / "schemas", root / "generated"], label="killed")

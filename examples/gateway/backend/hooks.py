@@ -1,11 +1,14 @@
 """The gateway backend's LiteLLM hooks: where this backend is a LiteLLM *library* user.
 
 The backend mounts LiteLLM's proxy app in-process, logs every call's spend through a
-``CustomLogger``, screens prompts with a ``CustomGuardrail``, queues requests by
-priority with LiteLLM's ``Scheduler`` and keeps a local disk cache for development.
-``nemoctl impact`` maps every line here that touches LiteLLM's Python API, and
-``nemoctl impact --to VERSION`` says which of them a bump would break
-(docs/api-surface.md shows its real report).
+``CustomLogger``, screens prompts with a ``CustomGuardrail`` and keeps a local disk
+cache for development.  ``nemoctl impact`` maps every line here that touches LiteLLM's
+Python API, and ``nemoctl impact --to VERSION`` says which of them a bump would break
+(docs/api-surface.md shows its real report).  This is the file after the team read
+that report for 1.102.4 → 1.106.0: the version written against 1.102.4 imported
+``all_litellm_params`` from ``litellm.caching.caching``, passed ``telemetry=`` to
+``initialize`` and polled LiteLLM's ``Scheduler`` by keyword, all of which 1.106.0
+breaks (``tests/fixtures/apisurface/hooks_1_102_4.py`` keeps it).
 """
 
 from __future__ import annotations
@@ -14,14 +17,12 @@ from typing import Any
 
 import litellm
 from fastapi import FastAPI
-from litellm.caching.caching import all_litellm_params
 from litellm.caching.disk_cache import DiskCache
 from litellm.integrations.custom_guardrail import CustomGuardrail
 from litellm.integrations.custom_logger import CustomLogger
 from litellm.proxy._types import UserAPIKeyAuth
 from litellm.proxy.proxy_server import app as litellm_app
 from litellm.proxy.proxy_server import initialize
-from litellm.scheduler import FlowItem, Scheduler
 
 #: Documented module-level settings: configuration, not patches.
 litellm.drop_params = True
@@ -70,9 +71,7 @@ class BlockedTermsGuardrail(CustomGuardrail):
 spend_logger = SpendLogger()
 litellm.callbacks = [spend_logger, BlockedTermsGuardrail()]
 
-scheduler = Scheduler(polling_interval=0.01)
 dev_cache = DiskCache(disk_cache_dir=".cache/litellm")
-CACHE_PARAMS = set(all_litellm_params)
 
 
 def mount(app: FastAPI) -> None:
@@ -81,14 +80,7 @@ def mount(app: FastAPI) -> None:
 
 
 async def start_proxy(config_path: str) -> None:
-    await initialize(config=config_path, telemetry=False)
-
-
-async def admit(request_id: str, model_group: str, healthy: list[dict[str, Any]]) -> bool:
-    await scheduler.add_request(FlowItem(priority=0, request_id=request_id,
-                                         model_name=model_group))
-    return await scheduler.poll(id=request_id, model_name=model_group,
-                                health_deployments=healthy)
+    await initialize(config=config_path)
 
 
 async def health(model: str) -> dict[str, Any]:

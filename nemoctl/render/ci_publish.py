@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nemoctl.ci.run import CiResult
 from nemoctl.errors import BadInputError
 from nemoctl.redact import redact
 from nemoctl.render.ci import to_annotations, to_markdown
+
+if TYPE_CHECKING:
+    from nemoctl.ci.run import CiResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,24 +31,14 @@ from typing import Any
 from nemoctl import _proc
 from nemoctl._atomic import write_atomic
 from nemoctl.errors import BadInputError
+from nemoctl.repolock import STATE_DIR, state_dir
 
-STATE_DIR = ".nemoctl"
 _JOURNAL_VERSION = 1
 _SKIP_DIRS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 
 
 class Terminated(BaseException):
     """Raised in the main thread on SIGTERM so the transaction rolls back like on Ctrl-C."""
-
-
-def state_dir(root: Path) -> Path:
-    """``<root>/.nemoctl``, created self-ignoring so it never makes a git tree dirty."""
-    path = root / STATE_DIR
-    path.mkdir(exist_ok=True)
-    ignore = path / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# nemoctl's transaction journal, locks and backups\n*\n")
-    return path
 
 
 def _sha256(data: bytes) -> str:

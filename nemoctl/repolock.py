@@ -1,4 +1,5 @@
-"""One upgrade at a time per repository: a second run refuses at once, naming the holder."""
+"""One writer at a time per repository (``upgrade``, ``init``, ``generate``): a second run
+refuses at once, naming the holder.  ``.nemoctl/`` is where every such run keeps state."""
 
 from __future__ import annotations
 
@@ -6,7 +7,19 @@ from pathlib import Path
 
 from nemoctl._filelock import FileLock
 from nemoctl.errors import BusyError
-from nemoctl.upgrade.transaction import state_dir
+
+#: The per-project state directory (journal, locks, backups), never committed.
+STATE_DIR = ".nemoctl"
+
+
+def state_dir(root: Path) -> Path:
+    """``<root>/.nemoctl``, created self-ignoring so it never makes a git tree dirty."""
+    path = root / STATE_DIR
+    path.mkdir(exist_ok=True)
+    ignore = path / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# nemoctl's transaction journal, locks and backups\n*\n")
+    return path
 
 
 def repo_lock(root: Path, command: str = "upgrade") -> FileLock:

@@ -8,11 +8,17 @@ error at every level rather than being ignored: a typo in a safety setting
 (``minimum-relase-age``) must not silently disable it.  Every error is a
 :class:`ConfigError` (exit 2) naming the key and what it expects.
 
-Adding a sub-table owned by another module (e.g. ``[tool.nemoctl.impact]``):
+``nemoctl.config`` is a leaf of the import graph (docs/architecture.md): it imports only
+:mod:`nemoctl.paths`, :mod:`nemoctl.tables`, :mod:`nemoctl.errors` and
+:mod:`nemoctl.redact`, so every feature may read its table and none is imported by it.
+Each feature's table is declared in a module of this package and read, typed, by that
+feature (``config.codegen``, ``config.impact``, ``config.migrations``, ``config.contracts``).
 
-1. declare it in *your* module as a ``@dataclass(frozen=True)`` deriving from
-   :class:`nemoctl.tables.Table` (so unknown keys and wrong types are refused like
-   everywhere else);
+Adding a sub-table (e.g. ``[tool.nemoctl.impact]``):
+
+1. declare it in ``nemoctl/config/<feature>.py`` as a ``@dataclass(frozen=True)``
+   deriving from :class:`nemoctl.tables.Table` (so unknown keys and wrong types are
+   refused like everywhere else), with the resolved value the feature reads beside it;
 2. add one field to :class:`NemoctlTable` below: ``impact: ImpactTable | None = None``;
 3. add one field to :class:`Config` and fill it in :func:`load_config` in one line.
 """
@@ -21,17 +27,24 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
-from nemoctl._limits import loads_toml
-from nemoctl.codegen.options import DEFAULT_OPTIONS, CodegenOptions, GenerateTable
+from nemoctl.config.codegen import DEFAULT_OPTIONS, CodegenOptions, GenerateTable
+from nemoctl.config.contracts import ContractsSettings, ContractsTable, contracts_from_table
+from nemoctl.config.impact import ImpactConfig, ImpactTable, impact_config
+from nemoctl.config.migrations import MigrationsTable, policy_from_table
+from nemoctl.config.migrations import Policy as MigrationsPolicy
 from nemoctl.errors import ConfigError
-from nemoctl.impact.config import ImpactConfig, ImpactTable, impact_config
-from nemoctl.migrations.config import MigrationsTable
+
+# Re-exported for callers written before nemoctl.paths existed; new code imports paths.
+from nemoctl.paths import cache_dir as cache_dir
+from nemoctl.paths import find_project_root as find_project_root
+from nemoctl.paths import read_pyproject as read_pyproject
+from nemoctl.paths import read_text as read_text
+from nemoctl.paths import read_toml as read_toml
 from nemoctl.tables import (
     Duration,
     FilePath,
@@ -43,10 +56,6 @@ from nemoctl.tables import (
     Table,
     key,
 )
-
-if TYPE_CHECKING:
-    from nemoctl.contracts.settings import ContractsSettings
-    from nemoctl.migrations.config import Policy as MigrationsPolicy
 
 DEFAULT_SCHEMA_PATH = "litellm/proxy/schema.prisma"
 SEVERITIES = ("ERR", "WARN", "INFO")
@@ -61,17 +70,6 @@ class UpstreamTable(Table):
     extras: list[PackageName] = key(default_factory=list)
     schema_path: ProjectPath = key(DEFAULT_SCHEMA_PATH, alias="schema-path")
     coupled: list[PackageName] = key(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ContractsTable(Table):
-    """``[tool.nemoctl.contracts]``: the project's own contract suite for ``upgrade``."""
-
-    command: str | Annotated[list[str], MinLen(1)] | None = None
-    #: The gateway's LiteLLM proxy config the built-in suite runs under (contracts.md).
-    proxy_config: ProjectPath | None = key(None, alias="proxy-config")
-    #: What ``os.environ/NAME`` resolves to in that config: test values only.
-    test_env: dict[str, str] = key(default_factory=dict, alias="test-env", secret=True)
 
 
 @dataclass(frozen=True)
@@ -188,46 +186,6 @@ def default_upstreams() -> dict[str, UpstreamConfig]:
     }
 
 
-def find_project_root(start: Path | None = None) -> Path:
-    """The nearest directory at or above ``start`` holding a ``pyproject.toml``."""
-    here = (start or Path.cwd()).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / "pyproject.toml").is_file():
-            return candidate
-    raise ConfigError(
-        f"no pyproject.toml found in {here} or any parent directory",
-        hint="in a project that pins LiteLLM in requirements*.txt, run `nemoctl init`: "
-        "it creates a minimal pyproject.toml holding [tool.nemoctl]",
-    )
-
-
-def read_text(path: Path) -> str:
-    """A project file as UTF-8 text; unreadable or non-UTF-8 is a ConfigError (exit 2)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path} is not UTF-8 text (byte {exc.start}: {exc.reason})"
-        ) from None
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; unreadable or malformed files are a ConfigError (exit 2)."""
-    text = read_text(path)
-    try:
-        return loads_toml(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-
-
-def read_pyproject(path: Path) -> dict[str, Any]:
-    return read_toml(path)
-
-
 def parse_table(raw: Any) -> NemoctlTable:
     """Validate a raw ``[tool.nemoctl]`` value against the declared schema."""
     if not isinstance(raw, dict):
@@ -254,25 +212,13 @@ def load_config(root: Path | None = None) -> Config:
         advisories=(root / table.advisories) if table.advisories else None,
         fail_on=table.fail_on,
         rule_severities=dict(table.rules),
-        migrations=_migrations_policy(table.migrations),
-        contracts=_contracts_settings(table.contracts, root),
+        migrations=policy_from_table(table.migrations),
+        contracts=contracts_from_table(table.contracts, root),
         impact=impact_config(table.impact),
         codegen=GenerateTable.resolve(table.generate),
         config_files=tuple(root / f for f in (table.config.files if table.config else ())),
         environment=(root / table.environment) if table.environment else None,
     )
-
-
-def _contracts_settings(table: ContractsTable | None, root: Path) -> ContractsSettings:
-    from nemoctl.contracts.settings import from_table  # lazy: contracts imports config
-
-    return from_table(table, root)
-
-
-def _migrations_policy(table: MigrationsTable | None) -> MigrationsPolicy:
-    from nemoctl.migrations.config import policy_from_table
-
-    return policy_from_table(table)
 
 
 def _upstreams(raw: dict[str, UpstreamTable] | None) -> dict[str, UpstreamConfig]:
@@ -317,12 +263,3 @@ def _kind(value: Any) -> str:
         str: "string", int: "integer", float: "float", bool: "boolean",
         list: "array", dict: "table",
     }.get(type(value), type(value).__name__)
-
-
-def cache_dir() -> Path:
-    """nemoctl's cache root: ``$NEMOCTL_CACHE_DIR``, else ``$XDG_CACHE_HOME/nemoctl``."""
-    explicit = os.environ.get("NEMOCTL_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "nemoctl"
