@@ -83,17 +83,16 @@ def test_an_interrupt_after_the_commit_point_is_dropped(  # type: ignore[no-unty
 
 def test_an_interrupt_before_the_commit_point_still_rolls_back(  # type: ignore[no-untyped-def]
         cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from nemoctl.upgrade import pipeline
+    from nemoctl.upgrade.steps import finish
 
     before = tree(repo)
-    real = pipeline.commit_message if hasattr(pipeline, "commit_message") else None
-    assert real is not None
+    real = finish.commit_message
 
     def message(*args, **kwargs):  # type: ignore[no-untyped-def]
         os.kill(os.getpid(), signal.SIGINT)  # inside the finish step, before the commit
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "commit_message", message)
+    monkeypatch.setattr(finish, "commit_message", message)
     result = cli(["upgrade", "1.3.0", "--no-contracts", "--commit"], cwd=repo)
     assert result.code == 130, result.text[-1500:]
     assert "restored" in result.text
