@@ -16,7 +16,7 @@ from nemoctl.findings.finding import Judged
 from nemoctl.findings.finding import fingerprint as _kernel_fingerprint
 from nemoctl.findings.report import FindingsReport
 from nemoctl.findings.severity import SEVERITY_ORDER, Severity, at_least
-from nemoctl.findings.spec import get_rule
+from nemoctl.findings.spec import fix_for
 
 Subject = Literal["model", "field", "enum", "enum_value", "index"]
 SacredState = Literal["ok", "changed", "removed", "unknown", "type-mismatch"]
@@ -96,8 +96,7 @@ class Change:
     @property
     def hint(self) -> str:
         """What to do about it: the rule's fix."""
-        spec = get_rule(self.rule_id)
-        return spec.fix if spec is not None else ""
+        return fix_for(self.rule_id)
 
     @property
     def usage(self) -> str | None:

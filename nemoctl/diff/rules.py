@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from nemoctl.diff.report import Subject
 from nemoctl.diff.rule_examples import EXAMPLES
 from nemoctl.findings.severity import Severity
-from nemoctl.findings.spec import RuleSpec, register
+from nemoctl.findings.spec import RuleSpec, SpecView, register
 from nemoctl.schema.model import Enum, Field, Index, Model, Schema
 
 
@@ -32,28 +32,12 @@ Detect = Callable[[Schema, Schema], Iterable[Finding]]
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(SpecView):
     """A schema rule: its spec in the findings registry, and its detector."""
 
     spec: RuleSpec
     subject: Subject
     detect: Detect
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-    @property
-    def severity(self) -> Severity:
-        return self.spec.severity
-
-    @property
-    def rationale(self) -> str:
-        return self.spec.rationale
-
-    @property
-    def fix(self) -> str:
-        return self.spec.fix
 
 
 #: The schema surface's rules, in the order the engine runs them.

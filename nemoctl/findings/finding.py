@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from nemoctl.findings.severity import Severity
-from nemoctl.findings.spec import get_rule
+from nemoctl.findings.spec import fix_for, get_rule
 
 Usage = Literal["used", "possibly used", "unused"]
 
@@ -95,8 +95,7 @@ class Finding:
 
     @property
     def hint(self) -> str:
-        spec = get_rule(self.rule_id)
-        return spec.fix if spec is not None else ""
+        return fix_for(self.rule_id)
 
     def acknowledge(self, reason: str) -> Finding:
         return replace(self, acknowledged=True, ack_reason=reason)

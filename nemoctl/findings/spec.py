@@ -65,6 +65,40 @@ class RuleSpec:
                 "formerly": list(self.formerly), "since": self.since}
 
 
+class SpecView:
+    """Mixin for a surface's own rule object that carries its registry spec (the schema
+    diff's detector, the migration gate's statement check): the spec's facts, by name."""
+
+    __slots__ = ()
+    spec: RuleSpec
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def severity(self) -> Severity:
+        return self.spec.severity
+
+    @property
+    def rationale(self) -> str:
+        return self.spec.rationale
+
+    @property
+    def fix(self) -> str:
+        return self.spec.fix
+
+    @property
+    def group(self) -> str:
+        return self.spec.group
+
+
+def fix_for(rule_id: str) -> str:
+    """What to do about a finding of ``rule_id`` (its rule's fix; "" when unregistered)."""
+    spec = _REGISTRY.get(rule_id)
+    return spec.fix if spec is not None else ""
+
+
 class DuplicateRuleError(RuntimeError):
     """Two specs claim one ID: a programming error, caught at import by the tests."""
 

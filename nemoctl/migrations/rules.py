@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from nemoctl.findings.finding import fingerprint
 from nemoctl.findings.severity import SEVERITIES, Severity
-from nemoctl.findings.spec import RuleSpec, current_id, register
+from nemoctl.findings.spec import RuleSpec, SpecView, current_id, register
 from nemoctl.migrations.locks import blocks_writes
 from nemoctl.migrations.report import Finding
 from nemoctl.migrations.rule_docs import DOCS
@@ -52,33 +52,13 @@ Check = Callable[[Statement, Action, Context], Iterator[Hit]]
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
-    """A migration rule: its spec in the findings registry, and its check if it has one."""
+class Rule(SpecView):
+    """A migration rule: its spec in the findings registry (group ``statement``,
+    ``drift``, ``live``, ``rehearsal`` or ``cross-check``), and its check if it has one."""
 
     spec: RuleSpec
     #: Statement rules have a check; drift/live/rehearsal rules are emitted elsewhere.
     check: Check | None = None
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-    @property
-    def severity(self) -> Severity:
-        return self.spec.severity
-
-    @property
-    def rationale(self) -> str:
-        return self.spec.rationale
-
-    @property
-    def fix(self) -> str:
-        return self.spec.fix
-
-    @property
-    def group(self) -> str:
-        """``statement``, ``drift``, ``live``, ``rehearsal``, ``cross-check``."""
-        return self.spec.group
 
 
 #: The migration surface's rules, in the order the gate runs them.
