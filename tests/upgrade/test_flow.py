@@ -143,6 +143,36 @@ def test_concurrent_run_refuses_naming_the_holder(
     assert_untouched(consumer, *snapshot)
 
 
+def test_a_used_api_removal_blocks_before_any_write_and_can_be_acknowledged(
+    consumer: Consumer, snapshot: tuple[dict[str, str], str]
+) -> None:
+    # 1.4.0 drops litellm.completion_cost, which the consumer's own Python reads: the
+    # api surface (read from the wheels, never imported) blocks before the bump.
+    proc = consumer.cli("1.4.0", "--json")
+    assert proc.returncode == ExitCode.BLOCKED, proc.stderr
+    data = json.loads(proc.stdout)
+    api = data["surfaces"]["api"]
+    assert api["blocking"] is True
+    removed = [f for f in api["findings"] if f["rule_id"] == "API_SYMBOL_REMOVED"]
+    assert removed and all(f["usage"] == "used" for f in removed)
+    assert removed[0]["location"]["path"].endswith(".py") and removed[0]["location"]["line"]
+    steps = {s["name"]: s["status"] for s in data["steps"]}
+    assert steps["surfaces"] == "failed" and "bump" not in steps
+    assert_untouched(consumer, *snapshot)
+    # Acknowledged by fingerprint, the same finding no longer blocks the API gate.
+    acks = consumer.root / "schemas" / "acknowledged.toml"
+    acks.write_text((acks.read_text() if acks.exists() else "") + "".join(
+        f'\n[[ack]]\nfingerprint = "{f["fingerprint"]}"\nrule = "API_SYMBOL_REMOVED"\n'
+        'reason = "the billing job moves to the cost header in the same change"\n'
+        for f in removed))
+    git(consumer.root, "add", "-A")
+    git(consumer.root, "commit", "-qm", "ack")
+    again = json.loads(consumer.cli("1.4.0", "--json", "--dry-run").stdout)
+    assert again["surfaces"]["api"]["blocking"] is False
+    assert {a["state"] for a in again["acknowledgements"]
+            if a["fingerprint"] in {f["fingerprint"] for f in removed}} == {"used"}
+
+
 # -- failures after files were written: rolled back -------------------------------------
 
 
