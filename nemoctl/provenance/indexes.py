@@ -31,13 +31,21 @@ def _digest(url: str) -> str:
     return hashlib.sha256(normalise(url).encode()).hexdigest()
 
 
-@lru_cache(maxsize=1)
 def configured_digests() -> frozenset[str]:
-    """Digests of pip's index URLs and find-links, memoised by its settings fingerprint."""
-    from nemoctl.upstream import pip_settings, settings_fingerprint
+    """Digests of pip's index URLs and find-links, memoised by its settings fingerprint
+    (in the process too: a changed PIP_INDEX_URL or pip.conf is a new fingerprint)."""
+    from nemoctl.upstream import settings_fingerprint
 
-    fingerprint = settings_fingerprint()
-    memo = cache_dir() / "provenance" / f"indexes-{fingerprint}.json"
+    return _digests_for(settings_fingerprint(), str(cache_dir()))
+
+
+@lru_cache(maxsize=8)
+def _digests_for(fingerprint: str, cache_root: str) -> frozenset[str]:
+    from pathlib import Path
+
+    from nemoctl.upstream import pip_settings
+
+    memo = Path(cache_root) / "provenance" / f"indexes-{fingerprint}.json"
     try:
         stored = json.loads(memo.read_text(encoding="utf-8"))
         if stored.get("fingerprint") == fingerprint and isinstance(stored.get("digests"), list):

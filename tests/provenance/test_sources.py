@@ -7,6 +7,7 @@ that works offline), then asserts the rule ID and the named file and line — th
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -273,3 +274,18 @@ def test_check_json_carries_the_kernel_findings(project: Project, checkout: Path
                                    "snippet": f"-e {checkout}"}
     assert finding["hint"].startswith("pin it from the package index")
     assert len(finding["fingerprint"]) == 16
+
+
+def test_the_configured_index_follows_pip_settings_within_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that sees two pip configurations (a test run, a long-lived tool) judges
+    each index by the settings in force, not by the first it met."""
+    from nemoctl.provenance.indexes import is_configured_index
+
+    monkeypatch.setenv("NEMOCTL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:41001/simple")
+    assert is_configured_index("http://127.0.0.1:41001/simple/")
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:41002/simple")
+    assert is_configured_index("http://127.0.0.1:41002/simple")
+    assert not is_configured_index("http://127.0.0.1:41001/simple")
