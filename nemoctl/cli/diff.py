@@ -123,51 +123,32 @@ def emit_report(report: DiffReport, output: OutputFormat, threshold: str,
     from nemoctl.cli._common import console
     from nemoctl.render import diff as render
 
+    # The surfaces' renderer is loaded only when there are surfaces: a plain diff does
+    # not pay for it.
     if surfaces:
-        _emit_with_surfaces(report, output, threshold, before, after, surfaces,
-                            show_info=show_info)
-    if output is OutputFormat.json:
-        typer.echo(render.to_json(report, fail_on=threshold), nl=False)
-    elif output is OutputFormat.markdown:
-        typer.echo(render.to_markdown(report), nl=False)
-    elif output is OutputFormat.github:
-        typer.echo(render.to_github(
-            report, fail_on=threshold,
-            old_file=(str(before.path), before.text) if before.path else None,
-            new_file=(str(after.path), after.text) if after.path else None,
-        ), nl=False)
-    else:
-        render.render_human(report, console(), show_info=show_info)
-    raise typer.Exit(int(report.exit_code(threshold)))
-
-
-def _emit_with_surfaces(report: DiffReport, output: OutputFormat, threshold: str,
-                        before: LoadedSchema, after: LoadedSchema,
-                        surfaces: Sequence[SurfaceReport], *, show_info: bool) -> NoReturn:
-    """:func:`emit_report` with the other surfaces' reports printed after the diff's
-    (their renderer is loaded only then: a plain diff does not pay for it)."""
-    from nemoctl.cli._common import console
-    from nemoctl.render import apisurface as render_surfaces
-    from nemoctl.render import diff as render
+        from nemoctl.render import apisurface as extra
 
     if output is OutputFormat.json:
         text = render.to_json(report, fail_on=threshold)
-        text = render_surfaces.merge_json(
-            text, "surfaces", render_surfaces.reports_to_dict(surfaces, threshold))
+        if surfaces:
+            text = extra.merge_json(text, "surfaces", extra.reports_to_dict(surfaces, threshold))
         typer.echo(text, nl=False)
     elif output is OutputFormat.markdown:
         typer.echo(render.to_markdown(report), nl=False)
-        typer.echo(render_surfaces.reports_to_markdown(surfaces), nl=False)
+        if surfaces:
+            typer.echo(extra.reports_to_markdown(surfaces), nl=False)
     elif output is OutputFormat.github:
         typer.echo(render.to_github(
             report, fail_on=threshold,
             old_file=(str(before.path), before.text) if before.path else None,
             new_file=(str(after.path), after.text) if after.path else None,
         ), nl=False)
-        typer.echo(render_surfaces.reports_to_github(surfaces), nl=False)
+        if surfaces:
+            typer.echo(extra.reports_to_github(surfaces), nl=False)
     else:
         render.render_human(report, console(), show_info=show_info)
-        render_surfaces.render_reports_human(surfaces, console(), show_info=show_info)
+        if surfaces:
+            extra.render_reports_human(surfaces, console(), show_info=show_info)
     raise typer.Exit(max([int(report.exit_code(threshold)),
                           *(int(s.exit_code(threshold)) for s in surfaces)]))
 
