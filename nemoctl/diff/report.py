@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from nemoctl.findings.acks import AckStatus
-from nemoctl.findings.finding import Judged
+from nemoctl.findings.finding import Judged, is_blocking
 from nemoctl.findings.finding import fingerprint as _kernel_fingerprint
 from nemoctl.findings.report import FindingsReport
 from nemoctl.findings.severity import SEVERITY_ORDER, Severity, at_least
@@ -91,7 +91,7 @@ class Change:
 
     @property
     def blocking(self) -> bool:
-        return self.sacred or (self.severity == "ERR" and not self.acknowledged)
+        return is_blocking(self)
 
     @property
     def hint(self) -> str:

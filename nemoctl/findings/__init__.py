@@ -28,9 +28,10 @@ if TYPE_CHECKING:
         Location,
         Usage,
         fingerprint,
+        is_blocking,
         make_finding,
     )
-    from nemoctl.findings.report import FindingsReport, SurfaceReport, is_blocking
+    from nemoctl.findings.report import FindingsReport, SurfaceReport
     from nemoctl.findings.severity import SEVERITY_ORDER, Severity, at_least, severity_rank
     from nemoctl.findings.spec import (
         SURFACES,
@@ -49,7 +50,7 @@ _WHERE = {
     "load_acknowledgements": "acks", "parse_acknowledgements": "acks",
     "Finding": "finding", "Judged": "finding", "Location": "finding", "Usage": "finding",
     "fingerprint": "finding", "make_finding": "finding",
-    "FindingsReport": "report", "SurfaceReport": "report", "is_blocking": "report",
+    "FindingsReport": "report", "SurfaceReport": "report", "is_blocking": "finding",
     "SEVERITY_ORDER": "severity", "Severity": "severity", "at_least": "severity",
     "severity_rank": "severity",
     "SURFACES": "spec", "RuleSpec": "spec", "current_id": "spec", "get_rule": "spec",

@@ -34,6 +34,11 @@ class Judged(Protocol):
     def sacred(self) -> bool: ...
 
 
+def is_blocking(finding: Judged) -> bool:
+    """A finding blocks when it is sacred, or an unacknowledged ``ERR``."""
+    return finding.sacred or (finding.severity == "ERR" and not finding.acknowledged)
+
+
 def fingerprint(rule_id: str, *parts: str) -> str:
     """A stable id for one finding: same thing, same fingerprint, in any run or order.
 
@@ -91,7 +96,7 @@ class Finding:
 
     @property
     def blocking(self) -> bool:
-        return self.sacred or (self.severity == "ERR" and not self.acknowledged)
+        return is_blocking(self)
 
     @property
     def hint(self) -> str:

@@ -19,12 +19,8 @@ from typing import Any
 
 from nemoctl.errors import ExitCode
 from nemoctl.findings.acks import AckStatus
-from nemoctl.findings.finding import Finding, Judged
+from nemoctl.findings.finding import Finding, Judged, is_blocking
 from nemoctl.findings.severity import SEVERITY_ORDER, Severity, at_least
-
-
-def is_blocking(finding: Judged) -> bool:
-    return finding.sacred or (finding.severity == "ERR" and not finding.acknowledged)
 
 
 class FindingsReport:

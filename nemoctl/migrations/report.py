@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nemoctl.findings.acks import AckStatus
-from nemoctl.findings.finding import Judged
+from nemoctl.findings.finding import Judged, is_blocking
 from nemoctl.findings.report import FindingsReport
 from nemoctl.findings.severity import Severity
 from nemoctl.migrations.statements import Statement
@@ -42,7 +42,7 @@ class Finding:
 
     @property
     def blocking(self) -> bool:
-        return self.sacred or (self.severity == "ERR" and not self.acknowledged)
+        return is_blocking(self)
 
     @property
     def location(self) -> str:
